@@ -1,0 +1,59 @@
+package dev.lanes.bridge;
+
+/**
+ * The attributes of a request that rules may match: for HTTP the headers, cookies, query
+ * parameters, path and method; for Dubbo the method name and arguments. Every accessor
+ * returns null when the attribute is absent or the protocol has no such thing.
+ */
+public interface RequestView {
+
+    /** A view of a request that has no attributes at all. */
+    RequestView EMPTY = new RequestView() {
+        @Override
+        public String header(String name) {
+            return null;
+        }
+
+        @Override
+        public String cookie(String name) {
+            return null;
+        }
+
+        @Override
+        public String query(String name) {
+            return null;
+        }
+
+        @Override
+        public String path() {
+            return null;
+        }
+
+        @Override
+        public String method() {
+            return null;
+        }
+
+        @Override
+        public Object argument(int index) {
+            return null;
+        }
+    };
+
+    /** First value of a header, matched without regard to case. */
+    String header(String name);
+
+    String cookie(String name);
+
+    /** First value of a query parameter. */
+    String query(String name);
+
+    /** The request path (HTTP) or null. */
+    String path();
+
+    /** The HTTP method, or the Dubbo method name. */
+    String method();
+
+    /** The Dubbo call argument at {@code index}, or null. */
+    Object argument(int index);
+}

@@ -1,0 +1,48 @@
+package dev.lanes.bridge;
+
+import java.util.List;
+
+/**
+ * The routing facade that plugins call. The agent core installs the real engine through
+ * {@link Lanes#install(Routing)}; until then, or if the core failed to start, a pass-through
+ * implementation leaves every choice to the framework.
+ */
+public interface Routing {
+
+    /**
+     * The traffic tag for an inbound request: a valid tag the request carries (the
+     * {@code x-lanes-tag} header, attachment or baggage, passed as {@code carriedTag}), else a
+     * tag from an ingress dyeing rule, else this instance's own tag (node dyeing), else null.
+     * Counts the request for its lane.
+     */
+    String inbound(String carriedTag, RequestView request);
+
+    /**
+     * The instances an outbound call to {@code service} may go to, by the routing semantics
+     * (custom routes, lane, fallback, outlier ejection with panic threshold), for the current
+     * traffic tag. Returns {@code candidates} itself when nothing is left out.
+     *
+     * @throws LaneUnavailableException for a strict lane with no instance up
+     */
+    <T> List<T> eligible(String service, List<T> candidates, InstanceView<T> view, RequestView request);
+
+    /**
+     * One instance among {@code eligible}, weighted by warm-up weight; null when every
+     * instance weighs the same and the framework's own balancer should choose.
+     */
+    <T> T pickWeighted(String service, List<T> eligible, InstanceView<T> view);
+
+    /**
+     * {@link #eligible} then a weighted pick, without allocating in the steady state.
+     * Returns null only when {@code candidates} is empty.
+     *
+     * @throws LaneUnavailableException for a strict lane with no instance up
+     */
+    <T> T choose(String service, List<T> candidates, InstanceView<T> view, RequestView request);
+
+    /** Feeds outlier detection with the outcome of one call to an instance. */
+    void record(String service, String address, boolean success);
+
+    /** This instance's own tag, or null for a base instance. */
+    String instanceTag();
+}

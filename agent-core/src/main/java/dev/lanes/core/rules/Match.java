@@ -1,0 +1,81 @@
+package dev.lanes.core.rules;
+
+import dev.lanes.bridge.RequestView;
+
+/**
+ * Conditions on request attributes, all of which must hold. Held in arrays rather than maps
+ * so that matching on the hot path neither allocates nor iterates over entry objects.
+ */
+public final class Match {
+
+    /** A match with no conditions: every request satisfies it. */
+    public static final Match ANY = new Match(new String[0], new StringMatch[0], new String[0], new StringMatch[0],
+            new String[0], new StringMatch[0], null, null, new int[0], new StringMatch[0]);
+
+    private final String[] headerNames;
+    private final StringMatch[] headerMatches;
+    private final String[] cookieNames;
+    private final StringMatch[] cookieMatches;
+    private final String[] queryNames;
+    private final StringMatch[] queryMatches;
+    private final StringMatch path;
+    private final StringMatch method;
+    private final int[] argIndexes;
+    private final StringMatch[] argMatches;
+
+    public Match(String[] headerNames, StringMatch[] headerMatches, String[] cookieNames, StringMatch[] cookieMatches,
+                 String[] queryNames, StringMatch[] queryMatches, StringMatch path, StringMatch method,
+                 int[] argIndexes, StringMatch[] argMatches) {
+        this.headerNames = headerNames.clone();
+        this.headerMatches = headerMatches.clone();
+        this.cookieNames = cookieNames.clone();
+        this.cookieMatches = cookieMatches.clone();
+        this.queryNames = queryNames.clone();
+        this.queryMatches = queryMatches.clone();
+        this.path = path;
+        this.method = method;
+        this.argIndexes = argIndexes.clone();
+        this.argMatches = argMatches.clone();
+    }
+
+    /** True when {@code request} satisfies every condition. */
+    public boolean matches(RequestView request) {
+        if (request == null) {
+            request = RequestView.EMPTY;
+        }
+        for (int i = 0; i < headerNames.length; i++) {
+            if (!headerMatches[i].matches(request.header(headerNames[i]))) {
+                return false;
+            }
+        }
+        for (int i = 0; i < cookieNames.length; i++) {
+            if (!cookieMatches[i].matches(request.cookie(cookieNames[i]))) {
+                return false;
+            }
+        }
+        for (int i = 0; i < queryNames.length; i++) {
+            if (!queryMatches[i].matches(request.query(queryNames[i]))) {
+                return false;
+            }
+        }
+        if (path != null && !path.matches(request.path())) {
+            return false;
+        }
+        if (method != null && !method.matches(request.method())) {
+            return false;
+        }
+        for (int i = 0; i < argIndexes.length; i++) {
+            Object arg = request.argument(argIndexes[i]);
+            if (!argMatches[i].matches(arg == null ? null : String.valueOf(arg))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when this match has no conditions. */
+    public boolean isEmpty() {
+        return headerNames.length == 0 && cookieNames.length == 0 && queryNames.length == 0 && path == null
+                && method == null && argIndexes.length == 0;
+    }
+}

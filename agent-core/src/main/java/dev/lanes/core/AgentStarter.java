@@ -1,0 +1,202 @@
+package dev.lanes.core;
+
+import dev.lanes.bridge.AgentFaults;
+import dev.lanes.bridge.AgentLog;
+import dev.lanes.bridge.Lanes;
+import dev.lanes.core.admin.AdminServer;
+import dev.lanes.core.config.AgentConfig;
+import dev.lanes.core.config.Setting;
+import dev.lanes.core.plugin.ExtensionLoader;
+import dev.lanes.core.plugin.PluginContext;
+import dev.lanes.core.plugin.PluginInstaller;
+import dev.lanes.core.plugin.PluginStatus;
+import dev.lanes.core.routing.LaneMetrics;
+import dev.lanes.core.routing.LaneRouter;
+import dev.lanes.core.rules.RuleStore;
+import dev.lanes.core.rules.source.RuleSource;
+import dev.lanes.core.rules.source.RuleSources;
+
+import java.io.File;
+import java.lang.instrument.Instrumentation;
+import java.util.Collections;
+import java.util.List;
+import java.util.jar.JarFile;
+
+/**
+ * Starts the agent core inside its isolated class loader: settings, rules, the routing
+ * engine, plugins and the admin endpoint, in that order. Each step fails on its own; the
+ * application never does.
+ */
+public final class AgentStarter {
+
+    private static volatile AgentState state;
+
+    private AgentStarter() {
+    }
+
+    /** Called reflectively by the launcher. */
+    public static void start(Instrumentation inst, String args, File agentJar, boolean attached) {
+        try {
+            doStart(inst, args, agentJar, attached);
+        } catch (Throwable t) {
+            AgentFaults.report("agent:start", t);
+        }
+    }
+
+    /** The running agent's state, or null before start. */
+    public static AgentState state() {
+        return state;
+    }
+
+    private static void doStart(Instrumentation inst, String args, File agentJar, boolean attached) {
+        long startMillis = System.currentTimeMillis();
+        AgentConfig config = AgentConfig.load(args);
+        String level = config.get(Setting.LOG_LEVEL);
+        if (level != null) {
+            AgentLog.setLevel(AgentLog.parseLevel(level));
+        }
+        for (String problem : config.problems()) {
+            AgentLog.warn("setting ignored: " + problem);
+        }
+        String version = version(agentJar);
+        final String tag = config.get(Setting.TAG);
+        final String app = applicationName(config);
+
+        RuleStore rules = new RuleStore();
+        LaneMetrics metrics = new LaneMetrics();
+        LaneRouter router = new LaneRouter(app, tag, rules, metrics, SystemClock.INSTANCE);
+        Lanes.install(router);
+
+        ClassLoader agentLoader = AgentStarter.class.getClassLoader();
+        RuleSource source = startRules(config.get(Setting.RULES), rules, agentLoader);
+
+        ClassLoader pluginLoader = ExtensionLoader.create(config.get(Setting.EXTENSIONS), agentLoader);
+        final AgentConfig settings = config;
+        final long started = startMillis;
+        PluginContext context = new PluginContext() {
+            @Override
+            public String applicationName() {
+                return app;
+            }
+
+            @Override
+            public String instanceTag() {
+                return tag;
+            }
+
+            @Override
+            public long startMillis() {
+                return started;
+            }
+
+            @Override
+            public String setting(String key) {
+                return settings.get(key);
+            }
+        };
+        List<PluginStatus> plugins;
+        try {
+            plugins = new PluginInstaller(inst, pluginLoader, context, new PluginInstaller.PluginSwitch() {
+                @Override
+                public boolean enabled(String plugin) {
+                    return settings.pluginEnabled(plugin);
+                }
+            }).installAll();
+        } catch (Throwable t) {
+            AgentFaults.report("plugins:install", t);
+            plugins = Collections.emptyList();
+        }
+
+        AgentState current = new AgentState(version, app, tag, attached, startMillis, config, plugins, rules, metrics);
+        state = current;
+
+        String port = config.get(Setting.ADMIN_PORT);
+        AdminServer admin = port == null ? null : AdminServer.start(Integer.parseInt(port), current);
+        Runtime.getRuntime().addShutdownHook(new Thread(new Shutdown(source, admin), "lanes-shutdown"));
+
+        AgentLog.info("Lanes " + version + " started" + (attached ? " (attached)" : "") + ": app="
+                + (app == null ? "(unknown)" : app) + ", tag=" + (tag == null ? "(base)" : tag) + ", rules="
+                + rules.current().source() + ", plugins=" + names(plugins) + ", in "
+                + (System.currentTimeMillis() - startMillis) + " ms");
+    }
+
+    private static RuleSource startRules(String setting, RuleStore store, ClassLoader loader) {
+        if (setting == null) {
+            AgentLog.info("no rule source set (lanes.rules): lanes follow instance tags alone");
+            return null;
+        }
+        try {
+            return RuleSources.load(loader).start(setting, store.sinkFor(setting));
+        } catch (Throwable t) {
+            AgentLog.error("rule source '" + setting + "' could not start: " + t.getMessage()
+                    + "; the agent runs with no rules", null);
+            store.sourceError(setting, String.valueOf(t.getMessage()), t);
+            return null;
+        }
+    }
+
+    /** The tag-less fallbacks for the application name: the frameworks' own settings. */
+    private static String applicationName(AgentConfig config) {
+        String app = config.get(Setting.APP);
+        if (app == null) {
+            app = System.getProperty("spring.application.name");
+        }
+        if (app == null) {
+            app = System.getProperty("dubbo.application.name");
+        }
+        return app;
+    }
+
+    private static String version(File agentJar) {
+        if (agentJar != null) {
+            try (JarFile jar = new JarFile(agentJar)) {
+                String v = jar.getManifest().getMainAttributes().getValue("Implementation-Version");
+                if (v != null) {
+                    return v;
+                }
+            } catch (Exception ignored) {
+                // Fall through: a version is only informative.
+            }
+        }
+        return "dev";
+    }
+
+    private static String names(List<PluginStatus> plugins) {
+        StringBuilder sb = new StringBuilder("[");
+        for (PluginStatus p : plugins) {
+            if (sb.length() > 1) {
+                sb.append(", ");
+            }
+            sb.append(p.name());
+            if (p.state() != PluginStatus.State.INSTALLED) {
+                sb.append(' ').append(p.state().name().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return sb.append(']').toString();
+    }
+
+    /** Stops the rule source and the admin endpoint when the JVM exits. */
+    private static final class Shutdown implements Runnable {
+        private final RuleSource source;
+        private final AdminServer admin;
+
+        Shutdown(RuleSource source, AdminServer admin) {
+            this.source = source;
+            this.admin = admin;
+        }
+
+        @Override
+        public void run() {
+            try {
+                if (source != null) {
+                    source.close();
+                }
+                if (admin != null) {
+                    admin.stop();
+                }
+            } catch (Throwable t) {
+                AgentFaults.report("agent:shutdown", t);
+            }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.lanes.core;
+
+import dev.lanes.bridge.AgentFaults;
+import dev.lanes.core.admin.AdminServer;
+import dev.lanes.core.config.AgentConfig;
+import dev.lanes.core.plugin.PluginStatus;
+import dev.lanes.core.routing.LaneMetrics;
+import dev.lanes.core.rules.RuleError;
+import dev.lanes.core.rules.RuleProblem;
+import dev.lanes.core.rules.RuleSnapshot;
+import dev.lanes.core.rules.RuleStore;
+
+import java.text.SimpleDateFormat;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TimeZone;
+
+/** What the running agent is and does, as the admin endpoint shows it. */
+public final class AgentState implements AdminServer.StateSource {
+
+    private final String version;
+    private final String application;
+    private final String instanceTag;
+    private final boolean attached;
+    private final long startMillis;
+    private final AgentConfig config;
+    private final List<PluginStatus> plugins;
+    private final RuleStore rules;
+    private final LaneMetrics metrics;
+
+    AgentState(String version, String application, String instanceTag, boolean attached, long startMillis,
+               AgentConfig config, List<PluginStatus> plugins, RuleStore rules, LaneMetrics metrics) {
+        this.version = version;
+        this.application = application;
+        this.instanceTag = instanceTag;
+        this.attached = attached;
+        this.startMillis = startMillis;
+        this.config = config;
+        this.plugins = plugins;
+        this.rules = rules;
+        this.metrics = metrics;
+    }
+
+    public RuleStore rules() {
+        return rules;
+    }
+
+    public LaneMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public Map<String, Object> state() {
+        Map<String, Object> doc = new LinkedHashMap<String, Object>();
+        doc.put("agentVersion", version);
+        doc.put("application", application);
+        doc.put("instanceTag", instanceTag);
+        doc.put("attached", attached);
+        doc.put("startedAt", time(startMillis));
+        doc.put("plugins", plugins());
+        doc.put("rules", rules());
+        doc.put("lastError", error(rules.lastError()));
+        doc.put("lanes", metrics.snapshot());
+        Map<String, Object> faults = new LinkedHashMap<String, Object>();
+        faults.put("total", AgentFaults.total());
+        faults.put("byPlace", AgentFaults.byPlace());
+        doc.put("faults", faults);
+        Map<String, Object> settings = new LinkedHashMap<String, Object>();
+        for (Map.Entry<String, String> e : config.values().entrySet()) {
+            Map<String, Object> s = new LinkedHashMap<String, Object>();
+            s.put("value", e.getValue());
+            s.put("from", config.origin(e.getKey()));
+            settings.put(e.getKey(), s);
+        }
+        doc.put("settings", settings);
+        doc.put("settingProblems", config.problems());
+        return doc;
+    }
+
+    private Map<String, Object> plugins() {
+        List<Object> installed = new ArrayList<Object>();
+        List<Object> disabled = new ArrayList<Object>();
+        List<Object> failed = new ArrayList<Object>();
+        for (PluginStatus p : plugins) {
+            Map<String, Object> m = new LinkedHashMap<String, Object>();
+            m.put("name", p.name());
+            switch (p.state()) {
+                case INSTALLED:
+                    m.put("activeClassLoaders", p.activeLoaders());
+                    m.put("inactiveBecause", p.unsupportedReasons());
+                    installed.add(m);
+                    break;
+                case DISABLED:
+                    m.put("reason", p.detail());
+                    disabled.add(m);
+                    break;
+                default:
+                    m.put("reason", p.detail());
+                    failed.add(m);
+            }
+        }
+        Map<String, Object> doc = new LinkedHashMap<String, Object>();
+        doc.put("installed", installed);
+        doc.put("disabled", disabled);
+        doc.put("failed", failed);
+        return doc;
+    }
+
+    private Map<String, Object> rules() {
+        RuleSnapshot s = rules.current();
+        Map<String, Object> doc = new LinkedHashMap<String, Object>();
+        doc.put("source", s.source());
+        doc.put("version", s.version());
+        doc.put("loadedAt", s.loadedAtMillis() > 0 ? time(s.loadedAtMillis()) : null);
+        doc.put("lanes", s.lanes().size());
+        doc.put("routes", s.routes().size());
+        doc.put("dryRun", s.dryRun());
+        doc.put("applied", rules.appliedCount());
+        doc.put("rejected", rules.rejectedCount());
+        return doc;
+    }
+
+    private static Map<String, Object> error(RuleError e) {
+        if (e == null) {
+            return null;
+        }
+        Map<String, Object> doc = new LinkedHashMap<String, Object>();
+        doc.put("time", time(e.timeMillis()));
+        doc.put("origin", e.origin());
+        doc.put("message", e.message());
+        List<Object> problems = new ArrayList<Object>();
+        for (RuleProblem p : e.problems()) {
+            Map<String, Object> m = new LinkedHashMap<String, Object>();
+            m.put("field", p.field());
+            m.put("line", p.line());
+            m.put("value", p.value());
+            m.put("expected", p.expected());
+            m.put("message", p.message());
+            problems.add(m);
+        }
+        doc.put("problems", problems);
+        return doc;
+    }
+
+    private static String time(long millis) {
+        SimpleDateFormat f = new SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
+        f.setTimeZone(TimeZone.getTimeZone("UTC"));
+        return f.format(new Date(millis));
+    }
+}

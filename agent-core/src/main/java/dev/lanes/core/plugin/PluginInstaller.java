@@ -1,0 +1,333 @@
+package dev.lanes.core.plugin;
+
+import dev.lanes.bridge.AgentFaults;
+import dev.lanes.bridge.AgentLog;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.implementation.bytecode.StackManipulation;
+import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.utility.JavaModule;
+
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.WeakHashMap;
+
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameContains;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+
+/**
+ * Finds the plugins, starts the enabled ones and turns their type instrumentations into one
+ * Byte Buddy agent. Every step is guarded: a plugin that fails to load, start or install is
+ * marked failed and logged once; the others, and the application, carry on.
+ */
+public final class PluginInstaller {
+
+    private final Instrumentation instrumentation;
+    private final ClassLoader pluginLoader;
+    private final PluginContext context;
+    private final PluginSwitch pluginSwitch;
+    private final List<PluginStatus> statuses = new ArrayList<PluginStatus>();
+
+    /** Whether a plugin is switched on. */
+    public interface PluginSwitch {
+        boolean enabled(String plugin);
+    }
+
+    public PluginInstaller(Instrumentation instrumentation, ClassLoader pluginLoader, PluginContext context,
+                           PluginSwitch pluginSwitch) {
+        this.instrumentation = instrumentation;
+        this.pluginLoader = pluginLoader;
+        this.context = context;
+        this.pluginSwitch = pluginSwitch;
+    }
+
+    /** Loads, starts and installs every plugin visible to the plugin loader. */
+    public List<PluginStatus> installAll() {
+        return install(discover());
+    }
+
+    /** Starts and installs the given plugins. */
+    List<PluginStatus> install(List<LanesPlugin> plugins) {
+        HelperInjector injector = HelperInjector.create(instrumentation);
+        AgentBuilder builder = baseBuilder();
+        int transformations = 0;
+        for (LanesPlugin plugin : plugins) {
+            String name = safeName(plugin);
+            if (!pluginSwitch.enabled(name)) {
+                statuses.add(new PluginStatus(name, PluginStatus.State.DISABLED, "switched off by lanes.plugin."
+                        + name + ".enabled=false"));
+                AgentLog.info("plugin " + name + " is switched off");
+                continue;
+            }
+            PluginStatus status = new PluginStatus(name, PluginStatus.State.INSTALLED, null);
+            statuses.add(status);
+            try {
+                plugin.start(context);
+                List<TypeInstrumentation> instrumentations = plugin.typeInstrumentations();
+                LoaderSupport support = new LoaderSupport(plugin, status, injector, pluginLoader);
+                for (TypeInstrumentation ti : instrumentations) {
+                    AdviceCollector advice = new AdviceCollector();
+                    ti.transform(advice);
+                    AgentBuilder.Transformer.ForAdvice forAdvice = new AgentBuilder.Transformer.ForAdvice()
+                            .include(pluginLoader)
+                            .withExceptionHandler(new Advice.ExceptionHandler.Simple(ADVICE_FAULT));
+                    for (int i = 0; i < advice.matchers.size(); i++) {
+                        forAdvice = forAdvice.advice(advice.matchers.get(i), advice.names.get(i));
+                    }
+                    builder = builder.type(ti.typeMatcher(), support).transform(support).transform(forAdvice);
+                    transformations++;
+                }
+                AgentLog.info("plugin " + name + " installed (" + instrumentations.size() + " instrumentations)");
+            } catch (Throwable t) {
+                status.fail("start failed: " + t);
+                AgentFaults.report("plugin:" + name + ":start", t);
+            }
+        }
+        if (transformations > 0) {
+            try {
+                builder.installOn(instrumentation);
+            } catch (Throwable t) {
+                for (PluginStatus s : statuses) {
+                    if (s.state() == PluginStatus.State.INSTALLED) {
+                        s.fail("installation failed: " + t);
+                    }
+                }
+                AgentFaults.report("agent-builder:install", t);
+            }
+        }
+        return Collections.unmodifiableList(statuses);
+    }
+
+    public List<PluginStatus> statuses() {
+        return Collections.unmodifiableList(statuses);
+    }
+
+    private List<LanesPlugin> discover() {
+        List<LanesPlugin> plugins = new ArrayList<LanesPlugin>();
+        Iterator<LanesPlugin> it = ServiceLoader.load(LanesPlugin.class, pluginLoader).iterator();
+        while (true) {
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                plugins.add(it.next());
+            } catch (ServiceConfigurationError e) {
+                statuses.add(new PluginStatus(String.valueOf(e.getMessage()), PluginStatus.State.FAILED,
+                        "could not be loaded: " + e));
+                AgentFaults.report("plugin:load", e);
+            } catch (Throwable t) {
+                AgentFaults.report("plugin:load", t);
+                break;
+            }
+        }
+        return plugins;
+    }
+
+    private static String safeName(LanesPlugin plugin) {
+        try {
+            String name = plugin.name();
+            return name == null ? plugin.getClass().getName() : name;
+        } catch (Throwable t) {
+            return plugin.getClass().getName();
+        }
+    }
+
+    /** The shared agent configuration: advice only, retransformation, and a strict ignore list. */
+    private static AgentBuilder baseBuilder() {
+        return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Reiterating.INSTANCE)
+                .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
+                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+                .with(new FaultListener())
+                .ignore(ignored());
+    }
+
+    /**
+     * Everything the agent never needs to look at, by name prefix, before any other matcher:
+     * the agent itself, Byte Buddy, other agents, generated classes and JDK internals. Only
+     * {@code java.util.concurrent} and {@code java.lang.Thread} of the JDK may be instrumented.
+     */
+    static ElementMatcher.Junction<TypeDescription> ignored() {
+        return nameStartsWith("dev.lanes.")
+                .or(nameStartsWith("net.bytebuddy."))
+                .or(nameStartsWith("sun."))
+                .or(nameStartsWith("com.sun."))
+                .or(nameStartsWith("jdk."))
+                .or(nameStartsWith("javax.management."))
+                .or(nameStartsWith("java.").and(not(nameStartsWith("java.util.concurrent.")))
+                        .and(not(nameStartsWith("java.lang.Thread"))))
+                .or(nameStartsWith("io.opentelemetry.javaagent."))
+                .or(nameStartsWith("org.apache.skywalking.apm.agent."))
+                .or(nameStartsWith("com.huaweicloud.sermant."))
+                .or(nameStartsWith("co.elastic.apm.agent."))
+                .or(nameStartsWith("org.gradle.").or(nameStartsWith("org.apache.maven.")))
+                .or(nameContains("$$Lambda").or(nameContains("$ByteBuddy$"))
+                        .or(nameContains("$$EnhancerBySpringCGLIB$$")).or(nameContains("$$SpringCGLIB$$")))
+                .or(isSynthetic());
+    }
+
+    /** Called by inlined advice (through the exception handler) when advice code throws. */
+    private static final StackManipulation ADVICE_FAULT;
+
+    static {
+        try {
+            ADVICE_FAULT = MethodInvocation.invoke(new MethodDescription.ForLoadedMethod(
+                    dev.lanes.bridge.AdviceFaults.class.getMethod("onThrowable", Throwable.class)));
+        } catch (NoSuchMethodException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Collects the advice a type instrumentation registers. */
+    private static final class AdviceCollector implements AdviceTarget {
+        final List<ElementMatcher<? super MethodDescription>> matchers =
+                new ArrayList<ElementMatcher<? super MethodDescription>>();
+        final List<String> names = new ArrayList<String>();
+
+        @Override
+        public void applyAdvice(ElementMatcher<? super MethodDescription> methods, String adviceClassName) {
+            matchers.add(methods);
+            names.add(adviceClassName);
+        }
+    }
+
+    /**
+     * Asks the plugin once per class loader whether its framework fits, remembers the answer,
+     * and defines the plugin's helpers in a loader the first time one of its types is
+     * transformed there.
+     */
+    private static final class LoaderSupport implements ElementMatcher<ClassLoader>, AgentBuilder.Transformer,
+            AgentBuilder.RawMatcher {
+        private final LanesPlugin plugin;
+        private final PluginStatus status;
+        private final HelperInjector injector;
+        private final ClassLoader pluginLoader;
+        private final Map<ClassLoader, Boolean> supported = new WeakHashMap<ClassLoader, Boolean>();
+        private final Map<ClassLoader, Boolean> injected = new WeakHashMap<ClassLoader, Boolean>();
+        private volatile Boolean bootstrapSupported;
+
+        LoaderSupport(LanesPlugin plugin, PluginStatus status, HelperInjector injector, ClassLoader pluginLoader) {
+            this.plugin = plugin;
+            this.status = status;
+            this.injector = injector;
+            this.pluginLoader = pluginLoader;
+        }
+
+        @Override
+        public boolean matches(TypeDescription typeDescription, ClassLoader classLoader, JavaModule module,
+                               Class<?> classBeingRedefined, ProtectionDomain protectionDomain) {
+            return matches(classLoader);
+        }
+
+        @Override
+        public boolean matches(ClassLoader loader) {
+            if (status.state() != PluginStatus.State.INSTALLED) {
+                return false;
+            }
+            if (loader == null) {
+                Boolean b = bootstrapSupported;
+                if (b == null) {
+                    b = ask(null);
+                    bootstrapSupported = b;
+                }
+                return b;
+            }
+            synchronized (supported) {
+                Boolean b = supported.get(loader);
+                if (b != null) {
+                    return b;
+                }
+            }
+            boolean b = ask(loader);
+            synchronized (supported) {
+                supported.put(loader, b);
+            }
+            return b;
+        }
+
+        private boolean ask(ClassLoader loader) {
+            try {
+                Support s = plugin.support(loader);
+                if (s != null && s.isSupported()) {
+                    status.loaderActive();
+                    return true;
+                }
+                String reason = s == null ? "no verdict" : s.reason();
+                if (status.loaderUnsupported(reason)) {
+                    AgentLog.info("plugin " + status.name() + " stays inactive in " + describe(loader) + ": " + reason);
+                }
+                return false;
+            } catch (Throwable t) {
+                AgentFaults.report("plugin:" + status.name() + ":support", t);
+                return false;
+            }
+        }
+
+        @Override
+        public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type,
+                                                ClassLoader loader, JavaModule module,
+                                                ProtectionDomain protectionDomain) {
+            List<String> helpers = plugin.helperClassNames();
+            if (loader == null || helpers == null || helpers.isEmpty()) {
+                return builder;
+            }
+            synchronized (injected) {
+                if (injected.containsKey(loader)) {
+                    return builder;
+                }
+                injected.put(loader, Boolean.TRUE);
+            }
+            if (injector == null) {
+                throw new IllegalStateException("helper classes cannot be defined in this JVM");
+            }
+            try {
+                injector.inject(loader, helpers, pluginLoader);
+            } catch (Exception e) {
+                // The transformation of this type is abandoned (the listener reports it); advice
+                // without its helpers would fail at run time.
+                throw new IllegalStateException("plugin " + status.name() + " cannot define its helpers in "
+                        + describe(loader), e);
+            }
+            return builder;
+        }
+
+        private static String describe(ClassLoader loader) {
+            return loader == null ? "the bootstrap class loader" : "class loader " + loader.getClass().getName()
+                    + "@" + Integer.toHexString(System.identityHashCode(loader));
+        }
+    }
+
+    /** Reports transformation errors as agent faults; the class loads untransformed. */
+    private static final class FaultListener extends AgentBuilder.Listener.Adapter {
+        @Override
+        public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
+                            Throwable throwable) {
+            AgentFaults.report("transform:" + typeName, throwable);
+        }
+
+        @Override
+        public void onTransformation(TypeDescription typeDescription, ClassLoader classLoader, JavaModule module,
+                                     boolean loaded, DynamicType dynamicType) {
+            if (AgentLog.isDebug()) {
+                AgentLog.debug("transformed " + typeDescription.getName() + (loaded ? " (retransformed)" : ""));
+            }
+        }
+    }
+}

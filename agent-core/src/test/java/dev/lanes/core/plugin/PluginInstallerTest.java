@@ -1,0 +1,192 @@
+package dev.lanes.core.plugin;
+
+import dev.lanes.bridge.AgentFaults;
+import example.target.Advised;
+import example.target.Declined;
+import example.target.Switched;
+import example.target.Throwing;
+import net.bytebuddy.agent.ByteBuddyAgent;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.lang.instrument.Instrumentation;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The installer against real classes in this JVM: advice applied where the plugin is on and
+ * its framework fits, nowhere else, and faults of plugins and advice contained.
+ */
+class PluginInstallerTest {
+
+    private static List<PluginStatus> statuses;
+
+    @BeforeAll
+    static void install() {
+        Instrumentation inst = ByteBuddyAgent.install();
+        ClassLoader loader = PluginInstallerTest.class.getClassLoader();
+        PluginContext context = new PluginContext() {
+            @Override
+            public String applicationName() {
+                return "test";
+            }
+
+            @Override
+            public String instanceTag() {
+                return null;
+            }
+
+            @Override
+            public long startMillis() {
+                return 0;
+            }
+
+            @Override
+            public String setting(String key) {
+                return null;
+            }
+        };
+        Map<String, Boolean> switches = new HashMap<>();
+        switches.put("switched-off", false);
+        PluginInstaller installer = new PluginInstaller(inst, loader, context,
+                name -> switches.getOrDefault(name, true));
+        statuses = installer.install(List.of(
+                new TestPlugin("advising", "example.target.Advised", AppendAdvice.class, Support.SUPPORTED),
+                new TestPlugin("switched-off", "example.target.Switched", AppendAdvice.class, Support.SUPPORTED),
+                new TestPlugin("throwing-advice", "example.target.Throwing", ThrowingAdvice.class, Support.SUPPORTED),
+                new TestPlugin("declining", "example.target.Declined", AppendAdvice.class,
+                        Support.unsupported("framework 0.1 is not supported (needs 1.x)")),
+                new FailingPlugin()));
+    }
+
+    private static PluginStatus status(String name) {
+        for (PluginStatus s : statuses) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no status for " + name + " in " + statuses);
+    }
+
+    @Test
+    void adviceAppliesWhereThePluginIsOnAndSupported() {
+        assertEquals("Advised+advised", new Advised().value());
+        assertEquals(PluginStatus.State.INSTALLED, status("advising").state());
+        assertTrue(status("advising").activeLoaders() >= 1);
+    }
+
+    @Test
+    void switchedOffPluginDoesNothing() {
+        assertEquals("Switched", new Switched().value());
+        assertEquals(PluginStatus.State.DISABLED, status("switched-off").state());
+    }
+
+    @Test
+    void unsupportedFrameworkLeavesTypesAloneAndSaysWhy() {
+        assertEquals("Declined", new Declined().value());
+        assertEquals(List.of("framework 0.1 is not supported (needs 1.x)"), status("declining").unsupportedReasons());
+    }
+
+    @Test
+    void throwingAdviceIsCountedAndTheMethodRunsUntouched() {
+        long before = AgentFaults.total();
+        assertEquals("Throwing", new Throwing().value());
+        assertEquals("Throwing", new Throwing().value());
+        assertEquals(before + 2, AgentFaults.total());
+        assertTrue(AgentFaults.byPlace().containsKey("advice:example.target.Throwing.value"),
+                AgentFaults.byPlace().toString());
+    }
+
+    @Test
+    void pluginThatThrowsAtStartIsMarkedFailed() {
+        PluginStatus failed = status("fails-at-start");
+        assertEquals(PluginStatus.State.FAILED, failed.state());
+        assertTrue(failed.detail().contains("start failed"), failed.detail());
+    }
+
+    /** Appends "+advised" to the return value. */
+    public static final class AppendAdvice {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.Return(readOnly = false) String value) {
+            value = value + "+advised";
+        }
+    }
+
+    /** Always throws. */
+    public static final class ThrowingAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter() {
+            throw new IllegalStateException("advice fails on purpose");
+        }
+    }
+
+    private static final class TestPlugin implements LanesPlugin {
+        private final String name;
+        private final String target;
+        private final Class<?> advice;
+        private final Support support;
+
+        TestPlugin(String name, String target, Class<?> advice, Support support) {
+            this.name = name;
+            this.target = target;
+            this.advice = advice;
+            this.support = support;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Support support(ClassLoader loader) {
+            return support;
+        }
+
+        @Override
+        public List<TypeInstrumentation> typeInstrumentations() {
+            return Collections.singletonList(new TypeInstrumentation() {
+                @Override
+                public ElementMatcher<TypeDescription> typeMatcher() {
+                    return named(target);
+                }
+
+                @Override
+                public void transform(AdviceTarget t) {
+                    t.applyAdvice(named("value"), advice.getName());
+                }
+            });
+        }
+    }
+
+    private static final class FailingPlugin implements LanesPlugin {
+        @Override
+        public String name() {
+            return "fails-at-start";
+        }
+
+        @Override
+        public Support support(ClassLoader loader) {
+            return Support.SUPPORTED;
+        }
+
+        @Override
+        public List<TypeInstrumentation> typeInstrumentations() {
+            return Collections.emptyList();
+        }
+
+        @Override
+        public void start(PluginContext context) {
+            throw new IllegalStateException("start fails on purpose");
+        }
+    }
+}

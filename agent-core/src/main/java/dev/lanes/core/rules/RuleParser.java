@@ -1,0 +1,1102 @@
+package dev.lanes.core.rules;
+
+import dev.lanes.bridge.Tags;
+import java.nio.charset.Charset;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.composer.Composer;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.ReaderException;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
+
+/**
+ * Reads a rule document (YAML, or JSON, which is YAML) into a {@link RuleSnapshot}, or rejects
+ * it as a whole with every problem found. The format is described in docs/rules.md.
+ *
+ * <p>The document is only composed into a node tree, never constructed into Java objects, so no
+ * YAML tag can instantiate anything; every value is read from a node that knows its line. Size,
+ * nesting and alias expansion are bounded so that a hostile document cannot exhaust memory or
+ * the stack.
+ */
+public final class RuleParser {
+
+    /** The longest document accepted, in characters (1 MiB). */
+    public static final int MAX_DOCUMENT_CHARS = 1024 * 1024;
+    /** The longest duration any field accepts. */
+    public static final long MAX_DURATION_MILLIS = 24L * 60 * 60 * 1000;
+
+    // The deepest real document is 7 levels (lanes, lane, entry, match, headers, condition);
+    // the headroom serves documents that are wrong but should still get a precise error.
+    static final int MAX_NESTING_DEPTH = 20;
+    static final int MAX_COLLECTION_ALIASES = 20;
+    // Values visited while reading, counting every use of an alias again: bounds the work an
+    // alias bomb can cause even though the composer limits the aliases themselves.
+    static final int MAX_VALUES = 100000;
+    static final int MAX_PROBLEMS = 100;
+
+    private static final int MAX_NAME = 128;
+    private static final int MAX_SERVICE = 256;
+    private static final int MAX_ATTRIBUTE_NAME = 256;
+    private static final int MAX_STRING = 4096;
+    private static final int MAX_ARG_INDEX = 255;
+    private static final int MAX_WEIGHT = 10000;
+    private static final int DEFAULT_WEIGHT = 100;
+
+    static final long DEFAULT_WARMUP_WINDOW_MILLIS = 120000L;
+    static final double DEFAULT_WARMUP_CURVE = 1.0;
+    static final int DEFAULT_WARMUP_MIN_WEIGHT_PERCENT = 10;
+    static final int DEFAULT_CONSECUTIVE_ERRORS = 5;
+    static final long DEFAULT_OUTLIER_INTERVAL_MILLIS = 10000L;
+    static final long DEFAULT_BASE_EJECTION_MILLIS = 30000L;
+    static final int DEFAULT_MAX_EJECTION_PERCENT = 50;
+    static final int DEFAULT_PANIC_THRESHOLD_PERCENT = 50;
+    static final long MIN_OUTLIER_INTERVAL_MILLIS = 100L;
+
+    private static final String[] ROOT_KEYS = {"version", "dryRun", "lanes", "routes", "warmup", "outlier",
+        "lossless"};
+    private static final String[] LANE_KEYS = {"name", "tag", "fallback", "entry"};
+    private static final String[] ENTRY_KEYS = {"match", "percent", "stickyBy", "services"};
+    private static final String[] MATCH_KEYS = {"headers", "cookies", "query", "path", "method", "args"};
+    private static final String[] CONDITION_KEYS = {"exact", "prefix", "regex", "present"};
+    private static final String[] ROUTE_KEYS = {"name", "service", "match", "to"};
+    private static final String[] DESTINATION_KEYS = {"tag", "weight"};
+    private static final String[] WARMUP_KEYS = {"enabled", "window", "curve", "minWeightPercent"};
+    private static final String[] OUTLIER_KEYS = {"enabled", "consecutiveErrors", "interval", "baseEjection",
+        "maxEjectionPercent", "panicThreshold"};
+    private static final String[] LOSSLESS_KEYS = {"registrationDelay", "drain"};
+
+    private static final String BASE = "base";
+    private static final String TAG_EXPECTED = "a tag: 1 to " + Tags.MAX_LENGTH
+            + " of [A-Za-z0-9._-], starting with a letter or digit";
+    private static final String CONDITION_EXPECTED = "a string (exact match) or exactly one of {exact: S}, "
+            + "{prefix: S}, {regex: S}, {present: true}";
+    private static final String PERCENT_EXPECTED = "an integer from 0 to 100";
+
+    private static final Set<Tag> STRING_LIKE = new HashSet<Tag>(Arrays.asList(Tag.STR, Tag.INT, Tag.FLOAT,
+            Tag.BOOL, Tag.TIMESTAMP));
+    private static final Pattern DECIMAL = Pattern.compile("[-+]?[0-9]+");
+    private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h)?");
+    private static final Pattern STICKY = Pattern.compile("(header|cookie|query):(.*)", Pattern.DOTALL);
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final Charset UTF_8 = Charset.forName("UTF-8");
+
+    private final String source;
+    private final List<RuleProblem> problems = new ArrayList<RuleProblem>();
+    private int omittedProblems;
+    private int visited;
+
+    private RuleParser(String source) {
+        this.source = source;
+    }
+
+    /**
+     * Parses and validates {@code text}. An empty document (or one holding only comments) is
+     * valid and means no rules.
+     *
+     * @param text   the document; null counts as empty
+     * @param source where it came from, such as "file:/etc/lanes/rules.yaml"; kept in the snapshot
+     * @throws RuleValidationException listing every problem, when anything at all is wrong
+     */
+    public static RuleSnapshot parse(String text, String source) throws RuleValidationException {
+        return new RuleParser(source == null ? "unknown" : source).run(text == null ? "" : text);
+    }
+
+    private RuleSnapshot run(String text) throws RuleValidationException {
+        if (text.length() > MAX_DOCUMENT_CHARS) {
+            problem("document", 0, text.length() + " characters", "is too long",
+                    "at most " + MAX_DOCUMENT_CHARS + " characters (1 MiB)");
+            throw failure();
+        }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        String original = text;
+        if (looksLikeJson(text)) {
+            // JSON is YAML, except that YAML forbids tabs as indentation, and JSON files are
+            // often indented with tabs. Literal tabs are not allowed inside JSON strings, so in a
+            // JSON document every tab is white space; one for one keeps lines and columns.
+            text = text.replace('\t', ' ');
+        }
+        Node root;
+        try {
+            root = compose(text);
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String what = e.getProblem() != null ? e.getProblem() : e.getMessage();
+            if (e.getContext() != null) {
+                what = e.getContext() + ": " + what;
+            }
+            problem("document", mark == null ? 0 : mark.getLine() + 1, null, oneLine(what), "valid YAML or JSON");
+            throw failure();
+        } catch (ReaderException e) {
+            problem("document", lineAt(text, e.getPosition()), null, oneLine(e.getMessage()),
+                    "printable Unicode text");
+            throw failure();
+        } catch (YAMLException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.startsWith("Nesting Depth exceeded")) {
+                problem("document", 0, null, "is nested more than " + MAX_NESTING_DEPTH + " levels deep",
+                        "at most " + MAX_NESTING_DEPTH + " levels of lists and mappings");
+            } else if (message.startsWith("Number of aliases")) {
+                problem("document", 0, null, "uses more than " + MAX_COLLECTION_ALIASES
+                        + " aliases of lists or mappings", "at most " + MAX_COLLECTION_ALIASES + " such aliases");
+            } else {
+                problem("document", 0, null, oneLine(message), "valid YAML or JSON");
+            }
+            throw failure();
+        } catch (RuntimeException e) {
+            // The YAML reader is third-party code; whatever it throws, the document is unusable.
+            problem("document", 0, null, "could not be read (" + oneLine(String.valueOf(e)) + ")",
+                    "valid YAML or JSON");
+            throw failure();
+        }
+        if (root == null || isNull(root)) {
+            return new RuleSnapshot("none", source, System.currentTimeMillis(), Collections.<LaneRule>emptyList(),
+                    Collections.<RouteRule>emptyList(), WarmupSettings.OFF, OutlierSettings.OFF,
+                    LosslessSettings.DEFAULT, false);
+        }
+        RuleSnapshot snapshot;
+        try {
+            snapshot = document(root, original);
+        } catch (TooLarge e) {
+            problem("document", 0, null, "has more than " + MAX_VALUES + " values (each use of an alias counts)",
+                    "a smaller document");
+            throw failure();
+        }
+        if (!problems.isEmpty()) {
+            throw failure();
+        }
+        return snapshot;
+    }
+
+    private static Node compose(String text) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowRecursiveKeys(false);
+        options.setMaxAliasesForCollections(MAX_COLLECTION_ALIASES);
+        options.setNestingDepthLimit(MAX_NESTING_DEPTH);
+        options.setCodePointLimit(MAX_DOCUMENT_CHARS + 1);
+        options.setProcessComments(false);
+        // The default tag inspector already refuses every global tag; nothing is ever constructed.
+        Composer composer = new Composer(new ParserImpl(new StreamReader(text), options), new Resolver(), options);
+        return composer.getSingleNode();
+    }
+
+    private static boolean looksLikeJson(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                return c == '{' || c == '[';
+            }
+        }
+        return false;
+    }
+
+    private RuleValidationException failure() {
+        List<RuleProblem> all = new ArrayList<RuleProblem>(problems);
+        // Problems are found field by field; the user reads them best in the order of the lines.
+        Collections.sort(all, new java.util.Comparator<RuleProblem>() {
+            @Override
+            public int compare(RuleProblem a, RuleProblem b) {
+                return Integer.compare(a.line(), b.line());
+            }
+        });
+        if (omittedProblems > 0) {
+            all.add(new RuleProblem("document", 0, null, "has " + omittedProblems + " more problems not listed",
+                    null));
+        }
+        return new RuleValidationException(source, all);
+    }
+
+    // ---- the document ----
+
+    private RuleSnapshot document(Node root, String text) {
+        Fields f = fields(root, "", "a mapping with the fields " + join(ROOT_KEYS), ROOT_KEYS);
+        if (f == null) {
+            return null;
+        }
+        String version = null;
+        if (f.has("version")) {
+            version = string(f.get("version"), "version", "a version of 1 to " + MAX_NAME + " characters", 1,
+                    MAX_NAME);
+        }
+        if (version == null) {
+            version = contentHash(text);
+        }
+        boolean dryRun = f.has("dryRun") && bool(f.get("dryRun"), "dryRun");
+        List<LaneRule> lanes = lanes(f);
+        List<RouteRule> routes = routes(f);
+        WarmupSettings warmup = f.has("warmup") ? warmup(f.get("warmup")) : WarmupSettings.OFF;
+        OutlierSettings outlier = f.has("outlier") ? outlier(f.get("outlier")) : OutlierSettings.OFF;
+        LosslessSettings lossless = f.has("lossless") ? lossless(f.get("lossless")) : LosslessSettings.DEFAULT;
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        return new RuleSnapshot(version, source, System.currentTimeMillis(), lanes, routes, warmup, outlier,
+                lossless, dryRun);
+    }
+
+    private List<LaneRule> lanes(Fields root) {
+        List<LaneRule> lanes = new ArrayList<LaneRule>();
+        if (!root.has("lanes")) {
+            return lanes;
+        }
+        List<Node> items = list(root.get("lanes"), "lanes", "a list of lanes");
+        if (items == null) {
+            return lanes;
+        }
+        Map<String, String> names = new HashMap<String, String>();
+        Map<String, String> tags = new HashMap<String, String>();
+        for (int i = 0; i < items.size(); i++) {
+            String path = "lanes[" + i + "]";
+            Fields f = fields(items.get(i), path, "a lane: a mapping with name, tag and optionally fallback and entry",
+                    LANE_KEYS);
+            if (f == null) {
+                continue;
+            }
+            String name = null;
+            Node nameNode = f.require("name", "a lane name of 1 to " + MAX_NAME + " characters");
+            if (nameNode != null) {
+                name = string(nameNode, f.at("name"), "a lane name of 1 to " + MAX_NAME + " characters", 1, MAX_NAME);
+                unique(names, name, nameNode, f.at("name"), "lane name", "each lane with its own name");
+            }
+            String tag = null;
+            Node tagNode = f.require("tag", TAG_EXPECTED);
+            if (tagNode != null) {
+                tag = tag(tagNode, f.at("tag"), false);
+                unique(tags, tag, tagNode, f.at("tag"), "lane tag", "each lane with its own tag");
+            }
+            Fallback fallback = Fallback.BASE;
+            if (f.has("fallback")) {
+                fallback = fallback(f.get("fallback"), f.at("fallback"));
+            }
+            EntryRule entry = f.has("entry") ? entry(f.get("entry"), f.at("entry")) : null;
+            lanes.add(new LaneRule(name, tag, fallback, entry));
+        }
+        return lanes;
+    }
+
+    private void unique(Map<String, String> seen, String value, Node node, String path, String what,
+                        String expected) {
+        if (value == null) {
+            return;
+        }
+        String first = seen.get(value);
+        if (first == null) {
+            seen.put(value, path + " (line " + line(node) + ")");
+        } else {
+            problem(path, line(node), quote(value), "is a duplicate " + what + " (first at " + first + ")", expected);
+        }
+    }
+
+    private Fallback fallback(Node node, String path) {
+        String value = string(node, path, "base or none", 1, MAX_NAME);
+        if (value == null) {
+            return Fallback.BASE;
+        }
+        if (value.equals("base")) {
+            return Fallback.BASE;
+        }
+        if (value.equals("none")) {
+            return Fallback.NONE;
+        }
+        problem(path, line(node), quote(value), "is not allowed",
+                "base (go to untagged instances) or none (fail at once: a strict lane)");
+        return Fallback.BASE;
+    }
+
+    private EntryRule entry(Node node, String path) {
+        Fields f = fields(node, path, "an entry: a mapping with match, percent, stickyBy and services", ENTRY_KEYS);
+        if (f == null) {
+            return null;
+        }
+        Match match = f.has("match") ? match(f.get("match"), f.at("match")) : Match.ANY;
+        int percent = 100;
+        if (f.has("percent")) {
+            percent = integer(f.get("percent"), f.at("percent"), 0, 100, PERCENT_EXPECTED, 100);
+        }
+        EntryRule.StickyKey sticky = f.has("stickyBy") ? sticky(f.get("stickyBy"), f.at("stickyBy")) : null;
+        List<String> services = Collections.emptyList();
+        if (f.has("services")) {
+            services = names(f.get("services"), f.at("services"), "a list of service names of 1 to " + MAX_SERVICE
+                    + " characters");
+        }
+        return new EntryRule(match, percent, sticky, services);
+    }
+
+    private EntryRule.StickyKey sticky(Node node, String path) {
+        String expected = "header:NAME, cookie:NAME or query:NAME";
+        String value = string(node, path, expected, 1, MAX_ATTRIBUTE_NAME + 7);
+        if (value == null) {
+            return null;
+        }
+        Matcher m = STICKY.matcher(value);
+        if (!m.matches() || m.group(2).trim().isEmpty() || !m.group(2).trim().equals(m.group(2))) {
+            problem(path, line(node), quote(value), "is not allowed", expected);
+            return null;
+        }
+        EntryRule.StickyKey.Source kind = EntryRule.StickyKey.Source.valueOf(m.group(1).toUpperCase(Locale.ROOT));
+        return new EntryRule.StickyKey(kind, m.group(2));
+    }
+
+    private List<String> names(Node node, String path, String expected) {
+        List<String> names = new ArrayList<String>();
+        List<Node> items = list(node, path, expected);
+        if (items == null) {
+            return names;
+        }
+        for (int i = 0; i < items.size(); i++) {
+            String name = string(items.get(i), path + "[" + i + "]", "a service name of 1 to " + MAX_SERVICE
+                    + " characters", 1, MAX_SERVICE);
+            if (name != null) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    private List<RouteRule> routes(Fields root) {
+        List<RouteRule> routes = new ArrayList<RouteRule>();
+        if (!root.has("routes")) {
+            return routes;
+        }
+        List<Node> items = list(root.get("routes"), "routes", "a list of routes");
+        if (items == null) {
+            return routes;
+        }
+        for (int i = 0; i < items.size(); i++) {
+            String path = "routes[" + i + "]";
+            Fields f = fields(items.get(i), path,
+                    "a route: a mapping with service and to, and optionally name and match", ROUTE_KEYS);
+            if (f == null) {
+                continue;
+            }
+            String name = null;
+            if (f.has("name")) {
+                name = string(f.get("name"), f.at("name"), "a route name of 1 to " + MAX_NAME + " characters", 1,
+                        MAX_NAME);
+            }
+            String service = null;
+            String serviceExpected = "the name of the called service, 1 to " + MAX_SERVICE + " characters";
+            Node serviceNode = f.require("service", serviceExpected);
+            if (serviceNode != null) {
+                service = string(serviceNode, f.at("service"), serviceExpected, 1, MAX_SERVICE);
+            }
+            Match match = f.has("match") ? match(f.get("match"), f.at("match")) : Match.ANY;
+            List<WeightedTag> to = null;
+            Node toNode = f.require("to", "a destination {tag: TAG} or a list of {tag: TAG, weight: N}");
+            if (toNode != null) {
+                to = destinations(toNode, f.at("to"));
+            }
+            if (service != null && to != null) {
+                routes.add(new RouteRule(name, service, match, to));
+            }
+        }
+        return routes;
+    }
+
+    private List<WeightedTag> destinations(Node node, String path) {
+        String expected = "a destination {tag: TAG} or a list of {tag: TAG, weight: N}";
+        List<Node> items;
+        List<String> paths = new ArrayList<String>();
+        if (node instanceof MappingNode) {
+            items = Collections.singletonList(node);
+            paths.add(path);
+        } else {
+            items = list(node, path, expected);
+            if (items == null) {
+                return null;
+            }
+            if (items.isEmpty()) {
+                problem(path, line(node), "an empty list", "is not allowed", "at least one destination");
+                return null;
+            }
+            for (int i = 0; i < items.size(); i++) {
+                paths.add(path + "[" + i + "]");
+            }
+        }
+        boolean weightRequired = items.size() > 1;
+        List<WeightedTag> to = new ArrayList<WeightedTag>();
+        Map<String, String> seen = new HashMap<String, String>();
+        boolean valid = true;
+        long total = 0;
+        for (int i = 0; i < items.size(); i++) {
+            String at = paths.get(i);
+            Fields f = fields(items.get(i), at, "a destination: a mapping with tag and weight", DESTINATION_KEYS);
+            if (f == null) {
+                valid = false;
+                continue;
+            }
+            String tag = null;
+            Node tagNode = f.require("tag", TAG_EXPECTED + ", or base for untagged instances");
+            if (tagNode != null) {
+                tag = tag(tagNode, f.at("tag"), true);
+                unique(seen, tag, tagNode, f.at("tag"), "destination", "each tag once per route");
+            }
+            int weight = DEFAULT_WEIGHT;
+            String weightExpected = "an integer from 0 to " + MAX_WEIGHT;
+            if (f.has("weight")) {
+                weight = integer(f.get("weight"), f.at("weight"), 0, MAX_WEIGHT, weightExpected, -1);
+            } else if (weightRequired) {
+                f.require("weight", weightExpected + " (required when a route lists several destinations)");
+                weight = -1;
+            }
+            if (tag == null || weight < 0) {
+                valid = false;
+                continue;
+            }
+            total += weight;
+            to.add(new WeightedTag(BASE.equals(tag) ? null : tag, weight));
+        }
+        if (!valid) {
+            return null;
+        }
+        if (total <= 0) {
+            problem(path, line(node), "weights adding up to 0", "are not allowed",
+                    "at least one destination with a positive weight");
+            return null;
+        }
+        return to;
+    }
+
+    /** A validated tag, or "base" when allowed; null after reporting a problem. */
+    private String tag(Node node, String path, boolean baseAllowed) {
+        String value = string(node, path, TAG_EXPECTED, 1, Tags.MAX_LENGTH);
+        if (value == null) {
+            return null;
+        }
+        if (BASE.equals(value)) {
+            if (baseAllowed) {
+                return value;
+            }
+            problem(path, line(node), quote(value), "is reserved for untagged instances", "a tag other than base");
+            return null;
+        }
+        if (!Tags.isValid(value)) {
+            problem(path, line(node), quote(value), "is not a valid tag", TAG_EXPECTED);
+            return null;
+        }
+        return value;
+    }
+
+    // ---- match conditions ----
+
+    private Match match(Node node, String path) {
+        Fields f = fields(node, path, "a match: a mapping with " + join(MATCH_KEYS), MATCH_KEYS);
+        if (f == null) {
+            return Match.ANY;
+        }
+        List<String> headerNames = new ArrayList<String>();
+        List<StringMatch> headerMatches = new ArrayList<StringMatch>();
+        List<String> cookieNames = new ArrayList<String>();
+        List<StringMatch> cookieMatches = new ArrayList<StringMatch>();
+        List<String> queryNames = new ArrayList<String>();
+        List<StringMatch> queryMatches = new ArrayList<StringMatch>();
+        if (f.has("headers")) {
+            namedConditions(f.get("headers"), f.at("headers"), "header", headerNames, headerMatches);
+        }
+        if (f.has("cookies")) {
+            namedConditions(f.get("cookies"), f.at("cookies"), "cookie", cookieNames, cookieMatches);
+        }
+        if (f.has("query")) {
+            namedConditions(f.get("query"), f.at("query"), "query parameter", queryNames, queryMatches);
+        }
+        StringMatch pathMatch = f.has("path") ? condition(f.get("path"), f.at("path")) : null;
+        StringMatch method = f.has("method") ? condition(f.get("method"), f.at("method")) : null;
+        List<Integer> argIndexes = new ArrayList<Integer>();
+        List<StringMatch> argMatches = new ArrayList<StringMatch>();
+        if (f.has("args")) {
+            args(f.get("args"), f.at("args"), argIndexes, argMatches);
+        }
+        int[] indexes = new int[argIndexes.size()];
+        for (int i = 0; i < indexes.length; i++) {
+            indexes[i] = argIndexes.get(i);
+        }
+        return new Match(headerNames.toArray(new String[0]), headerMatches.toArray(new StringMatch[0]),
+                cookieNames.toArray(new String[0]), cookieMatches.toArray(new StringMatch[0]),
+                queryNames.toArray(new String[0]), queryMatches.toArray(new StringMatch[0]), pathMatch, method,
+                indexes, argMatches.toArray(new StringMatch[0]));
+    }
+
+    private void namedConditions(Node node, String path, String what, List<String> names,
+                                 List<StringMatch> matches) {
+        List<Entry> entries = entries(node, path, "a mapping from " + what + " name to condition");
+        for (Entry e : entries) {
+            if (e.key.isEmpty() || e.key.length() > MAX_ATTRIBUTE_NAME) {
+                problem(e.path, e.line, quote(e.key), "is not allowed as a " + what + " name",
+                        "1 to " + MAX_ATTRIBUTE_NAME + " characters");
+                continue;
+            }
+            StringMatch m = condition(e.value, e.path);
+            if (m != null) {
+                names.add(e.key);
+                matches.add(m);
+            }
+        }
+    }
+
+    private void args(Node node, String path, List<Integer> indexes, List<StringMatch> matches) {
+        List<Entry> entries = entries(node, path, "a mapping from argument index (0, 1, ...) to condition");
+        Set<Integer> seen = new HashSet<Integer>();
+        for (Entry e : entries) {
+            int index = -1;
+            if (DECIMAL.matcher(e.key).matches() && e.key.length() <= 4 && !e.key.startsWith("-")
+                    && !e.key.startsWith("+")) {
+                index = Integer.parseInt(e.key);
+            }
+            if (index < 0 || index > MAX_ARG_INDEX) {
+                problem(e.path, e.line, quote(e.key), "is not allowed as an argument index",
+                        "an integer from 0 to " + MAX_ARG_INDEX);
+                continue;
+            }
+            if (!seen.add(index)) {
+                problem(e.path, e.line, quote(e.key), "names an argument already given", "each argument once");
+                continue;
+            }
+            StringMatch m = condition(e.value, e.path);
+            if (m != null) {
+                indexes.add(index);
+                matches.add(m);
+            }
+        }
+    }
+
+    private StringMatch condition(Node node, String path) {
+        if (node instanceof ScalarNode && !isNull(node)) {
+            String value = string(node, path, CONDITION_EXPECTED, 0, MAX_STRING);
+            return value == null ? null : StringMatch.exact(value);
+        }
+        if (!(node instanceof MappingNode)) {
+            visit(node);
+            problem(path, line(node), describe(node), "is not allowed", CONDITION_EXPECTED);
+            return null;
+        }
+        Fields f = fields(node, path, CONDITION_EXPECTED, CONDITION_KEYS);
+        if (f == null) {
+            return null;
+        }
+        List<String> kinds = f.keys();
+        if (kinds.size() != 1) {
+            if (kinds.size() > 1) {
+                problem(path, line(node), join(kinds.toArray(new String[0])) + " together", "are not allowed",
+                        CONDITION_EXPECTED);
+            } else if (!f.hadUnknown) {
+                problem(path, line(node), "an empty condition", "is not allowed", CONDITION_EXPECTED);
+            }
+            return null;
+        }
+        String kind = kinds.get(0);
+        Node value = f.require(kind, CONDITION_EXPECTED);
+        if (value == null) {
+            return null;
+        }
+        String at = f.at(kind);
+        if (kind.equals("present")) {
+            if (isTrueOrFalse(value) && !Boolean.parseBoolean(((ScalarNode) value).getValue())) {
+                visit(value);
+                problem(at, line(value), "false", "is not allowed", "true (there is no condition for absence)");
+                return null;
+            }
+            return bool(value, at) ? StringMatch.present() : null;
+        }
+        String s = string(value, at, kind.equals("regex") ? "a Java regular expression" : "a string", 0,
+                MAX_STRING);
+        if (s == null) {
+            return null;
+        }
+        if (kind.equals("exact")) {
+            return StringMatch.exact(s);
+        }
+        if (kind.equals("prefix")) {
+            return StringMatch.prefix(s);
+        }
+        try {
+            return StringMatch.regex(s);
+        } catch (PatternSyntaxException e) {
+            problem(at, line(value), quote(s), "is not a valid regular expression (" + e.getDescription()
+                    + (e.getIndex() >= 0 ? " near index " + e.getIndex() : "") + ")",
+                    "a Java regular expression, matched against the whole value");
+            return null;
+        }
+    }
+
+    // ---- settings ----
+
+    private WarmupSettings warmup(Node node) {
+        Fields f = fields(node, "warmup", "a mapping with " + join(WARMUP_KEYS), WARMUP_KEYS);
+        if (f == null) {
+            return WarmupSettings.OFF;
+        }
+        boolean enabled = !f.has("enabled") || bool(f.get("enabled"), f.at("enabled"));
+        long window = f.has("window") ? duration(f.get("window"), f.at("window"), 1) : DEFAULT_WARMUP_WINDOW_MILLIS;
+        double curve = DEFAULT_WARMUP_CURVE;
+        if (f.has("curve")) {
+            curve = number(f.get("curve"), f.at("curve"), 10.0, "a number greater than 0 and at most 10");
+        }
+        int minWeight = DEFAULT_WARMUP_MIN_WEIGHT_PERCENT;
+        if (f.has("minWeightPercent")) {
+            minWeight = integer(f.get("minWeightPercent"), f.at("minWeightPercent"), 0, 100, PERCENT_EXPECTED, 0);
+        }
+        return new WarmupSettings(enabled, window, curve, minWeight);
+    }
+
+    private OutlierSettings outlier(Node node) {
+        Fields f = fields(node, "outlier", "a mapping with " + join(OUTLIER_KEYS), OUTLIER_KEYS);
+        if (f == null) {
+            return OutlierSettings.OFF;
+        }
+        boolean enabled = !f.has("enabled") || bool(f.get("enabled"), f.at("enabled"));
+        int errors = DEFAULT_CONSECUTIVE_ERRORS;
+        if (f.has("consecutiveErrors")) {
+            errors = integer(f.get("consecutiveErrors"), f.at("consecutiveErrors"), 1, 1000,
+                    "an integer from 1 to 1000", 0);
+        }
+        long interval = f.has("interval") ? duration(f.get("interval"), f.at("interval"), MIN_OUTLIER_INTERVAL_MILLIS)
+                : DEFAULT_OUTLIER_INTERVAL_MILLIS;
+        long ejection = f.has("baseEjection") ? duration(f.get("baseEjection"), f.at("baseEjection"), 1)
+                : DEFAULT_BASE_EJECTION_MILLIS;
+        int maxEjection = DEFAULT_MAX_EJECTION_PERCENT;
+        if (f.has("maxEjectionPercent")) {
+            maxEjection = integer(f.get("maxEjectionPercent"), f.at("maxEjectionPercent"), 0, 100,
+                    PERCENT_EXPECTED, 0);
+        }
+        int panic = DEFAULT_PANIC_THRESHOLD_PERCENT;
+        if (f.has("panicThreshold")) {
+            panic = integer(f.get("panicThreshold"), f.at("panicThreshold"), 0, 100, PERCENT_EXPECTED, 0);
+        }
+        return new OutlierSettings(enabled, errors, interval, ejection, maxEjection, panic);
+    }
+
+    private LosslessSettings lossless(Node node) {
+        Fields f = fields(node, "lossless", "a mapping with " + join(LOSSLESS_KEYS), LOSSLESS_KEYS);
+        if (f == null) {
+            return LosslessSettings.DEFAULT;
+        }
+        long delay = f.has("registrationDelay") ? duration(f.get("registrationDelay"), f.at("registrationDelay"), 0)
+                : LosslessSettings.DEFAULT.registrationDelayMillis();
+        long drain = f.has("drain") ? duration(f.get("drain"), f.at("drain"), 0)
+                : LosslessSettings.DEFAULT.drainMillis();
+        return new LosslessSettings(delay, drain);
+    }
+
+    // ---- typed values ----
+
+    /** A string from any plain scalar (so {@code exact: 42} means "42"); null after a problem. */
+    private String string(Node node, String path, String expected, int minLength, int maxLength) {
+        visit(node);
+        if (!(node instanceof ScalarNode) || !STRING_LIKE.contains(node.getTag())) {
+            problem(path, line(node), describe(node), "is not allowed", expected);
+            return null;
+        }
+        String value = ((ScalarNode) node).getValue();
+        if (value.length() < minLength || value.trim().isEmpty() && minLength > 0) {
+            problem(path, line(node), "an empty string", "is not allowed", expected);
+            return null;
+        }
+        if (value.length() > maxLength) {
+            problem(path, line(node), describe(node), "is too long (" + value.length() + " characters)", expected);
+            return null;
+        }
+        return value;
+    }
+
+    private int integer(Node node, String path, int min, int max, String expected, int onError) {
+        visit(node);
+        if (node instanceof ScalarNode && Tag.INT.equals(node.getTag())) {
+            String raw = ((ScalarNode) node).getValue();
+            if (DECIMAL.matcher(raw).matches()) {
+                String digits = raw.startsWith("-") || raw.startsWith("+") ? raw.substring(1) : raw;
+                if (digits.length() <= 12) {
+                    long value = Long.parseLong(digits) * (raw.startsWith("-") ? -1 : 1);
+                    if (value >= min && value <= max) {
+                        return (int) value;
+                    }
+                }
+            }
+        }
+        problem(path, line(node), describe(node), "is not allowed", expected);
+        return onError;
+    }
+
+    private boolean bool(Node node, String path) {
+        visit(node);
+        if (isTrueOrFalse(node)) {
+            return Boolean.parseBoolean(((ScalarNode) node).getValue());
+        }
+        problem(path, line(node), describe(node), "is not allowed", "true or false");
+        return false;
+    }
+
+    private static boolean isTrueOrFalse(Node node) {
+        if (!(node instanceof ScalarNode) || !Tag.BOOL.equals(node.getTag())) {
+            return false;
+        }
+        String raw = ((ScalarNode) node).getValue();
+        // YAML 1.1 also reads yes/no/on/off as booleans; only true and false are accepted so
+        // that a value means the same to every reader of the document.
+        return raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("false");
+    }
+
+    private double number(Node node, String path, double max, String expected) {
+        visit(node);
+        if (node instanceof ScalarNode && (Tag.INT.equals(node.getTag()) || Tag.FLOAT.equals(node.getTag()))) {
+            String raw = ((ScalarNode) node).getValue();
+            try {
+                double value = Double.parseDouble(raw);
+                if (value > 0 && value <= max) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // Reported below: YAML 1.1 forms such as 1_0.5 or .inf are not numbers here.
+            }
+        }
+        problem(path, line(node), describe(node), "is not allowed", expected);
+        return 1.0;
+    }
+
+    /** Milliseconds from "500ms", "10s", "2m", "1h" or a bare integer (milliseconds). */
+    private long duration(Node node, String path, long min) {
+        visit(node);
+        String expected = "a duration from " + formatDuration(min) + " to 24h, such as 500ms, 10s, 2m or 1h "
+                + "(a bare integer means milliseconds)";
+        if (node instanceof ScalarNode && (Tag.INT.equals(node.getTag()) || Tag.STR.equals(node.getTag()))) {
+            Matcher m = DURATION.matcher(((ScalarNode) node).getValue());
+            if (m.matches() && m.group(1).length() <= 12) {
+                long amount = Long.parseLong(m.group(1));
+                String unit = m.group(2) == null ? "ms" : m.group(2);
+                long factor = unit.equals("ms") ? 1L : unit.equals("s") ? 1000L : unit.equals("m") ? 60000L : 3600000L;
+                long millis = amount * factor;
+                if (millis >= min && millis <= MAX_DURATION_MILLIS) {
+                    return millis;
+                }
+            }
+        }
+        problem(path, line(node), describe(node), "is not allowed", expected);
+        return min;
+    }
+
+    private static String formatDuration(long millis) {
+        if (millis == 0) {
+            return "0s";
+        }
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
+
+    // ---- structure ----
+
+    /** The items of a list; null after a problem. */
+    private List<Node> list(Node node, String path, String expected) {
+        visit(node);
+        if (!(node instanceof SequenceNode) || !Tag.SEQ.equals(node.getTag())) {
+            problem(path, line(node), describe(node), "is not allowed", expected);
+            return null;
+        }
+        return ((SequenceNode) node).getValue();
+    }
+
+    /** A mapping with known field names; null (after a problem) when {@code node} is no mapping. */
+    private Fields fields(Node node, String path, String expected, String[] allowed) {
+        visit(node);
+        if (!(node instanceof MappingNode) || !Tag.MAP.equals(node.getTag())) {
+            problem(path.isEmpty() ? "document" : path, line(node), describe(node), "is not allowed", expected);
+            return null;
+        }
+        Fields f = new Fields(path, line(node));
+        for (Entry e : entries(node, path, expected)) {
+            if (!Arrays.asList(allowed).contains(e.key)) {
+                f.hadUnknown = true;
+                problem(e.path, e.line, quote(e.key), "is not a known field", "one of " + join(allowed)
+                        + suggestion(e.key, allowed));
+            } else {
+                f.put(e);
+            }
+        }
+        return f;
+    }
+
+    /** The entries of a mapping with string keys, each key once; problems for anything else. */
+    private List<Entry> entries(Node node, String path, String expected) {
+        visit(node);
+        List<Entry> entries = new ArrayList<Entry>();
+        if (!(node instanceof MappingNode) || !Tag.MAP.equals(node.getTag())) {
+            problem(path, line(node), describe(node), "is not allowed", expected);
+            return entries;
+        }
+        Map<String, Integer> seen = new HashMap<String, Integer>();
+        for (NodeTuple tuple : ((MappingNode) node).getValue()) {
+            Node keyNode = tuple.getKeyNode();
+            visit(keyNode);
+            if (!(keyNode instanceof ScalarNode) || isNull(keyNode)
+                    || !(STRING_LIKE.contains(keyNode.getTag()) || Tag.MERGE.equals(keyNode.getTag()))) {
+                problem(path.isEmpty() ? "document" : path, line(keyNode), describe(keyNode),
+                        "is not allowed as a key", "a name");
+                continue;
+            }
+            String key = ((ScalarNode) keyNode).getValue();
+            String keyPath = child(path, key);
+            Integer first = seen.get(key);
+            if (first != null) {
+                problem(keyPath, line(keyNode), quote(key), "is given twice (first at line " + first + ")",
+                        "each key once");
+                continue;
+            }
+            seen.put(key, line(keyNode));
+            entries.add(new Entry(key, keyPath, line(keyNode), tuple.getValueNode()));
+        }
+        return entries;
+    }
+
+    private static String child(String path, String key) {
+        String part = PLAIN_NAME.matcher(key).matches() ? key : "['" + abbreviate(key, 60) + "']";
+        if (path.isEmpty()) {
+            return part;
+        }
+        return part.startsWith("[") ? path + part : path + "." + part;
+    }
+
+    private void visit(Node node) {
+        if (++visited > MAX_VALUES) {
+            throw new TooLarge();
+        }
+    }
+
+    private void problem(String field, int line, String value, String issue, String expected) {
+        if (problems.size() < MAX_PROBLEMS) {
+            problems.add(new RuleProblem(field, line, value, issue, expected));
+        } else {
+            omittedProblems++;
+        }
+    }
+
+    // ---- helpers ----
+
+    private static boolean isNull(Node node) {
+        return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
+    }
+
+    private static int line(Node node) {
+        Mark mark = node == null ? null : node.getStartMark();
+        return mark == null ? 0 : mark.getLine() + 1;
+    }
+
+    private static int lineAt(String text, int codePointIndex) {
+        int line = 1;
+        int end = Math.min(text.length(), Math.max(0, codePointIndex));
+        for (int i = 0; i < end; i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+            }
+        }
+        return line;
+    }
+
+    /** How a value is shown in a problem: strings quoted, other scalars as written, collections by kind. */
+    private static String describe(Node node) {
+        if (node == null) {
+            return "nothing";
+        }
+        String tag = Tag.STR.equals(node.getTag()) || Tag.INT.equals(node.getTag()) || Tag.FLOAT.equals(node.getTag())
+                || Tag.BOOL.equals(node.getTag()) || Tag.NULL.equals(node.getTag()) || Tag.MAP.equals(node.getTag())
+                || Tag.SEQ.equals(node.getTag()) || Tag.TIMESTAMP.equals(node.getTag()) ? ""
+                : " tagged " + abbreviate(node.getTag().getValue(), 60);
+        if (node instanceof MappingNode) {
+            return "a mapping" + tag;
+        }
+        if (node instanceof SequenceNode) {
+            return "a list" + tag;
+        }
+        ScalarNode scalar = (ScalarNode) node;
+        if (Tag.NULL.equals(node.getTag())) {
+            return "an empty value";
+        }
+        if (Tag.STR.equals(node.getTag()) || !tag.isEmpty()) {
+            return quote(scalar.getValue()) + tag;
+        }
+        return abbreviate(printable(scalar.getValue()), 80);
+    }
+
+    private static String quote(String value) {
+        return "'" + abbreviate(printable(value), 80) + "'";
+    }
+
+    private static String printable(String value) {
+        StringBuilder sb = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                if (sb == null) {
+                    sb = new StringBuilder(value.substring(0, i));
+                }
+                sb.append(c == '\n' ? "\\n" : c == '\t' ? "\\t" : String.format("\\u%04x", (int) c));
+            } else if (sb != null) {
+                sb.append(c);
+            }
+        }
+        return sb == null ? value : sb.toString();
+    }
+
+    private static String abbreviate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "...";
+    }
+
+    private static String oneLine(String s) {
+        if (s == null) {
+            return "unreadable";
+        }
+        return abbreviate(s.trim().replaceAll("\\s*\\n\\s*", " "), 300);
+    }
+
+    private static String join(String[] names) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < names.length; i++) {
+            if (i > 0) {
+                sb.append(i == names.length - 1 ? " and " : ", ");
+            }
+            sb.append(names[i]);
+        }
+        return sb.toString();
+    }
+
+    /** " (did you mean 'X'?)" for a near miss of a known field, else "". */
+    private static String suggestion(String key, String[] allowed) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : allowed) {
+            int d = candidate.equalsIgnoreCase(key) ? 0 : distance(key.toLowerCase(Locale.ROOT),
+                    candidate.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = candidate;
+            }
+        }
+        return best != null && bestDistance <= 2 ? " (did you mean '" + best + "'?)" : "";
+    }
+
+    private static int distance(String a, String b) {
+        if (Math.abs(a.length() - b.length()) > 2 || a.length() > 64) {
+            return Integer.MAX_VALUE;
+        }
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    /** The version of a document without one: the start of its SHA-256, so equal text means equal version. */
+    static String contentHash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(UTF_8));
+            StringBuilder sb = new StringBuilder("sha256:");
+            for (int i = 0; i < 6; i++) {
+                sb.append(String.format("%02x", digest[i] & 0xff));
+            }
+            return sb.toString();
+        } catch (NoSuchAlgorithmException e) {
+            // Every Java platform must provide SHA-256; this cannot happen.
+            return "sha256:unknown";
+        }
+    }
+
+    /** The fields of one mapping that passed the name checks. */
+    private final class Fields {
+        final String path;
+        final int line;
+        final Map<String, Entry> entries = new LinkedHashMap<String, Entry>();
+        boolean hadUnknown;
+
+        Fields(String path, int line) {
+            this.path = path;
+            this.line = line;
+        }
+
+        void put(Entry e) {
+            entries.put(e.key, e);
+        }
+
+        /** Present with a value; a field written with no value ({@code entry:}) counts as absent. */
+        boolean has(String key) {
+            Entry e = entries.get(key);
+            return e != null && !isNull(e.value);
+        }
+
+        Node get(String key) {
+            Entry e = entries.get(key);
+            return e == null || isNull(e.value) ? null : e.value;
+        }
+
+        /** The value of a required field, or null after reporting it missing. */
+        Node require(String key, String expected) {
+            Entry e = entries.get(key);
+            if (e == null || isNull(e.value)) {
+                problem(at(key), e == null ? line : e.line, null, "missing", expected);
+                return null;
+            }
+            return e.value;
+        }
+
+        List<String> keys() {
+            return new ArrayList<String>(entries.keySet());
+        }
+
+        String at(String key) {
+            return child(path, key);
+        }
+    }
+
+    /** One key and its value, with the key's path and line. */
+    private static final class Entry {
+        final String key;
+        final String path;
+        final int line;
+        final Node value;
+
+        Entry(String key, String path, int line, Node value) {
+            this.key = key;
+            this.path = path;
+            this.line = line;
+            this.value = value;
+        }
+    }
+
+    /** Thrown to stop reading a document that expands beyond {@link #MAX_VALUES}. */
+    private static final class TooLarge extends RuntimeException {
+        TooLarge() {
+            super(null, null, false, false);
+        }
+    }
+}

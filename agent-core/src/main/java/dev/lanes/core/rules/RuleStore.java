@@ -1,0 +1,156 @@
+package dev.lanes.core.rules;
+
+import dev.lanes.bridge.AgentFaults;
+import dev.lanes.bridge.AgentLog;
+import dev.lanes.core.rules.source.RuleSink;
+import java.util.Collections;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Holds the rules in force: one volatile reference to an immutable snapshot, swapped whole when
+ * a new document passes validation, and left alone when a document is rejected or its source
+ * fails, so that the last good rules stay in force.
+ *
+ * <p>Readers ({@link #get()}) never block. Updates are serialised, and listeners are called on
+ * the updating thread in the order the snapshots were applied.
+ */
+public final class RuleStore implements Supplier<RuleSnapshot> {
+
+    private volatile RuleSnapshot current = RuleSnapshot.EMPTY;
+    private volatile RuleError lastError;
+    private volatile long lastAppliedMillis;
+    private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong sourceErrors = new AtomicLong();
+    private final CopyOnWriteArrayList<Consumer<RuleSnapshot>> listeners =
+            new CopyOnWriteArrayList<Consumer<RuleSnapshot>>();
+
+    /** The snapshot in force; {@link RuleSnapshot#EMPTY} until a document is applied. */
+    @Override
+    public RuleSnapshot get() {
+        return current;
+    }
+
+    /** The same as {@link #get()}. */
+    public RuleSnapshot current() {
+        return current;
+    }
+
+    /**
+     * Parses {@code text} and, when it is valid, puts it in force at once as a whole.
+     *
+     * @param origin where the text came from, such as "file:/etc/lanes/rules.yaml"
+     * @return true when applied; false when rejected (the previous snapshot stays in force)
+     */
+    public synchronized boolean apply(String text, String origin) {
+        RuleSnapshot next;
+        try {
+            next = RuleParser.parse(text, origin);
+        } catch (RuleValidationException e) {
+            reject(origin, e.getMessage(), e.problems());
+            return false;
+        } catch (RuntimeException e) {
+            // A fault of the parser itself: reject the document rather than let it reach the engine.
+            AgentFaults.report("rules:parse", e);
+            reject(origin, "the rules from " + origin + " could not be read: " + e,
+                    Collections.singletonList(new RuleProblem("document", 0, null,
+                            "could not be read because of an agent fault (" + e + ")", null)));
+            return false;
+        }
+        current = next;
+        lastAppliedMillis = next.loadedAtMillis();
+        applied.incrementAndGet();
+        AgentLog.info("rules applied from " + origin + ": version " + next.version() + ", "
+                + next.lanes().size() + " lanes, " + next.routes().size() + " routes, warmup "
+                + (next.warmup().enabled() ? "on" : "off") + ", outlier " + (next.outlier().enabled() ? "on" : "off")
+                + (next.dryRun() ? ", dry run" : ""));
+        for (Consumer<RuleSnapshot> listener : listeners) {
+            try {
+                listener.accept(next);
+            } catch (Throwable t) {
+                AgentFaults.report("rules:listener:" + listener.getClass().getName(), t);
+            }
+        }
+        return true;
+    }
+
+    private void reject(String origin, String message, java.util.List<RuleProblem> problems) {
+        rejected.incrementAndGet();
+        lastError = new RuleError(System.currentTimeMillis(), origin, message, problems);
+        RuleSnapshot kept = current;
+        StringBuilder line = new StringBuilder("rules from ").append(origin).append(" rejected, keeping version ")
+                .append(kept.version()).append(" from ").append(kept.source()).append("; ").append(problems.size())
+                .append(problems.size() == 1 ? " problem:" : " problems:");
+        for (RuleProblem p : problems) {
+            line.append("\n  - ").append(p.message());
+        }
+        AgentLog.warn(line.toString());
+    }
+
+    /**
+     * Records that a rule source failed (a file missing or unreadable, a rule center down). The
+     * rules in force are kept.
+     *
+     * @param origin the source, such as the value of the setting {@code lanes.rules}
+     */
+    public void sourceError(String origin, String message, Throwable cause) {
+        sourceErrors.incrementAndGet();
+        String text = cause == null ? message : message + " (" + cause + ")";
+        lastError = new RuleError(System.currentTimeMillis(), origin, text, null);
+        RuleSnapshot kept = current;
+        AgentLog.warn("rule source " + origin + ": " + text + "; keeping version " + kept.version() + " from "
+                + kept.source());
+    }
+
+    /** A sink that feeds this store, for a rule source started from {@code origin} (the setting's value). */
+    public RuleSink sinkFor(final String origin) {
+        return new RuleSink() {
+            @Override
+            public void accept(String text, String documentOrigin) {
+                apply(text, documentOrigin == null ? origin : documentOrigin);
+            }
+
+            @Override
+            public void sourceError(String message, Throwable cause) {
+                RuleStore.this.sourceError(origin, message, cause);
+            }
+        };
+    }
+
+    /**
+     * The latest rejection or source error, or null when there was none. It is kept after a later
+     * success, so compare {@link RuleError#timeMillis()} with {@link #lastAppliedMillis()}.
+     */
+    public RuleError lastError() {
+        return lastError;
+    }
+
+    /** When a document was last applied, in epoch milliseconds; 0 when none has been yet. */
+    public long lastAppliedMillis() {
+        return lastAppliedMillis;
+    }
+
+    public long appliedCount() {
+        return applied.get();
+    }
+
+    public long rejectedCount() {
+        return rejected.get();
+    }
+
+    public long sourceErrorCount() {
+        return sourceErrors.get();
+    }
+
+    /** Called with each snapshot applied from now on, on the applying thread; faults are counted, not thrown. */
+    public void addListener(Consumer<RuleSnapshot> listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(Consumer<RuleSnapshot> listener) {
+        listeners.remove(listener);
+    }
+}

@@ -24,7 +24,7 @@ public final class Lanes {
 
         @Override
         public <T> T choose(String service, List<T> candidates, InstanceView<T> view, RequestView request) {
-            return candidates == null || candidates.isEmpty() ? null : candidates.get(0);
+            return null;
         }
 
         @Override

@@ -34,7 +34,10 @@ public interface Routing {
 
     /**
      * {@link #eligible} then a weighted pick, without allocating in the steady state.
-     * Returns null only when {@code candidates} is empty.
+     * Returns null when the framework's own choice should stand: {@code candidates} is null or
+     * empty, or nothing was left out and every instance weighs the same, or the rules are in
+     * dry run (evaluated and counted, not enforced). Otherwise returns the chosen instance,
+     * uniformly at random among equal weights.
      *
      * @throws LaneUnavailableException for a strict lane with no instance up
      */

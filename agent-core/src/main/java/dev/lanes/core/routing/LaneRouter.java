@@ -1,0 +1,547 @@
+package dev.lanes.core.routing;
+
+import dev.lanes.bridge.AgentFaults;
+import dev.lanes.bridge.AgentLog;
+import dev.lanes.bridge.InstanceView;
+import dev.lanes.bridge.LaneUnavailableException;
+import dev.lanes.bridge.RequestView;
+import dev.lanes.bridge.Routing;
+import dev.lanes.bridge.Tags;
+import dev.lanes.bridge.TrafficContext;
+import dev.lanes.core.rules.EntryRule;
+import dev.lanes.core.rules.Fallback;
+import dev.lanes.core.rules.LaneRule;
+import dev.lanes.core.rules.OutlierSettings;
+import dev.lanes.core.rules.RouteRule;
+import dev.lanes.core.rules.RuleSnapshot;
+import dev.lanes.core.rules.WarmupSettings;
+import dev.lanes.core.rules.WeightedTag;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The routing engine: the semantics of DESIGN.md rows 1-7 and 9 over framework-free
+ * candidates. {@link #choose} neither allocates nor locks in the steady state: it works on
+ * per-thread index buffers and reads the rules through one volatile snapshot per call.
+ */
+public final class LaneRouter implements Routing {
+
+    private static final String PLACE_INBOUND = "routing:inbound";
+    private static final String PLACE_ELIGIBLE = "routing:eligible";
+    private static final String PLACE_PICK = "routing:pickWeighted";
+    private static final String PLACE_CHOOSE = "routing:choose";
+    private static final String PLACE_RECORD = "routing:record";
+    private static final int MAX_MALFORMED_SERVICES = 1_000;
+    private static final int MAX_MALFORMED_PER_SERVICE = 1_000;
+
+    private final String applicationName;
+    private final String instanceTag;
+    private final Supplier<RuleSnapshot> rules;
+    private final LaneMetrics metrics;
+    private final LongSupplier clock;
+    private final OutlierDetector outliers;
+    /** Instances already reported for a malformed tag, so that the hot path does not build log keys. */
+    private final ConcurrentMap<String, ConcurrentMap<String, Boolean>> malformedSeen =
+            new ConcurrentHashMap<String, ConcurrentMap<String, Boolean>>();
+    private final ThreadLocal<Scratch> scratch = new ThreadLocal<Scratch>() {
+        @Override
+        protected Scratch initialValue() {
+            return new Scratch();
+        }
+    };
+
+    /**
+     * @param applicationName this application's name, matched against ingress rules' services
+     * @param instanceTag     this instance's tag (null for base); a malformed one is ignored with a warning
+     * @param rules           the current rule snapshot, one volatile read
+     * @param metrics         where routing outcomes are counted
+     * @param clockMillis     epoch milliseconds, for warm-up and outlier ejection
+     */
+    public LaneRouter(String applicationName, String instanceTag, Supplier<RuleSnapshot> rules, LaneMetrics metrics,
+                      LongSupplier clockMillis) {
+        this.applicationName = applicationName;
+        this.instanceTag = validInstanceTag(instanceTag);
+        this.rules = rules == null ? new Supplier<RuleSnapshot>() {
+            @Override
+            public RuleSnapshot get() {
+                return RuleSnapshot.EMPTY;
+            }
+        } : rules;
+        this.metrics = metrics == null ? new LaneMetrics() : metrics;
+        this.clock = clockMillis == null ? new LongSupplier() {
+            @Override
+            public long getAsLong() {
+                return System.currentTimeMillis();
+            }
+        } : clockMillis;
+        this.outliers = new OutlierDetector(this.clock);
+    }
+
+    private static String validInstanceTag(String tag) {
+        if (tag == null || isBlank(tag)) {
+            return null;
+        }
+        if (!Tags.isValid(tag)) {
+            AgentLog.warn("ignoring malformed instance tag '" + AgentLog.abbreviate(tag, 80) + "' (expected 1-"
+                    + Tags.MAX_LENGTH + " of [A-Za-z0-9._-], starting with a letter or digit); "
+                    + "this instance runs as a base instance");
+            return null;
+        }
+        return tag;
+    }
+
+    public LaneMetrics metrics() {
+        return metrics;
+    }
+
+    public OutlierDetector outlierDetector() {
+        return outliers;
+    }
+
+    @Override
+    public String instanceTag() {
+        return instanceTag;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Inbound: rows 4 and 5, and ingress dyeing.
+
+    @Override
+    public String inbound(String carriedTag, RequestView request) {
+        try {
+            String tag = carriedTag != null && Tags.isValid(carriedTag) ? carriedTag : null;
+            if (tag == null) {
+                tag = dye(snapshot(), request);
+            }
+            if (tag == null) {
+                tag = instanceTag;
+            }
+            metrics.increment(tag, LaneMetrics.Kind.INBOUND);
+            return tag;
+        } catch (Throwable t) {
+            AgentFaults.report(PLACE_INBOUND, t);
+            return carriedTag;
+        }
+    }
+
+    /** The tag of the first lane, in document order, whose ingress rule takes this request. */
+    private String dye(RuleSnapshot snapshot, RequestView request) {
+        if (request == null) {
+            request = RequestView.EMPTY;
+        }
+        List<LaneRule> lanes = snapshot.lanes();
+        for (int i = 0, n = lanes.size(); i < n; i++) {
+            LaneRule lane = lanes.get(i);
+            EntryRule entry = lane.entry();
+            if (entry != null && appliesHere(entry) && entry.match().matches(request) && admits(entry, request)) {
+                return lane.tag();
+            }
+        }
+        return null;
+    }
+
+    private boolean appliesHere(EntryRule entry) {
+        List<String> services = entry.services();
+        int n = services.size();
+        if (n == 0) {
+            return true;
+        }
+        for (int i = 0; i < n; i++) {
+            if (services.get(i).equals(applicationName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean admits(EntryRule entry, RequestView request) {
+        int percent = entry.percent();
+        if (percent >= 100) {
+            return true;
+        }
+        if (percent <= 0) {
+            return false;
+        }
+        EntryRule.StickyKey sticky = entry.stickyBy();
+        if (sticky == null) {
+            return ThreadLocalRandom.current().nextInt(100) < percent;
+        }
+        String value = sticky.valueIn(request);
+        return value != null && stickyBucket(value) < percent;
+    }
+
+    /**
+     * The bucket, 0 to 99, of a sticky attribute value: FNV-1a (32 bit) over the UTF-16 code
+     * units, the MurmurHash3 finalizer, then the unsigned remainder by 100. Fixed across JVMs
+     * and versions, so that a user stays in or out of a lane wherever the request enters.
+     */
+    static int stickyBucket(String value) {
+        int h = 0x811c9dc5;
+        for (int i = 0, n = value.length(); i < n; i++) {
+            h ^= value.charAt(i);
+            h *= 0x01000193;
+        }
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return Integer.remainderUnsigned(h, 100);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Outbound: rows 1-3, 6, 7 and 9.
+
+    @Override
+    public <T> List<T> eligible(String service, List<T> candidates, InstanceView<T> view, RequestView request) {
+        int n = candidates == null ? 0 : candidates.size();
+        if (n == 0 || view == null) {
+            return candidates;
+        }
+        Scratch sc = acquire();
+        try {
+            RuleSnapshot snapshot = snapshot();
+            select(sc, snapshot, service, candidates, n, view, request, clock.getAsLong());
+            if (snapshot.dryRun() || sc.count == n) {
+                return candidates;
+            }
+            List<T> out = new ArrayList<T>(sc.count);
+            for (int k = 0; k < sc.count; k++) {
+                out.add(candidates.get(sc.selected[k]));
+            }
+            return out;
+        } catch (LaneUnavailableException e) {
+            throw e;
+        } catch (Throwable t) {
+            AgentFaults.report(PLACE_ELIGIBLE, t);
+            return candidates;
+        } finally {
+            sc.busy = false;
+        }
+    }
+
+    @Override
+    public <T> T pickWeighted(String service, List<T> eligible, InstanceView<T> view) {
+        int n = eligible == null ? 0 : eligible.size();
+        if (n == 0 || view == null) {
+            return null;
+        }
+        Scratch sc = acquire();
+        try {
+            RuleSnapshot snapshot = snapshot();
+            WarmupSettings warmup = snapshot.warmup();
+            if (snapshot.dryRun() || !warmup.enabled()) {
+                return null;
+            }
+            sc.ensure(n);
+            sc.count = n;
+            sc.selected = null;
+            int k = weightedIndex(sc, warmup, eligible, view, clock.getAsLong());
+            return k < 0 ? null : eligible.get(k);
+        } catch (Throwable t) {
+            AgentFaults.report(PLACE_PICK, t);
+            return null;
+        } finally {
+            sc.busy = false;
+        }
+    }
+
+    @Override
+    public <T> T choose(String service, List<T> candidates, InstanceView<T> view, RequestView request) {
+        int n = candidates == null ? 0 : candidates.size();
+        if (n == 0 || view == null) {
+            return null;
+        }
+        Scratch sc = acquire();
+        try {
+            RuleSnapshot snapshot = snapshot();
+            long now = clock.getAsLong();
+            select(sc, snapshot, service, candidates, n, view, request, now);
+            if (snapshot.dryRun()) {
+                return null;
+            }
+            WarmupSettings warmup = snapshot.warmup();
+            if (warmup.enabled()) {
+                int k = weightedIndex(sc, warmup, candidates, view, now);
+                if (k >= 0) {
+                    return candidates.get(k);
+                }
+            }
+            if (sc.count == n) {
+                return null;
+            }
+            return candidates.get(sc.selected[ThreadLocalRandom.current().nextInt(sc.count)]);
+        } catch (LaneUnavailableException e) {
+            throw e;
+        } catch (Throwable t) {
+            AgentFaults.report(PLACE_CHOOSE, t);
+            return null;
+        } finally {
+            sc.busy = false;
+        }
+    }
+
+    @Override
+    public void record(String service, String address, boolean success) {
+        try {
+            outliers.record(service, address, success, snapshot().outlier());
+        } catch (Throwable t) {
+            AgentFaults.report(PLACE_RECORD, t);
+        }
+    }
+
+    /**
+     * Leaves in {@code sc} the indexes of the candidates the call may go to ({@code sc.selected}
+     * null meaning all of them), counting the outcome under the lane of this hop.
+     */
+    private <T> void select(Scratch sc, RuleSnapshot snapshot, String service, List<T> candidates, int n,
+                            InstanceView<T> view, RequestView request, long now) {
+        // Row 6: a matching custom route picks the tag of this hop; else the traffic tag does.
+        String target = null;
+        boolean routed = false;
+        List<RouteRule> routes = snapshot.routesFor(service);
+        for (int i = 0, size = routes.size(); i < size && !routed; i++) {
+            RouteRule route = routes.get(i);
+            List<WeightedTag> to = route.to();
+            if (!to.isEmpty() && route.match().matches(request)) {
+                target = destination(to);
+                routed = true;
+            }
+        }
+        if (!routed) {
+            target = TrafficContext.tag();
+        }
+
+        sc.ensure(n);
+        int inLane = 0;
+        int inBase = 0;
+        int[] lane = sc.lane;
+        int[] base = sc.base;
+        for (int i = 0; i < n; i++) {
+            String tag = tagOf(service, candidates.get(i), view);
+            if (tag == null) {
+                base[inBase++] = i;
+            } else if (target != null && tag.equals(target)) {
+                lane[inLane++] = i;
+            }
+        }
+
+        String counted = target == null ? LaneMetrics.BASE : target;
+        LaneMetrics.Kind outcome;
+        if (target == null) {
+            // Row 1: untagged traffic stays on base instances while the service has any.
+            outcome = inBase > 0 ? LaneMetrics.Kind.ROUTED : LaneMetrics.Kind.FALLBACK_ANY;
+            use(sc, base, inBase, n);
+        } else if (inLane > 0) {
+            outcome = LaneMetrics.Kind.ROUTED;
+            use(sc, lane, inLane, n);
+        } else {
+            // Row 2: no instance of the lane here. Row 9: a tag no rule names falls back like "base".
+            LaneRule rule = snapshot.lane(target);
+            if (rule != null && rule.fallback() == Fallback.NONE) {
+                metrics.increment(counted, LaneMetrics.Kind.STRICT_FAILURE);
+                if (snapshot.dryRun()) {
+                    metrics.increment(counted, LaneMetrics.Kind.DRY_RUN_DIFFERENCE);
+                    use(sc, null, n, n);
+                    return;
+                }
+                throw new LaneUnavailableException(service, target);
+            }
+            outcome = inBase > 0 ? LaneMetrics.Kind.FALLBACK_BASE : LaneMetrics.Kind.FALLBACK_ANY;
+            use(sc, base, inBase, n);
+        }
+        metrics.increment(counted, outcome);
+
+        OutlierSettings outlier = snapshot.outlier();
+        if (outlier.enabled() && service != null) {
+            OutlierDetector.ServiceState state = outliers.state(service);
+            if (state != null) {
+                state.observe(n);
+                if (state.mayHaveEjections(now)) {
+                    dropEjected(sc, state, outlier, candidates, view, now);
+                }
+            }
+        }
+        if (snapshot.dryRun() && sc.count < n) {
+            metrics.increment(counted, LaneMetrics.Kind.DRY_RUN_DIFFERENCE);
+        }
+    }
+
+    /** Makes {@code indexes[0..count)} the selection, or all candidates when there are none. */
+    private static void use(Scratch sc, int[] indexes, int count, int n) {
+        if (count == 0 || count == n) {
+            sc.selected = null;
+            sc.count = n;
+        } else {
+            sc.selected = indexes;
+            sc.count = count;
+        }
+    }
+
+    /** Row 7: leaves out ejected instances unless fewer than the panic threshold would remain. */
+    private static <T> void dropEjected(Scratch sc, OutlierDetector.ServiceState state, OutlierSettings outlier,
+                                        List<T> candidates, InstanceView<T> view, long now) {
+        int count = sc.count;
+        int[] from = sc.selected;
+        int[] kept = sc.kept;
+        int remaining = 0;
+        for (int k = 0; k < count; k++) {
+            int index = from == null ? k : from[k];
+            String address = view.address(candidates.get(index));
+            if (address == null || !state.isEjected(address, now)) {
+                kept[remaining++] = index;
+            }
+        }
+        if (remaining == count || remaining == 0
+                || (long) remaining * 100L < (long) outlier.panicThresholdPercent() * count) {
+            return;
+        }
+        sc.selected = kept;
+        sc.count = remaining;
+    }
+
+    /**
+     * Row 7: the index (into the candidate list) of a pick weighted by warm-up among the
+     * selection in {@code sc}, or -1 when all weigh the same.
+     */
+    private static <T> int weightedIndex(Scratch sc, WarmupSettings warmup, List<T> candidates, InstanceView<T> view,
+                                         long now) {
+        int count = sc.count;
+        int[] from = sc.selected;
+        int[] weights = sc.weights;
+        int total = 0;
+        boolean equal = true;
+        for (int k = 0; k < count; k++) {
+            int weight = WarmupWeight.percent(warmup, view.startMillis(candidates.get(from == null ? k : from[k])), now);
+            weights[k] = weight;
+            total += weight;
+            if (weight != weights[0]) {
+                equal = false;
+            }
+        }
+        if (equal) {
+            return -1;
+        }
+        int r = ThreadLocalRandom.current().nextInt(total);
+        for (int k = 0; k < count; k++) {
+            r -= weights[k];
+            if (r < 0) {
+                return from == null ? k : from[k];
+            }
+        }
+        return from == null ? count - 1 : from[count - 1];
+    }
+
+    /** One tag among a route's destinations by weight (null = base); never divides by zero. */
+    private static String destination(List<WeightedTag> to) {
+        int size = to.size();
+        if (size == 1) {
+            return to.get(0).tag();
+        }
+        int total = 0;
+        for (int i = 0; i < size; i++) {
+            total += Math.max(0, to.get(i).weight());
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        if (total <= 0) {
+            // The validator rejects such a route; an even split is the harmless reading of one.
+            return to.get(random.nextInt(size)).tag();
+        }
+        int r = random.nextInt(total);
+        for (int i = 0; i < size; i++) {
+            r -= Math.max(0, to.get(i).weight());
+            if (r < 0) {
+                return to.get(i).tag();
+            }
+        }
+        return to.get(size - 1).tag();
+    }
+
+    /** The instance's tag, or null for a base instance; a malformed tag counts as base. */
+    private <T> String tagOf(String service, T instance, InstanceView<T> view) {
+        String tag = view.tag(instance);
+        if (tag == null || Tags.isValid(tag)) {
+            return tag;
+        }
+        if (!isBlank(tag)) {
+            warnMalformed(service, view.address(instance), tag);
+        }
+        return null;
+    }
+
+    private void warnMalformed(String service, String address, String tag) {
+        String serviceKey = service == null ? "" : service;
+        String addressKey = address == null ? "" : address;
+        ConcurrentMap<String, Boolean> seen = malformedSeen.get(serviceKey);
+        if (seen == null) {
+            if (malformedSeen.size() >= MAX_MALFORMED_SERVICES) {
+                return;
+            }
+            ConcurrentMap<String, Boolean> fresh = new ConcurrentHashMap<String, Boolean>();
+            seen = malformedSeen.putIfAbsent(serviceKey, fresh);
+            if (seen == null) {
+                seen = fresh;
+            }
+        }
+        if (seen.containsKey(addressKey) || seen.size() >= MAX_MALFORMED_PER_SERVICE
+                || seen.putIfAbsent(addressKey, Boolean.TRUE) != null) {
+            return;
+        }
+        AgentLog.warnOnce("malformed-instance-tag:" + serviceKey + "/" + addressKey, "instance " + addressKey
+                + " of service '" + serviceKey + "' publishes malformed tag '" + AgentLog.abbreviate(tag, 80)
+                + "' under metadata key " + InstanceView.TAG_KEY + " (expected 1-" + Tags.MAX_LENGTH
+                + " of [A-Za-z0-9._-], starting with a letter or digit); routing treats it as a base instance");
+    }
+
+    private static boolean isBlank(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if (!Character.isWhitespace(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private RuleSnapshot snapshot() {
+        RuleSnapshot snapshot = rules.get();
+        return snapshot == null ? RuleSnapshot.EMPTY : snapshot;
+    }
+
+    private Scratch acquire() {
+        Scratch sc = scratch.get();
+        if (sc.busy) {
+            // Re-entered on this thread (an InstanceView that routes): do not clobber the outer call.
+            sc = new Scratch();
+        }
+        sc.busy = true;
+        return sc;
+    }
+
+    /** Per-thread index buffers, grown on demand and then reused by every call on the thread. */
+    static final class Scratch {
+        int[] lane = new int[0];
+        int[] base = new int[0];
+        int[] kept = new int[0];
+        int[] weights = new int[0];
+        /** Indexes of the selection, or null when the selection is every candidate. */
+        int[] selected;
+        int count;
+        boolean busy;
+
+        void ensure(int n) {
+            if (lane.length < n) {
+                int size = Math.max(n, Math.max(16, lane.length * 2));
+                lane = new int[size];
+                base = new int[size];
+                kept = new int[size];
+                weights = new int[size];
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package dev.lanes.core.routing;
+
+import dev.lanes.core.rules.OutlierSettings;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Consecutive-error outlier detection per service and address, in the manner of Envoy's
+ * {@code outlier_detection}: an instance with {@code consecutiveErrors} failures in a row is
+ * ejected for {@code baseEjection * n} (n = its ejections so far, at most
+ * {@value #MAX_EJECTION_MULTIPLIER}, one less for every {@code interval} it stayed in since),
+ * and at most {@code maxEjectionPercent} of a service's known instances, but always at least
+ * one, are out at once. Ejections expire by time alone; no timer thread is involved.
+ */
+public final class OutlierDetector {
+
+    /** Caps {@code baseEjection * n} the way Envoy's default max_ejection_time (10 x 30s) does. */
+    static final int MAX_EJECTION_MULTIPLIER = 10;
+    /** An address without outcomes for this long is forgotten (unless it is ejected). */
+    static final long STALE_MILLIS = 10 * 60_000L;
+    /** How often forgotten addresses are looked for, piggybacked on {@link #record}. */
+    static final long SWEEP_EVERY_MILLIS = 60_000L;
+    /** last-seen is refreshed at this granularity so hot instances do not share a written line. */
+    private static final long TOUCH_GRANULARITY_MILLIS = 1_000L;
+    private static final int MAX_SERVICES = 10_000;
+    private static final int MAX_ADDRESSES_PER_SERVICE = 10_000;
+
+    private final ConcurrentMap<String, ServiceState> services = new ConcurrentHashMap<String, ServiceState>();
+    private final AtomicLong lastSweep;
+    private final LongSupplier clock;
+
+    public OutlierDetector(LongSupplier clockMillis) {
+        this.clock = clockMillis;
+        this.lastSweep = new AtomicLong(clockMillis.getAsLong());
+    }
+
+    /** Feeds the outcome of one call; does nothing when {@code settings} disable detection. */
+    public void record(String service, String address, boolean success, OutlierSettings settings) {
+        if (service == null || address == null || settings == null || !settings.enabled()) {
+            return;
+        }
+        long now = clock.getAsLong();
+        ServiceState state = services.get(service);
+        if (state == null) {
+            state = createService(service);
+            if (state == null) {
+                return;
+            }
+        }
+        AddressState entry = state.addresses.get(address);
+        if (entry == null) {
+            // Successful addresses are remembered too: they are the "known instances" of the cap.
+            entry = state.createAddress(address, now);
+            if (entry == null) {
+                return;
+            }
+        }
+        if (now - entry.lastSeen > TOUCH_GRANULARITY_MILLIS) {
+            entry.lastSeen = now;
+        }
+        if (success) {
+            if (entry.consecutiveErrors.get() != 0) {
+                entry.consecutiveErrors.set(0);
+            }
+        } else {
+            int errors = entry.consecutiveErrors.incrementAndGet();
+            if (errors >= Math.max(1, settings.consecutiveErrors())) {
+                state.eject(entry, settings, now);
+            }
+        }
+        maybeSweep(now);
+    }
+
+    /** True when {@code address} of {@code service} is ejected now. Allocation-free. */
+    public boolean isEjected(String service, String address) {
+        ServiceState state = service == null ? null : services.get(service);
+        return state != null && address != null && state.isEjected(address, clock.getAsLong());
+    }
+
+    /** How many instances of {@code service} are ejected now. */
+    public int ejectedCount(String service) {
+        ServiceState state = service == null ? null : services.get(service);
+        return state == null ? 0 : state.countEjected(clock.getAsLong());
+    }
+
+    /** How many addresses are remembered for {@code service}, for tests and the admin endpoint. */
+    public int trackedAddresses(String service) {
+        ServiceState state = service == null ? null : services.get(service);
+        return state == null ? 0 : state.addresses.size();
+    }
+
+    /** The state of a service, or null when it has never failed: the router's fast path. */
+    ServiceState state(String service) {
+        return services.get(service);
+    }
+
+    private ServiceState createService(String service) {
+        if (services.size() >= MAX_SERVICES) {
+            return null;
+        }
+        ServiceState fresh = new ServiceState();
+        ServiceState raced = services.putIfAbsent(service, fresh);
+        return raced == null ? fresh : raced;
+    }
+
+    private void maybeSweep(long now) {
+        long last = lastSweep.get();
+        if (now - last < SWEEP_EVERY_MILLIS || !lastSweep.compareAndSet(last, now)) {
+            return;
+        }
+        Iterator<Map.Entry<String, ServiceState>> it = services.entrySet().iterator();
+        while (it.hasNext()) {
+            ServiceState state = it.next().getValue();
+            state.forgetStale(now);
+            if (state.addresses.isEmpty()) {
+                it.remove();
+            }
+        }
+    }
+
+    /** One service: its addresses, and the latest moment any ejection of it ends. */
+    static final class ServiceState {
+        final ConcurrentMap<String, AddressState> addresses = new ConcurrentHashMap<String, AddressState>();
+        /** No address of this service is ejected at or after this moment. */
+        volatile long ejectionsEnd;
+        /** The most candidates the router has offered lately: instances that never failed count too. */
+        volatile int observedInstances;
+
+        /** False when no ejection can be in force, so the router skips per-address look-ups. */
+        boolean mayHaveEjections(long now) {
+            return ejectionsEnd > now;
+        }
+
+        boolean isEjected(String address, long now) {
+            AddressState a = addresses.get(address);
+            return a != null && a.ejectedUntil > now;
+        }
+
+        void observe(int candidates) {
+            if (observedInstances != candidates) {
+                observedInstances = candidates;
+            }
+        }
+
+        AddressState createAddress(String address, long now) {
+            if (addresses.size() >= MAX_ADDRESSES_PER_SERVICE) {
+                return null;
+            }
+            AddressState fresh = new AddressState(now);
+            AddressState raced = addresses.putIfAbsent(address, fresh);
+            return raced == null ? fresh : raced;
+        }
+
+        /** Rare (a run of errors), so a lock per service keeps the percent cap exact. */
+        synchronized void eject(AddressState a, OutlierSettings settings, long now) {
+            a.consecutiveErrors.set(0);
+            long base = settings.baseEjectionMillis();
+            if (a.ejectedUntil > now || base <= 0) {
+                return;
+            }
+            int known = Math.max(addresses.size(), observedInstances);
+            int allowed = Math.max(1, (int) ((long) known * settings.maxEjectionPercent() / 100L));
+            if (countEjected(now) >= allowed) {
+                return;
+            }
+            if (a.ejections > 0 && a.ejectedUntil > 0 && settings.intervalMillis() > 0) {
+                long calm = (now - a.ejectedUntil) / settings.intervalMillis();
+                a.ejections = (int) Math.max(0L, a.ejections - calm);
+            }
+            a.ejections = Math.min(a.ejections + 1, MAX_EJECTION_MULTIPLIER);
+            long until = now + base * a.ejections;
+            if (until < now) {
+                until = Long.MAX_VALUE;
+            }
+            a.ejectedUntil = until;
+            if (until > ejectionsEnd) {
+                ejectionsEnd = until;
+            }
+        }
+
+        int countEjected(long now) {
+            if (ejectionsEnd <= now) {
+                return 0;
+            }
+            int n = 0;
+            for (AddressState a : addresses.values()) {
+                if (a.ejectedUntil > now) {
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        void forgetStale(long now) {
+            Iterator<AddressState> it = addresses.values().iterator();
+            while (it.hasNext()) {
+                AddressState a = it.next();
+                if (now - a.lastSeen >= STALE_MILLIS && a.ejectedUntil <= now) {
+                    it.remove();
+                }
+            }
+        }
+    }
+
+    /** One address: its run of errors and its ejection. */
+    static final class AddressState {
+        final AtomicInteger consecutiveErrors = new AtomicInteger();
+        volatile long ejectedUntil;
+        volatile long lastSeen;
+        /** Guarded by the owning ServiceState. */
+        int ejections;
+
+        AddressState(long now) {
+            this.lastSeen = now;
+        }
+    }
+}

@@ -61,7 +61,7 @@ public final class AgentState implements AdminServer.StateSource {
         doc.put("attached", attached);
         doc.put("startedAt", time(startMillis));
         doc.put("plugins", plugins());
-        doc.put("rules", rules());
+        doc.put("rules", rulesDocument());
         doc.put("lastError", error(rules.lastError()));
         doc.put("lanes", metrics.snapshot());
         Map<String, Object> faults = new LinkedHashMap<String, Object>();
@@ -109,7 +109,7 @@ public final class AgentState implements AdminServer.StateSource {
         return doc;
     }
 
-    private Map<String, Object> rules() {
+    private Map<String, Object> rulesDocument() {
         RuleSnapshot s = rules.current();
         Map<String, Object> doc = new LinkedHashMap<String, Object>();
         doc.put("source", s.source());

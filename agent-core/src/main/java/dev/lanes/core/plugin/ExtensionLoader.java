@@ -77,9 +77,19 @@ public final class ExtensionLoader extends URLClassLoader {
     /** Pairs of (original internal prefix, relocated internal prefix) found in this agent. */
     private static String[][] relocations() {
         List<String[]> list = new ArrayList<String[]>();
-        relocation(list, "net/bytebuddy/", net.bytebuddy.ByteBuddy.class.getName(), "ByteBuddy");
-        relocation(list, "org/yaml/snakeyaml/", org.yaml.snakeyaml.Yaml.class.getName(), "Yaml");
+        // The original prefixes are assembled at run time: as plain literals, the relocation
+        // that builds the agent jar would rewrite them too.
+        relocation(list, internalPrefix("net", "bytebuddy"), net.bytebuddy.ByteBuddy.class.getName(), "ByteBuddy");
+        relocation(list, internalPrefix("org", "yaml", "snakeyaml"), org.yaml.snakeyaml.Yaml.class.getName(), "Yaml");
         return list.toArray(new String[0][]);
+    }
+
+    private static String internalPrefix(String... parts) {
+        StringBuilder sb = new StringBuilder();
+        for (String p : parts) {
+            sb.append(p).append('/');
+        }
+        return sb.toString();
     }
 
     private static void relocation(List<String[]> list, String original, String actualClassName, String simpleName) {

@@ -20,7 +20,6 @@ import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.util.Collections;
 import java.util.List;
-import java.util.jar.JarFile;
 
 /**
  * Starts the agent core inside its isolated class loader: settings, rules, the routing
@@ -58,7 +57,7 @@ public final class AgentStarter {
         for (String problem : config.problems()) {
             AgentLog.warn("setting ignored: " + problem);
         }
-        String version = version(agentJar);
+        String version = AgentVersion.get();
         final String tag = config.get(Setting.TAG);
         final String app = applicationName(config);
 
@@ -145,20 +144,6 @@ public final class AgentStarter {
             app = System.getProperty("dubbo.application.name");
         }
         return app;
-    }
-
-    private static String version(File agentJar) {
-        if (agentJar != null) {
-            try (JarFile jar = new JarFile(agentJar)) {
-                String v = jar.getManifest().getMainAttributes().getValue("Implementation-Version");
-                if (v != null) {
-                    return v;
-                }
-            } catch (Exception ignored) {
-                // Fall through: a version is only informative.
-            }
-        }
-        return "dev";
     }
 
     private static String names(List<PluginStatus> plugins) {

@@ -26,9 +26,7 @@ public final class LanesCli {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 1 && args[0].equals("version")) {
-            Package p = LanesCli.class.getPackage();
-            out.println("Lanes " + (p != null && p.getImplementationVersion() != null
-                    ? p.getImplementationVersion() : "dev"));
+            out.println("Lanes " + dev.lanes.core.AgentVersion.get());
             return 0;
         }
         if (args.length == 3 && args[0].equals("rules") && args[1].equals("validate")) {

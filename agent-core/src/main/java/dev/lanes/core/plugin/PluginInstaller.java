@@ -271,7 +271,8 @@ public final class PluginInstaller {
                 }
                 String reason = s == null ? "no verdict" : s.reason();
                 if (status.loaderUnsupported(reason)) {
-                    AgentLog.info("plugin " + status.name() + " stays inactive in " + describe(loader) + ": " + reason);
+                    // The JDK's own loaders rarely hold a framework: not worth a line at info.
+                    (loader == null ? DEBUG : INFO).log("plugin " + status.name() + " stays inactive in " + describe(loader) + ": " + reason);
                 }
                 return false;
             } catch (Throwable t) {
@@ -311,6 +312,26 @@ public final class PluginInstaller {
         private static String describe(ClassLoader loader) {
             return loader == null ? "the bootstrap class loader" : "class loader " + loader.getClass().getName()
                     + "@" + Integer.toHexString(System.identityHashCode(loader));
+        }
+    }
+
+    private static final LogAt DEBUG = new LogAt(true);
+    private static final LogAt INFO = new LogAt(false);
+
+    /** A log level chosen at run time. */
+    private static final class LogAt {
+        private final boolean debug;
+
+        LogAt(boolean debug) {
+            this.debug = debug;
+        }
+
+        void log(String message) {
+            if (debug) {
+                AgentLog.debug(message);
+            } else {
+                AgentLog.info(message);
+            }
         }
     }
 

@@ -20,7 +20,8 @@ public interface Routing {
     /**
      * The instances an outbound call to {@code service} may go to, by the routing semantics
      * (custom routes, lane, fallback, outlier ejection with panic threshold), for the current
-     * traffic tag. Returns {@code candidates} itself when nothing is left out.
+     * traffic tag. Returns {@code candidates} itself when nothing is left out, and always in
+     * dry run (the decision is then only counted).
      *
      * @throws LaneUnavailableException for a strict lane with no instance up
      */
@@ -28,7 +29,8 @@ public interface Routing {
 
     /**
      * One instance among {@code eligible}, weighted by warm-up weight; null when every
-     * instance weighs the same and the framework's own balancer should choose.
+     * instance weighs the same (or the rules are in dry run) and the framework's own balancer
+     * should choose.
      */
     <T> T pickWeighted(String service, List<T> eligible, InstanceView<T> view);
 

@@ -39,6 +39,8 @@ public final class LaneRouter implements Routing {
     private static final String PLACE_RECORD = "routing:record";
     private static final int MAX_MALFORMED_SERVICES = 1_000;
     private static final int MAX_MALFORMED_PER_SERVICE = 1_000;
+    /** Up to this many ejected addresses, comparing beats a hash look-up per candidate. */
+    private static final int SCAN_EJECTED_UP_TO = 8;
 
     private final String applicationName;
     private final String instanceTag;
@@ -387,6 +389,8 @@ public final class LaneRouter implements Routing {
     /** Row 7: leaves out ejected instances unless fewer than the panic threshold would remain. */
     private static <T> void dropEjected(Scratch sc, OutlierDetector.ServiceState state, OutlierSettings outlier,
                                         List<T> candidates, InstanceView<T> view, long now) {
+        OutlierDetector.AddressState[] ejected = state.ejected;
+        boolean scan = ejected.length <= SCAN_EJECTED_UP_TO;
         int count = sc.count;
         int[] from = sc.selected;
         int[] kept = sc.kept;
@@ -394,7 +398,7 @@ public final class LaneRouter implements Routing {
         for (int k = 0; k < count; k++) {
             int index = from == null ? k : from[k];
             String address = view.address(candidates.get(index));
-            if (address == null || !state.isEjected(address, now)) {
+            if (address == null || !(scan ? isIn(ejected, address, now) : state.isEjected(address, now))) {
                 kept[remaining++] = index;
             }
         }
@@ -404,6 +408,16 @@ public final class LaneRouter implements Routing {
         }
         sc.selected = kept;
         sc.count = remaining;
+    }
+
+    private static boolean isIn(OutlierDetector.AddressState[] ejected, String address, long now) {
+        for (int i = 0; i < ejected.length; i++) {
+            OutlierDetector.AddressState a = ejected[i];
+            if (a.ejectedUntil > now && address.equals(a.address)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

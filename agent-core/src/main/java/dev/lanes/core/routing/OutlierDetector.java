@@ -131,6 +131,11 @@ public final class OutlierDetector {
         volatile long ejectionsEnd;
         /** The most candidates the router has offered lately: instances that never failed count too. */
         volatile int observedInstances;
+        /**
+         * Addresses ejected at the last ejection (some may have expired since), rebuilt under the
+         * lock: ejections are few, so the router scans this instead of a map look-up per candidate.
+         */
+        volatile AddressState[] ejected = new AddressState[0];
 
         /** False when no ejection can be in force, so the router skips per-address look-ups. */
         boolean mayHaveEjections(long now) {
@@ -152,7 +157,7 @@ public final class OutlierDetector {
             if (addresses.size() >= MAX_ADDRESSES_PER_SERVICE) {
                 return null;
             }
-            AddressState fresh = new AddressState(now);
+            AddressState fresh = new AddressState(address, now);
             AddressState raced = addresses.putIfAbsent(address, fresh);
             return raced == null ? fresh : raced;
         }
@@ -182,6 +187,14 @@ public final class OutlierDetector {
             if (until > ejectionsEnd) {
                 ejectionsEnd = until;
             }
+            AddressState[] current = new AddressState[countEjected(now)];
+            int i = 0;
+            for (AddressState each : addresses.values()) {
+                if (each.ejectedUntil > now && i < current.length) {
+                    current[i++] = each;
+                }
+            }
+            ejected = current;
         }
 
         int countEjected(long now) {
@@ -210,13 +223,15 @@ public final class OutlierDetector {
 
     /** One address: its run of errors and its ejection. */
     static final class AddressState {
+        final String address;
         final AtomicInteger consecutiveErrors = new AtomicInteger();
         volatile long ejectedUntil;
         volatile long lastSeen;
         /** Guarded by the owning ServiceState. */
         int ejections;
 
-        AddressState(long now) {
+        AddressState(String address, long now) {
+            this.address = address;
             this.lastSeen = now;
         }
     }

@@ -485,6 +485,27 @@ class LaneRouterTest {
         }
 
         @Test
+        void manyEjectionsAreLeftOutToo() {
+            OutlierSettings loose = new OutlierSettings(true, 1, 10_000L, 30_000L, 100, 10);
+            Harness h = new Harness().with(rules().outlier(loose));
+            List<Inst> all = new java.util.ArrayList<>();
+            List<Inst> healthy = new java.util.ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                Inst instance = base("10.1.0." + i + ":80");
+                all.add(instance);
+                if (i % 5 < 2) {
+                    fail(h, "order", instance, 1);      // 12 ejected: more than the router scans
+                } else {
+                    healthy.add(instance);
+                }
+            }
+            assertEquals(12, h.router.outlierDetector().ejectedCount("order"));
+            assertEquals(healthy, h.router.eligible("order", all, VIEW, Req.of()));
+            assertEquals(list(all.get(2), all.get(3)),
+                    h.router.eligible("order", list(all.get(0), all.get(1), all.get(2), all.get(3)), VIEW, Req.of()));
+        }
+
+        @Test
         void outlierDetectionOffIgnoresErrors() {
             Harness h = new Harness();
             List<Inst> all = list(b1, b2);

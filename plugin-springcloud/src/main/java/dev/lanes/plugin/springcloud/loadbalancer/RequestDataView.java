@@ -72,8 +72,18 @@ public final class RequestDataView implements RequestView {
 
     @Override
     public String cookie(String name) {
+        if (name == null) {
+            return null;
+        }
         MultiValueMap<String, String> cookies = data.getCookies();
-        return cookies == null || name == null ? null : cookies.getFirst(name);
+        String value = cookies == null ? null : cookies.getFirst(name);
+        if (value != null) {
+            return value;
+        }
+        // RequestData built from a blocking request splits each Cookie header at '=' only,
+        // so "a=1; b=2" yields one wrong cookie: read the header itself.
+        HttpHeaders headers = data.getHeaders();
+        return headers == null ? null : cookieFromHeader(headers.getFirst(HttpHeaders.COOKIE), name);
     }
 
     @Override
@@ -97,6 +107,41 @@ public final class RequestDataView implements RequestView {
 
     @Override
     public Object argument(int index) {
+        return null;
+    }
+
+    /** The value of cookie {@code name} in a Cookie header ("a=1; b=2"), unquoted; null when absent. */
+    static String cookieFromHeader(String header, String name) {
+        if (header == null) {
+            return null;
+        }
+        int length = header.length();
+        int start = 0;
+        while (start < length) {
+            int end = header.indexOf(';', start);
+            if (end < 0) {
+                end = length;
+            }
+            int eq = header.indexOf('=', start);
+            if (eq > start && eq < end) {
+                int nameStart = start;
+                int nameEnd = eq;
+                while (nameStart < nameEnd && header.charAt(nameStart) == ' ') {
+                    nameStart++;
+                }
+                while (nameEnd > nameStart && header.charAt(nameEnd - 1) == ' ') {
+                    nameEnd--;
+                }
+                if (nameEnd - nameStart == name.length() && header.regionMatches(nameStart, name, 0, name.length())) {
+                    String value = header.substring(eq + 1, end).trim();
+                    if (value.length() >= 2 && value.charAt(0) == '"' && value.charAt(value.length() - 1) == '"') {
+                        value = value.substring(1, value.length() - 1);
+                    }
+                    return value;
+                }
+            }
+            start = end + 1;
+        }
         return null;
     }
 

@@ -75,15 +75,16 @@ public final class RequestDataView implements RequestView {
         if (name == null) {
             return null;
         }
-        MultiValueMap<String, String> cookies = data.getCookies();
-        String value = cookies == null ? null : cookies.getFirst(name);
+        // The Cookie header first: RequestData built from a blocking request splits each Cookie
+        // header at '=' only, so "a=1; b=2" becomes the one cookie a="1; b". The cookie map
+        // still holds the cookies a WebClient request carries apart from its headers.
+        HttpHeaders headers = data.getHeaders();
+        String value = headers == null ? null : cookieFromHeader(headers.getFirst(HttpHeaders.COOKIE), name);
         if (value != null) {
             return value;
         }
-        // RequestData built from a blocking request splits each Cookie header at '=' only,
-        // so "a=1; b=2" yields one wrong cookie: read the header itself.
-        HttpHeaders headers = data.getHeaders();
-        return headers == null ? null : cookieFromHeader(headers.getFirst(HttpHeaders.COOKIE), name);
+        MultiValueMap<String, String> cookies = data.getCookies();
+        return cookies == null ? null : cookies.getFirst(name);
     }
 
     @Override

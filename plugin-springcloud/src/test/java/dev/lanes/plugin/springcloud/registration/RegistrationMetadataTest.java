@@ -22,7 +22,16 @@ import org.springframework.cloud.client.serviceregistry.Registration;
 import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
 import org.springframework.cloud.commons.util.InetUtils;
 import org.springframework.cloud.commons.util.InetUtilsProperties;
+import com.netflix.appinfo.ApplicationInfoManager;
+import com.netflix.appinfo.HealthCheckHandler;
+import com.netflix.appinfo.InstanceInfo;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.cloud.consul.discovery.ConsulDiscoveryProperties;
+import org.springframework.cloud.netflix.eureka.EurekaClientConfigBean;
+import org.springframework.cloud.netflix.eureka.EurekaInstanceConfigBean;
+import org.springframework.cloud.netflix.eureka.InstanceInfoFactory;
+import org.springframework.cloud.netflix.eureka.serviceregistry.EurekaRegistration;
+import org.springframework.cloud.netflix.eureka.serviceregistry.EurekaServiceRegistry;
 import org.springframework.cloud.consul.serviceregistry.ConsulRegistration;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
 import org.springframework.cloud.zookeeper.serviceregistry.ServiceInstanceRegistration;
@@ -41,8 +50,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The registration hook installed in this JVM: metadata reaches real registries (a ZooKeeper
- * server in process, read back through a second client) and the maps Consul and hand-made
- * registrations publish, with the tag and the start time.
+ * server in process, read back through a second client), the InstanceInfo a real Eureka client
+ * sends, and the maps Consul and hand-made registrations publish, with the tag and start time.
  */
 class RegistrationMetadataTest {
 
@@ -92,6 +101,36 @@ class RegistrationMetadataTest {
             assertTrue(start >= before && start <= after, before + " <= " + start + " <= " + after);
             readBack.close();
             registry.close();
+        }
+    }
+
+    @Test
+    void eurekaPublishesThroughTheInstanceInfoItsClientSends() {
+        EurekaInstanceConfigBean config = new EurekaInstanceConfigBean(new InetUtils(new InetUtilsProperties()));
+        config.setAppname("orders");
+        config.setInstanceId("orders-1");
+        config.setHostname("127.0.0.1");
+        config.setNonSecurePort(8080);
+        config.getMetadataMap().put("zone", "a");
+        EurekaClientConfigBean clientConfig = new EurekaClientConfigBean();
+        clientConfig.setRegisterWithEureka(false);
+        clientConfig.setFetchRegistry(false);
+        // What Spring Cloud builds: the InstanceInfo copies the configured metadata at start.
+        InstanceInfo info = new InstanceInfoFactory().create(config);
+        ApplicationInfoManager manager = new ApplicationInfoManager(config, info);
+        EurekaRegistration registration = EurekaRegistration.builder(config).with(manager)
+                .with(clientConfig, event -> { })
+                .with(new StaticListableBeanFactory().getBeanProvider(HealthCheckHandler.class)).build();
+        try {
+            new EurekaServiceRegistry().register(registration);
+            Map<String, String> sent = manager.getInfo().getMetadata();
+            assertEquals("gray", sent.get("lanes.tag"));
+            assertTrue(Long.parseLong(sent.get("lanes.start")) > 0);
+            assertEquals("a", sent.get("zone"));
+            assertTrue(manager.getInfo().isDirty(), "the client sends a dirty InstanceInfo again");
+            assertEquals("gray", registration.getMetadata().get("lanes.tag"));
+        } finally {
+            registration.getEurekaClient().shutdown();
         }
     }
 

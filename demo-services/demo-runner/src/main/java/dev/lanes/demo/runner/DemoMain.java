@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Predicate;
 
 /**
  * The demo: ZooKeeper and A (base, gray) -> B (base) -> C (base, gray) as real JVMs with the
@@ -24,7 +25,8 @@ public final class DemoMain {
             "  --keep          leave everything running and print URLs to try; Ctrl-C stops it",
             "  --line ID       boot27, boot33, boot35 (default) or boot40",
             "  --java PATH     java binary or JDK home for the services (default this JVM's)",
-            "  --requests N    requests of each kind (default 20)");
+            "  --requests N    requests of each kind (default 20)",
+            "exit: 0 done, 1 could not start, 2 some request failed, 3 with the agent, routing not as expected");
 
     private static final String TAG_HEADER = "x-lanes-tag";
 
@@ -100,8 +102,12 @@ public final class DemoMain {
         }
     }
 
-    /** One kind of traffic: a name, the entry instance, the headers it sends. */
-    record Kind(String label, String entry, Map<String, String> headers) {
+    /**
+     * One kind of traffic: a name, the entry instance, the headers it sends, and what the
+     * agent should make of it (routing rows 1 to 4 of the design).
+     */
+    record Kind(String label, String entry, Map<String, String> headers, String expectation,
+            Predicate<ChainResponse> expected) {
     }
 
     public static void main(String[] args) {
@@ -168,18 +174,30 @@ public final class DemoMain {
         System.out.printf("Started in %.1f s%n%n", (System.nanoTime() - started) / 1e9);
 
         List<Kind> kinds = List.of(
-                new Kind("untagged -> a-base", "a-base", Map.of()),
-                new Kind(TAG_HEADER + ": gray -> a-base", "a-base", Map.of(TAG_HEADER, "gray")),
-                new Kind("untagged -> a-gray", "a-gray", Map.of()));
+                new Kind("untagged -> a-base", "a-base", Map.of(),
+                        "untagged traffic stays on base instances",
+                        r -> r.ok() && untaggedAllTheWay(r, topology)),
+                new Kind(TAG_HEADER + ": gray -> a-base", "a-base", Map.of(TAG_HEADER, "gray"),
+                        "gray traffic goes a-base -> b-base (no gray B) -> c-gray, tagged at every hop",
+                        r -> r.ok() && r.path().equals("a-base -> b-base -> c-gray") && seenAllTheWay(r, "gray")),
+                new Kind("untagged -> a-gray", "a-gray", Map.of(),
+                        "a-gray dyes its traffic gray: a-gray -> b-base -> c-gray",
+                        r -> r.ok() && r.path().equals("a-gray -> b-base -> c-gray")));
         ChainClient client = new ChainClient();
         int failures = 0;
         List<String[]> rows = new ArrayList<>();
+        List<String> checks = new ArrayList<>();
+        boolean allAsExpected = true;
         for (Kind kind : kinds) {
             Map<List<String>, Integer> counts = new LinkedHashMap<>();
+            int asExpected = 0;
             for (int i = 0; i < options.requests(); i++) {
                 ChainResponse response = client.get(topology.url(kind.entry()), kind.headers());
                 if (!response.ok()) {
                     failures++;
+                }
+                if (kind.expected().test(response)) {
+                    asExpected++;
                 }
                 counts.merge(List.of(describe(response), tagsSeen(response)), 1, Integer::sum);
             }
@@ -189,15 +207,20 @@ public final class DemoMain {
                         String.valueOf(path.getValue())});
                 first = false;
             }
+            allAsExpected &= asExpected == options.requests();
+            checks.add(String.format("  %-4s %s (%d of %d)", asExpected == options.requests() ? "ok" : "NOT",
+                    kind.expectation(), asExpected, options.requests()));
         }
         printTable(rows);
         System.out.println();
-        System.out.println(agent == null
-                ? "Without the agent the load balancer ignores tags: gray instances take untagged traffic,"
-                        + System.lineSeparator() + "and the x-lanes-tag header is not passed on (tags seen: entry only)."
-                : "With the agent, untagged traffic stays on base instances, gray traffic stays on gray ones"
-                        + System.lineSeparator() + "where a service has them (B has none: b-base serves it and the tag"
-                        + " goes on to c-gray), and a-gray dyes its untagged traffic gray.");
+        if (agent == null) {
+            System.out.println("Without the agent the load balancer knows no lanes: gray instances take untagged"
+                    + System.lineSeparator() + "traffic, and the x-lanes-tag header stops at the first hop since the"
+                    + " services never forward it.");
+        } else {
+            System.out.println("With the agent:");
+            checks.forEach(System.out::println);
+        }
         if (failures > 0) {
             System.out.println(failures + " request(s) failed; see the table and the logs in " + workDir);
         }
@@ -210,7 +233,28 @@ public final class DemoMain {
         Runtime.getRuntime().removeShutdownHook(stopper);
         topology.close();
         System.out.println("Stopped everything.");
-        return failures == 0 ? 0 : 2;
+        if (failures > 0) {
+            return 2;
+        }
+        return agent == null || allAsExpected ? 0 : 3;
+    }
+
+    private static boolean untaggedAllTheWay(ChainResponse response, Topology topology) {
+        for (Hop hop : response.hops()) {
+            if (topology.instance(hop.instance()).spec().tag() != null) {
+                return false;
+            }
+        }
+        return !response.hops().isEmpty();
+    }
+
+    private static boolean seenAllTheWay(ChainResponse response, String tag) {
+        for (Hop hop : response.hops()) {
+            if (!tag.equals(hop.seenTag())) {
+                return false;
+            }
+        }
+        return !response.hops().isEmpty();
     }
 
     /** The path, or the path so far and the failure. */

@@ -17,7 +17,7 @@ public record Launch(Path java, Path appJar, Path agentJar, String agentArgs, Li
      * traffic is too short for C2 to pay off. Replace with {@link #withJvmArgs} if needed.
      */
     public static final List<String> DEFAULT_JVM_ARGS =
-            List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+            List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     public Launch {
         if (java == null || !Files.isExecutable(java)) {

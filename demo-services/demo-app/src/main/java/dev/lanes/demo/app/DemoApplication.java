@@ -1,0 +1,41 @@
+package dev.lanes.demo.app;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.client.DefaultResponseErrorHandler;
+import org.springframework.web.client.RestTemplate;
+
+/**
+ * A plain Spring Cloud service whose role (name, next hop, display name) comes from
+ * configuration; it knows nothing of Lanes, which reaches it only through -javaagent.
+ */
+@SpringBootApplication
+public class DemoApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(DemoApplication.class, args);
+    }
+
+    /**
+     * Built with its constructor rather than RestTemplateBuilder, whose package differs
+     * between Boot lines. Error statuses are returned, not thrown, so that a hop can relay
+     * the path and the error its downstream reported.
+     */
+    @Bean
+    @LoadBalanced
+    public RestTemplate restTemplate() {
+        RestTemplate rest = new RestTemplate();
+        rest.setErrorHandler(new ReturnAllStatuses());
+        return rest;
+    }
+
+    /** Lets every status through to the caller, which reports it in its own answer. */
+    static final class ReturnAllStatuses extends DefaultResponseErrorHandler {
+        @Override
+        public boolean hasError(org.springframework.http.client.ClientHttpResponse response) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.lanes.demo.runner;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** Sends {@code GET /chain} to an instance, with optional headers, and reads the path it took. */
+public final class ChainClient {
+
+    private final HttpClient http;
+    private final Duration timeout;
+
+    public ChainClient() {
+        this(Duration.ofSeconds(30));
+    }
+
+    public ChainClient(Duration timeout) {
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    /** @param baseUrl e.g. http://127.0.0.1:8080 (see {@link ServiceProcess#baseUrl()}) */
+    public ChainResponse get(String baseUrl) {
+        return get(baseUrl, Map.of());
+    }
+
+    public ChainResponse get(String baseUrl, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/chain"))
+                .timeout(timeout)
+                .GET();
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            request.header(header.getKey(), header.getValue());
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return ChainResponse.parse(response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("GET " + baseUrl + "/chain failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during GET " + baseUrl + "/chain", e);
+        }
+    }
+
+    /** A GET of any path of an instance, returning the body of a 200 answer or null otherwise. */
+    String getText(String url, Duration requestTimeout) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(requestTimeout).GET().build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.body() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during GET " + url, e);
+        }
+    }
+}

@@ -1,0 +1,318 @@
+package dev.lanes.demo.runner;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Predicate;
+
+/**
+ * The demo: ZooKeeper and A (base, gray) -> B (base) -> C (base, gray) as real JVMs with the
+ * agent attached, a mix of traffic, and a table of the paths each kind of request took.
+ */
+public final class DemoMain {
+
+    private static final String USAGE = String.join(System.lineSeparator(),
+            "usage: java -jar demo-services/demo-runner/target/demo-runner.jar [AGENT_JAR] [options]",
+            "  AGENT_JAR       the agent (default distribution/target/lanes-agent.jar)",
+            "  --no-agent      run the plain services: the 'before' picture",
+            "  --keep          leave everything running and print URLs to try; Ctrl-C stops it",
+            "  --line ID       boot27, boot33, boot35 (default) or boot40",
+            "  --java PATH     java binary or JDK home for the services (default this JVM's)",
+            "  --requests N    requests of each kind (default 20)",
+            "exit: 0 done, 1 could not start, 2 some request failed, 3 with the agent, routing not as expected");
+
+    private static final String TAG_HEADER = "x-lanes-tag";
+
+    /** Rules of the demo, in the agent's rule format: one lane that falls back to base. */
+    static final String RULES = String.join(System.lineSeparator(),
+            "# Written by the Lanes demo. The gray lane: gray instances serve gray traffic;",
+            "# where a service has no gray instance, its base instances serve it (fallback: base).",
+            "lanes:",
+            "  - name: gray",
+            "    tag: gray",
+            "    fallback: base",
+            "");
+
+    private DemoMain() {
+    }
+
+    /** Parsed command line. */
+    record Options(Path agentJar, boolean noAgent, boolean keep, DemoLine line, Path java, int requests) {
+
+        static Options parse(String[] args) {
+            Path agent = null;
+            boolean noAgent = false;
+            boolean keep = false;
+            DemoLine line = DemoLine.DEFAULT;
+            Path java = null;
+            int requests = 20;
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                switch (arg) {
+                    case "--no-agent" -> noAgent = true;
+                    case "--keep" -> keep = true;
+                    case "--line" -> line = DemoLine.parse(value(args, ++i, arg));
+                    case "--java" -> java = Paths.get(value(args, ++i, arg));
+                    case "--requests" -> requests = positive(value(args, ++i, arg), arg);
+                    case "-h", "--help" -> throw new UsageException(null);
+                    default -> {
+                        if (arg.startsWith("-") || agent != null) {
+                            throw new UsageException("unknown argument '" + arg + "'");
+                        }
+                        agent = Paths.get(arg);
+                    }
+                }
+            }
+            return new Options(agent, noAgent, keep, line, java, requests);
+        }
+
+        private static String value(String[] args, int index, String option) {
+            if (index >= args.length) {
+                throw new UsageException(option + ": missing value");
+            }
+            return args[index];
+        }
+
+        private static int positive(String text, String option) {
+            try {
+                int n = Integer.parseInt(text);
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new UsageException(option + ": '" + text + "' is not a positive whole number");
+        }
+    }
+
+    /** A command-line mistake: printed with the usage, exit code 64. */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * One kind of traffic: a name, the entry instance, the headers it sends, and what the
+     * agent should make of it (routing rows 1 to 4 of the design).
+     */
+    record Kind(String label, String entry, Map<String, String> headers, String expectation,
+            Predicate<ChainResponse> expected) {
+    }
+
+    public static void main(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (UsageException | IllegalArgumentException e) {
+            if (e.getMessage() != null) {
+                System.err.println("lanes-demo: " + e.getMessage());
+            }
+            System.err.println(USAGE);
+            System.exit(e.getMessage() == null ? 0 : 64);
+            return;
+        }
+        try {
+            System.exit(run(options));
+        } catch (Exception e) {
+            System.err.println("lanes-demo: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    static int run(Options options) throws Exception {
+        Path root = DemoLine.repositoryRoot();
+        Path agent = null;
+        if (!options.noAgent()) {
+            agent = options.agentJar() != null ? options.agentJar().toAbsolutePath()
+                    : root.resolve("distribution").resolve("target").resolve("lanes-agent.jar");
+            if (!Files.isRegularFile(agent)) {
+                System.err.println("lanes-demo: agent jar not found at " + agent
+                        + "; build it with ./mvnw -B -DskipTests package, or run with --no-agent");
+                return 1;
+            }
+        }
+        Path workDir = root.resolve(".lanes-demo")
+                .resolve("run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(workDir);
+        Path rules = workDir.resolve("rules.yaml");
+        Files.writeString(rules, RULES);
+
+        Topology.Builder builder = Topology.builder()
+                .line(options.line())
+                .workDir(workDir)
+                .instances("a-base", "a-gray", "b-base", "c-base", "c-gray");
+        if (options.java() != null) {
+            builder.java(options.java());
+        }
+        if (agent != null) {
+            builder.agent(agent, null).jvmArgs("-Dlanes.rules=file:" + rules);
+        }
+        System.out.println("Lanes demo: " + options.line().description() + ", "
+                + (agent == null ? "WITHOUT the agent" : "agent " + agent));
+        System.out.println("Starting ZooKeeper and 5 instances: A (a-base, a-gray) -> B (b-base) -> C (c-base, c-gray)");
+        System.out.println("Logs: " + workDir);
+        long started = System.nanoTime();
+        Topology topology = builder.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread stopper = new Thread(() -> {
+            System.out.println("Stopping everything...");
+            topology.close();
+            stopped.countDown();
+        }, "lanes-demo-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        System.out.printf("Started in %.1f s%n%n", (System.nanoTime() - started) / 1e9);
+
+        List<Kind> kinds = List.of(
+                new Kind("untagged -> a-base", "a-base", Map.of(),
+                        "untagged traffic stays on base instances",
+                        r -> r.ok() && untaggedAllTheWay(r, topology)),
+                new Kind(TAG_HEADER + ": gray -> a-base", "a-base", Map.of(TAG_HEADER, "gray"),
+                        "gray traffic goes a-base -> b-base (no gray B) -> c-gray, tagged at every hop",
+                        r -> r.ok() && r.path().equals("a-base -> b-base -> c-gray") && seenAllTheWay(r, "gray")),
+                new Kind("untagged -> a-gray", "a-gray", Map.of(),
+                        "a-gray dyes its traffic gray: a-gray -> b-base -> c-gray",
+                        r -> r.ok() && r.path().equals("a-gray -> b-base -> c-gray")));
+        ChainClient client = new ChainClient();
+        int failures = 0;
+        List<String[]> rows = new ArrayList<>();
+        List<String> checks = new ArrayList<>();
+        boolean allAsExpected = true;
+        for (Kind kind : kinds) {
+            Map<List<String>, Integer> counts = new LinkedHashMap<>();
+            int asExpected = 0;
+            for (int i = 0; i < options.requests(); i++) {
+                ChainResponse response = client.get(topology.url(kind.entry()), kind.headers());
+                if (!response.ok()) {
+                    failures++;
+                }
+                if (kind.expected().test(response)) {
+                    asExpected++;
+                }
+                counts.merge(List.of(describe(response), tagsSeen(response)), 1, Integer::sum);
+            }
+            boolean first = true;
+            for (Map.Entry<List<String>, Integer> path : counts.entrySet()) {
+                rows.add(new String[] {first ? kind.label() : "", path.getKey().get(0), path.getKey().get(1),
+                        String.valueOf(path.getValue())});
+                first = false;
+            }
+            allAsExpected &= asExpected == options.requests();
+            checks.add(String.format("  %-4s %s (%d of %d)", asExpected == options.requests() ? "ok" : "NOT",
+                    kind.expectation(), asExpected, options.requests()));
+        }
+        printTable(rows);
+        System.out.println();
+        if (agent == null) {
+            System.out.println("Without the agent the load balancer knows no lanes: gray instances take untagged"
+                    + System.lineSeparator() + "traffic, and the x-lanes-tag header stops at the first hop since the"
+                    + " services never forward it.");
+        } else {
+            System.out.println("With the agent:");
+            checks.forEach(System.out::println);
+        }
+        if (failures > 0) {
+            System.out.println(failures + " request(s) failed; see the table and the logs in " + workDir);
+        }
+
+        if (options.keep()) {
+            printKeepHelp(topology);
+            stopped.await();
+            return 0;
+        }
+        Runtime.getRuntime().removeShutdownHook(stopper);
+        topology.close();
+        System.out.println("Stopped everything.");
+        if (failures > 0) {
+            return 2;
+        }
+        return agent == null || allAsExpected ? 0 : 3;
+    }
+
+    private static boolean untaggedAllTheWay(ChainResponse response, Topology topology) {
+        for (Hop hop : response.hops()) {
+            if (topology.instance(hop.instance()).spec().tag() != null) {
+                return false;
+            }
+        }
+        return !response.hops().isEmpty();
+    }
+
+    private static boolean seenAllTheWay(ChainResponse response, String tag) {
+        for (Hop hop : response.hops()) {
+            if (!tag.equals(hop.seenTag())) {
+                return false;
+            }
+        }
+        return !response.hops().isEmpty();
+    }
+
+    /** The path, or the path so far and the failure. */
+    static String describe(ChainResponse response) {
+        StringBuilder sb = new StringBuilder(response.path());
+        if (!response.ok()) {
+            Object status = response.error() == null ? null : response.error().get("status");
+            sb.append(response.hops().isEmpty() ? "" : " ->").append(" FAILED (HTTP ").append(response.status());
+            if (status != null) {
+                sb.append(", downstream ").append(status);
+            }
+            sb.append(": ").append(response.errorMessage()).append(')');
+        }
+        return sb.toString();
+    }
+
+    /** The x-lanes-tag header each hop saw, "-" for none. */
+    static String tagsSeen(ChainResponse response) {
+        List<String> seen = new ArrayList<>();
+        for (Hop hop : response.hops()) {
+            seen.add(hop.seenTag() == null ? "-" : hop.seenTag());
+        }
+        return String.join(", ", seen);
+    }
+
+    static void printTable(List<String[]> rows) {
+        String[] header = {"Requests", "Path", "Tags seen", "Count"};
+        int[] width = new int[header.length];
+        for (int c = 0; c < header.length; c++) {
+            width[c] = header[c].length();
+            for (String[] row : rows) {
+                width[c] = Math.max(width[c], row[c].length());
+            }
+        }
+        String format = "%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %" + width[3] + "s%n";
+        System.out.printf(format, (Object[]) header);
+        System.out.printf(format, "-".repeat(width[0]), "-".repeat(width[1]), "-".repeat(width[2]),
+                "-".repeat(width[3]));
+        for (String[] row : rows) {
+            System.out.printf(format, (Object[]) row);
+        }
+    }
+
+    private static void printKeepHelp(Topology topology) {
+        System.out.println();
+        System.out.println("Everything keeps running. Instances:");
+        for (ServiceProcess instance : topology.instances()) {
+            System.out.printf("  %-8s %s  (pid %d, log %s)%n", instance.name(), instance.baseUrl(), instance.pid(),
+                    instance.logFile());
+        }
+        System.out.println("  ZooKeeper " + topology.zooKeeper().connectString());
+        System.out.println();
+        System.out.println("Try:");
+        System.out.println("  curl -s " + topology.url("a-base") + "/chain");
+        System.out.println("  curl -s -H '" + TAG_HEADER + ": gray' " + topology.url("a-base") + "/chain");
+        System.out.println("  curl -s " + topology.url("a-gray") + "/chain");
+        System.out.println("  curl -s " + topology.url("b-base") + "/instances/service-c   (what B's discovery sees)");
+        System.out.println();
+        System.out.println("Press Ctrl-C to stop everything (or kill -TERM " + ProcessHandle.current().pid() + ").");
+    }
+}

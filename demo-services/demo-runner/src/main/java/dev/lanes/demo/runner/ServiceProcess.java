@@ -1,0 +1,176 @@
+package dev.lanes.demo.runner;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One demo instance as a real JVM: {@code java [-javaagent:..] [-Dlanes.tag=..] [jvm args]
+ * -jar demo-app.jar --server.port=.. ...}, registered in ZooKeeper as 127.0.0.1 and its port.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    /** Short enough that an instance killed without deregistering disappears in seconds. */
+    static final String ZK_SESSION_TIMEOUT = "10s";
+
+    private final InstanceSpec spec;
+    private final Launch launch;
+    private final int port;
+    private final ChildProcess child;
+    private final ChainClient http = new ChainClient(Duration.ofSeconds(5));
+
+    private ServiceProcess(InstanceSpec spec, Launch launch, int port, ChildProcess child) {
+        this.spec = spec;
+        this.launch = launch;
+        this.port = port;
+        this.child = child;
+    }
+
+    /**
+     * Starts the instance and returns at once; {@link #awaitReady} waits for it.
+     *
+     * @param logDir its log is {@code logDir/<name>.log}
+     */
+    public static ServiceProcess start(Launch launch, InstanceSpec spec, String zooKeeperConnect, Path logDir)
+            throws IOException {
+        int port = Ports.free();
+        List<String> command = command(launch, spec, zooKeeperConnect, port);
+        ChildProcess child = ChildProcess.start(spec.name(), command, logDir.resolve(spec.name() + ".log"), false);
+        return new ServiceProcess(spec, launch, port, child);
+    }
+
+    static List<String> command(Launch launch, InstanceSpec spec, String zooKeeperConnect, int port) {
+        List<String> command = new ArrayList<>();
+        command.add(launch.java().toString());
+        if (launch.hasAgent()) {
+            String args = launch.agentArgs();
+            command.add("-javaagent:" + launch.agentJar() + (args == null || args.isEmpty() ? "" : "=" + args));
+        }
+        if (spec.tag() != null) {
+            command.add("-Dlanes.tag=" + spec.tag());
+        }
+        command.addAll(launch.jvmArgs());
+        command.addAll(spec.jvmArgs());
+        command.add("-jar");
+        command.add(launch.appJar().toString());
+        command.add("--server.port=" + port);
+        command.add("--server.address=127.0.0.1");
+        command.add("--spring.application.name=" + spec.service());
+        command.add("--demo.next=" + spec.next());
+        command.add("--demo.instance=" + spec.name());
+        command.add("--spring.cloud.zookeeper.connect-string=" + zooKeeperConnect);
+        command.add("--spring.cloud.zookeeper.session-timeout=" + ZK_SESSION_TIMEOUT);
+        command.add("--spring.cloud.zookeeper.connection-timeout=" + ZK_SESSION_TIMEOUT);
+        command.add("--spring.cloud.zookeeper.discovery.instance-host=127.0.0.1");
+        command.add("--spring.cloud.zookeeper.discovery.instance-port=" + port);
+        command.add("--spring.cloud.loadbalancer.cache.enabled=false");
+        command.addAll(spec.appArgs());
+        return command;
+    }
+
+    /** Waits until the instance answers HTTP and finds itself registered in discovery. */
+    public void awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (!child.isAlive()) {
+                throw new IllegalStateException(spec.name() + " exited with " + child.exitValueOrUnknown()
+                        + " before it was ready; log " + child.log() + ":\n" + child.logTail(60));
+            }
+            Set<Integer> registered = discoveredPorts(spec.service());
+            if (registered != null && registered.contains(port)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(spec.name() + " was not up and registered on port " + port
+                        + " within " + timeout + "; log " + child.log() + ":\n" + child.logTail(60));
+            }
+            ZooKeeperProcess.sleep(200);
+        }
+    }
+
+    /**
+     * The ports of the instances of {@code serviceId} that this instance's discovery client
+     * knows, or null when the instance does not answer.
+     */
+    public Set<Integer> discoveredPorts(String serviceId) {
+        String body = http.getText(baseUrl() + "/instances/" + serviceId, Duration.ofSeconds(5));
+        if (body == null) {
+            return null;
+        }
+        Set<Integer> ports = new HashSet<>();
+        if (Json.parse(body) instanceof List<?> list) {
+            for (Object item : list) {
+                if (item instanceof Map<?, ?> instance && instance.get("port") instanceof Number n) {
+                    ports.add(n.intValue());
+                }
+            }
+        }
+        return ports;
+    }
+
+    public InstanceSpec spec() {
+        return spec;
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    public Launch launch() {
+        return launch;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** e.g. http://127.0.0.1:41234 */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public long pid() {
+        return child.pid();
+    }
+
+    public List<String> command() {
+        return child.command();
+    }
+
+    public Path logFile() {
+        return child.log();
+    }
+
+    public String logText() {
+        return child.logText();
+    }
+
+    public boolean isAlive() {
+        return child.isAlive();
+    }
+
+    public void dumpLog(PrintStream out) {
+        child.dumpLog(out);
+    }
+
+    /** SIGTERM (the instance deregisters and shuts down), SIGKILL after 30 s. */
+    public void stop() {
+        child.stop(30_000);
+    }
+
+    /** SIGKILL: the instance vanishes without deregistering, as in a crash. */
+    public void kill() {
+        child.kill();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -68,6 +68,16 @@ final class Apps {
         return n;
     }
 
+    /** The text between the first {@code from} and the next {@code to} after it. */
+    static String between(String text, String from, String to) {
+        int a = text.indexOf(from);
+        int b = a < 0 ? -1 : text.indexOf(to, a);
+        if (a < 0 || b < 0) {
+            throw new AssertionError("no '" + from + "' ... '" + to + "' in " + text);
+        }
+        return text.substring(a, b);
+    }
+
     static List<String> jvmOptions(String... options) {
         return List.of(options);
     }

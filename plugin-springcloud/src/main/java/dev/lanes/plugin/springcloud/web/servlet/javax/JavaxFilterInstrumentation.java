@@ -1,0 +1,53 @@
+package dev.lanes.plugin.springcloud.web.servlet.javax;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.lanes.core.plugin.AdviceTarget;
+import dev.lanes.core.plugin.TypeInstrumentation;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * {@code javax.servlet.Filter#doFilter(ServletRequest, ServletResponse, FilterChain)}: filters
+ * run before the servlet (security, gateways built on filters), so the first filter decides
+ * the tag and the rest of the chain, servlet included, reuses it from the request attribute.
+ */
+public final class JavaxFilterInstrumentation implements TypeInstrumentation {
+
+    @Override
+    public ElementMatcher<TypeDescription> typeMatcher() {
+        return hasSuperType(named("javax.servlet.Filter")).and(not(isInterface()));
+    }
+
+    @Override
+    public void transform(AdviceTarget target) {
+        target.applyAdvice(named("doFilter").and(isPublic()).and(not(isAbstract())).and(takesArguments(3))
+                        .and(takesArgument(0, named("javax.servlet.ServletRequest")))
+                        .and(takesArgument(1, named("javax.servlet.ServletResponse"))),
+                JavaxFilterInstrumentation.class.getName() + "$DoFilterAdvice");
+    }
+
+    /** Attaches the request's tag while the filter (and the rest of the chain) runs. */
+    public static final class DoFilterAdvice {
+        private DoFilterAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static String enter(@Advice.Argument(0) Object request) {
+            return JavaxServletInboundHelper.enter(request);
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        public static void exit(@Advice.Enter String previous) {
+            JavaxServletInboundHelper.exit(previous);
+        }
+    }
+}

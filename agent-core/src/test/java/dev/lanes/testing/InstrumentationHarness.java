@@ -1,7 +1,11 @@
 package dev.lanes.testing;
 
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameContains;
+import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.none;
+import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.lanes.core.plugin.LanesPlugin;
 import dev.lanes.core.plugin.Support;
@@ -13,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -47,12 +52,20 @@ public final class InstrumentationHarness {
         Map<ClassLoader, Support> verdicts = new ConcurrentHashMap<>();
         Support[] bootstrapVerdict = new Support[1];
 
-        AgentBuilder builder = new AgentBuilder.Default()
+        // Synthetic methods are not ignored: some advice targets the body of a lambda.
+        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().ignore(none()))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
-                .ignore(nameStartsWith("net.bytebuddy.").or(nameStartsWith("dev.lanes.")).or(isSynthetic()))
+                // Type descriptions are cached across transformations: the super-type matchers
+                // would otherwise parse the same class files again for every class loaded.
+                .with(new AgentBuilder.PoolStrategy.WithTypePoolCache.Simple(
+                        TypePool.Default.ReaderMode.FAST, new ConcurrentHashMap<>()))
+                // The agent's own classes are never transformed; a test's classes (application code
+                // standing in for the user's) are.
+                .ignore(nameStartsWith("net.bytebuddy.").or(isSynthetic())
+                        .or(nameStartsWith("dev.lanes.").and(not(nameEndsWith("Test")).and(not(nameContains("Test$"))))))
                 .with(result.listener());
         for (TypeInstrumentation instrumentationOfType : plugin.typeInstrumentations()) {
             builder = builder
@@ -103,6 +116,13 @@ public final class InstrumentationHarness {
         /** The support verdicts given so far ("supported" or the reason why not). */
         public List<String> verdicts() {
             return Collections.unmodifiableList(verdicts);
+        }
+
+        /** Fails if any transformation failed so far. */
+        public void assertNoErrors() {
+            if (!errors.isEmpty()) {
+                throw new AssertionError("transformation errors: " + errors);
+            }
         }
 
         /** Fails unless {@code typeName} was transformed without error. */

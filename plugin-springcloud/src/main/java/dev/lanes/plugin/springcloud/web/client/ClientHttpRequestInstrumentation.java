@@ -1,5 +1,6 @@
 package dev.lanes.plugin.springcloud.web.client;
 
+import static net.bytebuddy.matcher.ElementMatchers.failSafe;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
@@ -25,7 +26,9 @@ public final class ClientHttpRequestInstrumentation implements TypeInstrumentati
 
     @Override
     public ElementMatcher<TypeDescription> typeMatcher() {
-        return hasSuperType(named("org.springframework.http.client.ClientHttpRequest")).and(not(isInterface()));
+        // Fail-safe: a super type missing from the class path (an optional dependency of some
+        // library) means "not a match", never an error.
+        return failSafe(hasSuperType(named("org.springframework.http.client.ClientHttpRequest"))).and(not(isInterface()));
     }
 
     @Override

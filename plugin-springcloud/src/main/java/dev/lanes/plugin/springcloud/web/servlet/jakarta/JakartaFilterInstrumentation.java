@@ -1,5 +1,6 @@
 package dev.lanes.plugin.springcloud.web.servlet.jakarta;
 
+import static net.bytebuddy.matcher.ElementMatchers.failSafe;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
@@ -24,7 +25,9 @@ public final class JakartaFilterInstrumentation implements TypeInstrumentation {
 
     @Override
     public ElementMatcher<TypeDescription> typeMatcher() {
-        return hasSuperType(named("jakarta.servlet.Filter")).and(not(isInterface()));
+        // Fail-safe: a super type missing from the class path (an optional dependency of some
+        // library) means "not a match", never an error.
+        return failSafe(hasSuperType(named("jakarta.servlet.Filter"))).and(not(isInterface()));
     }
 
     @Override

@@ -31,7 +31,7 @@ public final class CompletableFutureAsyncTaskInstrumentation implements TypeInst
     public void transform(AdviceTarget target) {
         String prefix = CompletableFutureAsyncTaskInstrumentation.class.getName();
         target.applyAdvice(isConstructor(), prefix + "$ConstructorAdvice");
-        target.applyAdvice(named("run").and(takesArguments(0)), prefix + "$RunAdvice");
+        target.applyAdvice(named("run").and(takesArguments(0)), AttachOnceAdvice.class.getName());
     }
 
     /** Remembers the creating thread's tag. */
@@ -42,22 +42,6 @@ public final class CompletableFutureAsyncTaskInstrumentation implements TypeInst
         @Advice.OnMethodExit(suppress = Throwable.class)
         public static void exit(@Advice.This Object task) {
             TaskTags.capture(task);
-        }
-    }
-
-    /** Attaches the tag while the supplier or runnable runs. */
-    public static final class RunAdvice {
-        private RunAdvice() {
-        }
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static String enter(@Advice.This Object task) {
-            return TaskTags.attachOnce(task);
-        }
-
-        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        public static void exit(@Advice.Enter String previous) {
-            TaskTags.restore(previous);
         }
     }
 }

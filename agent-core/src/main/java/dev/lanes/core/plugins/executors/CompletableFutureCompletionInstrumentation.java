@@ -35,7 +35,7 @@ public final class CompletableFutureCompletionInstrumentation implements TypeIns
         String prefix = CompletableFutureCompletionInstrumentation.class.getName();
         target.applyAdvice(isConstructor().and(takesArguments(3)).and(takesArgument(0, Executor.class)),
                 prefix + "$ConstructorAdvice");
-        target.applyAdvice(named("run").and(takesArguments(0)), prefix + "$RunAdvice");
+        target.applyAdvice(named("run").and(takesArguments(0)), AttachOnceAdvice.class.getName());
     }
 
     /** Remembers the tag of the thread that builds an async stage. */
@@ -48,22 +48,6 @@ public final class CompletableFutureCompletionInstrumentation implements TypeIns
             if (executor != null) {
                 TaskTags.capture(stage);
             }
-        }
-    }
-
-    /** Attaches the tag while the stage's function runs. */
-    public static final class RunAdvice {
-        private RunAdvice() {
-        }
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static String enter(@Advice.This Object task) {
-            return TaskTags.attachOnce(task);
-        }
-
-        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        public static void exit(@Advice.Enter String previous) {
-            TaskTags.restore(previous);
         }
     }
 }

@@ -3,10 +3,8 @@ package dev.lanes.core.plugins.executors;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import dev.lanes.bridge.TaskTags;
 import dev.lanes.core.plugin.AdviceTarget;
 import dev.lanes.core.plugin.TypeInstrumentation;
-import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -26,22 +24,6 @@ public final class ForkJoinTaskInstrumentation implements TypeInstrumentation {
     @Override
     public void transform(AdviceTarget target) {
         target.applyAdvice(named("doExec").and(takesArguments(0)),
-                ForkJoinTaskInstrumentation.class.getName() + "$DoExecAdvice");
-    }
-
-    /** Attaches the tag remembered for the task while it runs. */
-    public static final class DoExecAdvice {
-        private DoExecAdvice() {
-        }
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static String enter(@Advice.This Object task) {
-            return TaskTags.attachOnce(task);
-        }
-
-        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        public static void exit(@Advice.Enter String previous) {
-            TaskTags.restore(previous);
-        }
+                AttachOnceAdvice.class.getName());
     }
 }

@@ -25,25 +25,9 @@ public final class FutureTaskInstrumentation implements TypeInstrumentation {
     @Override
     public void transform(AdviceTarget target) {
         target.applyAdvice(named("run").and(takesArguments(0)),
-                FutureTaskInstrumentation.class.getName() + "$RunAdvice");
+                AttachOnceAdvice.class.getName());
         target.applyAdvice(named("runAndReset").and(takesArguments(0)),
                 FutureTaskInstrumentation.class.getName() + "$RunAndResetAdvice");
-    }
-
-    /** Attaches the tag remembered for a one-shot run. */
-    public static final class RunAdvice {
-        private RunAdvice() {
-        }
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static String enter(@Advice.This Object task) {
-            return TaskTags.attachOnce(task);
-        }
-
-        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        public static void exit(@Advice.Enter String previous) {
-            TaskTags.restore(previous);
-        }
     }
 
     /** Attaches the tag remembered for a periodic run, keeping it for the next one. */

@@ -23,7 +23,7 @@ public final class SpringHeaderTags {
             return false;
         }
         return headers.getFirst(TrafficContext.HEADER) == null
-                || baggageTag(headers.getValuesAsList(Baggage.HEADER)) == null;
+                || Baggage.tagInAny(headers.getValuesAsList(Baggage.HEADER)) == null;
     }
 
     /** Adds the tag where it is missing; {@code headers} must be mutable. */
@@ -33,7 +33,7 @@ public final class SpringHeaderTags {
         }
         String own = headers.getFirst(TrafficContext.HEADER);
         List<String> members = headers.getValuesAsList(Baggage.HEADER);
-        String ownBaggage = baggageTag(members);
+        String ownBaggage = Baggage.tagInAny(members);
         String tag = OutboundTags.toWrite(own, ownBaggage, current);
         if (tag == null) {
             return;
@@ -53,15 +53,5 @@ public final class SpringHeaderTags {
                 headers.add(Baggage.HEADER, member);
             }
         }
-    }
-
-    private static String baggageTag(List<String> members) {
-        for (int i = 0; i < members.size(); i++) {
-            String tag = Baggage.tagIn(members.get(i));
-            if (tag != null) {
-                return tag;
-            }
-        }
-        return null;
     }
 }

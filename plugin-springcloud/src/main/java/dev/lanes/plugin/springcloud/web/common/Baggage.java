@@ -3,6 +3,7 @@ package dev.lanes.plugin.springcloud.web.common;
 import dev.lanes.bridge.TrafficContext;
 import java.io.UnsupportedEncodingException;
 import java.net.URLDecoder;
+import java.util.List;
 
 /**
  * The W3C {@code baggage} header as far as Lanes needs it: find the {@code lanes.tag} member
@@ -42,6 +43,17 @@ public final class Baggage {
                 return value;
             }
             start = end + 1;
+        }
+        return null;
+    }
+
+    /** The {@code lanes.tag} member's value among list members (or whole header values), or null. */
+    public static String tagInAny(List<String> values) {
+        for (int i = 0; i < values.size(); i++) {
+            String tag = tagIn(values.get(i));
+            if (tag != null) {
+                return tag;
+            }
         }
         return null;
     }

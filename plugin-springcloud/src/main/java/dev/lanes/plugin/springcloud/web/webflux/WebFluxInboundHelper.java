@@ -4,7 +4,6 @@ import dev.lanes.bridge.AgentFaults;
 import dev.lanes.bridge.TrafficContext;
 import dev.lanes.plugin.springcloud.web.common.Baggage;
 import dev.lanes.plugin.springcloud.web.common.InboundTags;
-import java.util.List;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -28,7 +27,7 @@ public final class WebFluxInboundHelper {
         try {
             ServerHttpRequest http = (ServerHttpRequest) request;
             return InboundTags.decide(InboundTags.carried(http.getHeaders().getFirst(TrafficContext.HEADER),
-                    baggageTag(http.getHeaders().getValuesAsList(Baggage.HEADER))), new ServerHttpRequestView(http));
+                    Baggage.tagInAny(http.getHeaders().getValuesAsList(Baggage.HEADER))), new ServerHttpRequestView(http));
         } catch (Throwable t) {
             AgentFaults.report("spring-web:webflux inbound", t);
             return null;
@@ -71,15 +70,5 @@ public final class WebFluxInboundHelper {
             return InboundTags.NOT_ATTACHED;
         }
         return TrafficContext.attach((String) tag);
-    }
-
-    private static String baggageTag(List<String> members) {
-        for (int i = 0; i < members.size(); i++) {
-            String tag = Baggage.tagIn(members.get(i));
-            if (tag != null) {
-                return tag;
-            }
-        }
-        return null;
     }
 }

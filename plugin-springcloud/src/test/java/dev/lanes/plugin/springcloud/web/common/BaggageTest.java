@@ -20,6 +20,13 @@ class BaggageTest {
     }
 
     @Test
+    void findsTheMemberInAnyOfSeveralValues() {
+        assertEquals("gray", Baggage.tagInAny(java.util.Arrays.asList("a=1", "b=2, lanes.tag=gray")));
+        assertNull(Baggage.tagInAny(java.util.Arrays.asList("a=1", "b=2")));
+        assertNull(Baggage.tagInAny(java.util.Collections.emptyList()));
+    }
+
+    @Test
     void countsMembersAndWritesOne() {
         assertEquals(0, Baggage.memberCount(" "));
         assertEquals(2, Baggage.memberCount("a=1, b=2,"));

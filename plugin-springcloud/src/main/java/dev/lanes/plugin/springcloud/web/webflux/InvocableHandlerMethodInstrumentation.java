@@ -7,8 +7,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.lanes.core.plugin.AdviceTarget;
 import dev.lanes.core.plugin.TypeInstrumentation;
-import dev.lanes.plugin.springcloud.web.common.InboundTags;
-import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -31,22 +29,6 @@ public final class InvocableHandlerMethodInstrumentation implements TypeInstrume
     public void transform(AdviceTarget target) {
         target.applyAdvice(nameStartsWith("lambda$invoke$").and(takesArguments(3))
                         .and(takesArgument(0, named("org.springframework.web.server.ServerWebExchange"))),
-                InvocableHandlerMethodInstrumentation.class.getName() + "$InvokeAdvice");
-    }
-
-    /** Attaches the exchange's tag while the controller method runs. */
-    public static final class InvokeAdvice {
-        private InvokeAdvice() {
-        }
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static String enter(@Advice.Argument(0) Object exchange) {
-            return WebFluxInboundHelper.attachFor(exchange);
-        }
-
-        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        public static void exit(@Advice.Enter String previous) {
-            InboundTags.restore(previous);
-        }
+                ExchangeTagAdvice.class.getName());
     }
 }

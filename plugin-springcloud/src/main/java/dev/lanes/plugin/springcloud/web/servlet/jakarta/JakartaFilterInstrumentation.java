@@ -12,7 +12,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.lanes.core.plugin.AdviceTarget;
 import dev.lanes.core.plugin.TypeInstrumentation;
-import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -35,22 +34,6 @@ public final class JakartaFilterInstrumentation implements TypeInstrumentation {
         target.applyAdvice(named("doFilter").and(isPublic()).and(not(isAbstract())).and(takesArguments(3))
                         .and(takesArgument(0, named("jakarta.servlet.ServletRequest")))
                         .and(takesArgument(1, named("jakarta.servlet.ServletResponse"))),
-                JakartaFilterInstrumentation.class.getName() + "$DoFilterAdvice");
-    }
-
-    /** Attaches the request's tag while the filter (and the rest of the chain) runs. */
-    public static final class DoFilterAdvice {
-        private DoFilterAdvice() {
-        }
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static String enter(@Advice.Argument(0) Object request) {
-            return JakartaServletInboundHelper.enter(request);
-        }
-
-        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        public static void exit(@Advice.Enter String previous) {
-            JakartaServletInboundHelper.exit(previous);
-        }
+                JakartaInboundAdvice.class.getName());
     }
 }

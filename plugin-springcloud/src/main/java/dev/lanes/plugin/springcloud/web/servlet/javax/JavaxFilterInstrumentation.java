@@ -12,7 +12,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.lanes.core.plugin.AdviceTarget;
 import dev.lanes.core.plugin.TypeInstrumentation;
-import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -35,22 +34,6 @@ public final class JavaxFilterInstrumentation implements TypeInstrumentation {
         target.applyAdvice(named("doFilter").and(isPublic()).and(not(isAbstract())).and(takesArguments(3))
                         .and(takesArgument(0, named("javax.servlet.ServletRequest")))
                         .and(takesArgument(1, named("javax.servlet.ServletResponse"))),
-                JavaxFilterInstrumentation.class.getName() + "$DoFilterAdvice");
-    }
-
-    /** Attaches the request's tag while the filter (and the rest of the chain) runs. */
-    public static final class DoFilterAdvice {
-        private DoFilterAdvice() {
-        }
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static String enter(@Advice.Argument(0) Object request) {
-            return JavaxServletInboundHelper.enter(request);
-        }
-
-        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        public static void exit(@Advice.Enter String previous) {
-            JavaxServletInboundHelper.exit(previous);
-        }
+                JavaxInboundAdvice.class.getName());
     }
 }

@@ -12,7 +12,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.lanes.core.plugin.AdviceTarget;
 import dev.lanes.core.plugin.TypeInstrumentation;
-import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -36,22 +35,6 @@ public final class JavaxServletInstrumentation implements TypeInstrumentation {
         target.applyAdvice(named("service").and(isPublic()).and(not(isAbstract())).and(takesArguments(2))
                         .and(takesArgument(0, named("javax.servlet.ServletRequest")))
                         .and(takesArgument(1, named("javax.servlet.ServletResponse"))),
-                JavaxServletInstrumentation.class.getName() + "$ServiceAdvice");
-    }
-
-    /** Attaches the request's tag while the servlet serves it. */
-    public static final class ServiceAdvice {
-        private ServiceAdvice() {
-        }
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static String enter(@Advice.Argument(0) Object request) {
-            return JavaxServletInboundHelper.enter(request);
-        }
-
-        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        public static void exit(@Advice.Enter String previous) {
-            JavaxServletInboundHelper.exit(previous);
-        }
+                JavaxInboundAdvice.class.getName());
     }
 }

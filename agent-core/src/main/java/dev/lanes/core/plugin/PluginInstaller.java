@@ -12,6 +12,7 @@ import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.bytecode.StackManipulation;
 import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
 import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.Instrumentation;
@@ -27,6 +28,7 @@ import java.util.WeakHashMap;
 
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameContains;
+import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
@@ -149,11 +151,15 @@ public final class PluginInstaller {
 
     /** The shared agent configuration: advice only, retransformation, and a strict ignore list. */
     private static AgentBuilder baseBuilder() {
-        return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+        // ignore(none()): advice must reach synthetic methods too (lambda bodies such as
+        // WebFlux's InvocableHandlerMethod#lambda$invoke$0). The type pool cache is shared
+        // across transformations: super-type matchers would otherwise re-read class files.
+        return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED).ignore(none()))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Reiterating.INSTANCE)
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
+                .with(new WeakTypePoolCache())
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(new FaultListener())
                 .ignore(ignored());
@@ -331,6 +337,32 @@ public final class PluginInstaller {
                 AgentLog.debug(message);
             } else {
                 AgentLog.info(message);
+            }
+        }
+    }
+
+    /** Type descriptions cached per class loader, dropped with the loader (redeploys). */
+    private static final class WeakTypePoolCache extends AgentBuilder.PoolStrategy.WithTypePoolCache {
+        private final Map<ClassLoader, TypePool.CacheProvider> caches =
+                new WeakHashMap<ClassLoader, TypePool.CacheProvider>();
+        private final TypePool.CacheProvider bootstrap = new TypePool.CacheProvider.Simple();
+
+        WeakTypePoolCache() {
+            super(TypePool.Default.ReaderMode.FAST);
+        }
+
+        @Override
+        protected TypePool.CacheProvider locate(ClassLoader loader) {
+            if (loader == null) {
+                return bootstrap;
+            }
+            synchronized (caches) {
+                TypePool.CacheProvider cache = caches.get(loader);
+                if (cache == null) {
+                    cache = new TypePool.CacheProvider.Simple();
+                    caches.put(loader, cache);
+                }
+                return cache;
             }
         }
     }

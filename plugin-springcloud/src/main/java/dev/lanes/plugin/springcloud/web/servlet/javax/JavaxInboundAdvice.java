@@ -1,0 +1,24 @@
+package dev.lanes.plugin.springcloud.web.servlet.javax;
+
+import net.bytebuddy.asm.Advice;
+
+/**
+ * Advice for the entries of a javax.servlet request, {@code Servlet#service} and
+ * {@code Filter#doFilter}: attaches the request's tag while the entry runs and restores the
+ * thread's previous tag on exit. Shared by both instrumentations, since the logic is the same.
+ */
+public final class JavaxInboundAdvice {
+
+    private JavaxInboundAdvice() {
+    }
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static String enter(@Advice.Argument(0) Object request) {
+        return JavaxServletInboundHelper.enter(request);
+    }
+
+    @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+    public static void exit(@Advice.Enter String previous) {
+        JavaxServletInboundHelper.exit(previous);
+    }
+}

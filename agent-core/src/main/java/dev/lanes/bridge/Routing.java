@@ -50,4 +50,13 @@ public interface Routing {
 
     /** This instance's own tag, or null for a base instance. */
     String instanceTag();
+
+    /**
+     * Whether the rules in force have custom routes for calls to {@code service}. Lets a plugin
+     * whose framework knows a service by two names (a Dubbo interface and the application that
+     * provides it) route by the name the rules use.
+     */
+    default boolean hasRoutes(String service) {
+        return false;
+    }
 }

@@ -37,6 +37,7 @@ public final class LaneRouter implements Routing {
     private static final String PLACE_PICK = "routing:pickWeighted";
     private static final String PLACE_CHOOSE = "routing:choose";
     private static final String PLACE_RECORD = "routing:record";
+    private static final String PLACE_ROUTES = "routing:hasRoutes";
     private static final int MAX_MALFORMED_SERVICES = 1_000;
     private static final int MAX_MALFORMED_PER_SERVICE = 1_000;
     /** Up to this many ejected addresses, comparing beats a hash look-up per candidate. */
@@ -286,6 +287,16 @@ public final class LaneRouter implements Routing {
             return null;
         } finally {
             sc.busy = false;
+        }
+    }
+
+    @Override
+    public boolean hasRoutes(String service) {
+        try {
+            return !snapshot().routesFor(service).isEmpty();
+        } catch (Throwable t) {
+            AgentFaults.report(PLACE_ROUTES, t);
+            return false;
         }
     }
 

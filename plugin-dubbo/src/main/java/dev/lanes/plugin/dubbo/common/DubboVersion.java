@@ -1,0 +1,168 @@
+package dev.lanes.plugin.dubbo.common;
+
+import dev.lanes.bridge.AgentLog;
+import dev.lanes.core.plugin.Support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLConnection;
+import java.util.Properties;
+import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds which Apache Dubbo a class loader sees, from the jar that holds
+ * {@code org/apache/dubbo/common/Version.class} (the all-in-one {@code dubbo} jar or
+ * {@code dubbo-common}): its Maven {@code pom.properties}, else its manifest, else its file
+ * name. No framework class is loaded.
+ */
+public final class DubboVersion {
+
+    static final String MARKER = "org/apache/dubbo/common/Version.class";
+    private static final String POM_PROPERTIES = "META-INF/maven/org.apache.dubbo/dubbo-common/pom.properties";
+    private static final Pattern FILE_NAME = Pattern.compile("dubbo(?:-common)?-(\\d+\\.\\d+[^/!]*?)\\.jar");
+
+    /** A range of Dubbo versions, from {@code from} to the last patch of {@code to} ("2.7.5", "2.7"). */
+    public static final class Range {
+        private final long from;
+        private final long to;
+        private final String description;
+
+        public Range(String from, String to, String description) {
+            this.from = key(from, 0);
+            this.to = key(to, 999);
+            this.description = description;
+        }
+
+        boolean contains(String version) {
+            long v = key(version, 0);
+            return v >= 0 && v >= from && v <= to;
+        }
+
+        /** major.minor.patch as one number; a missing patch counts as {@code patchIfMissing}. */
+        private static long key(String version, int patchIfMissing) {
+            int major = number(version, 0);
+            int minor = number(version, 1);
+            int patch = number(version, 2);
+            if (major < 0 || minor < 0) {
+                return -1;
+            }
+            return major * 1_000_000L + minor * 1_000L + (patch < 0 ? patchIfMissing : Math.min(patch, 999));
+        }
+
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+
+    private DubboVersion() {
+    }
+
+    /** The plugin's verdict for {@code loader}: Dubbo present and within {@code range}. */
+    public static Support support(ClassLoader loader, Range range) {
+        URL marker = loader == null ? ClassLoader.getSystemResource(MARKER) : loader.getResource(MARKER);
+        if (marker == null) {
+            return Support.unsupported("Apache Dubbo is not on the class path (no " + MARKER + "); supported: "
+                    + range);
+        }
+        String version = versionOf(marker);
+        if (version == null) {
+            AgentLog.warnOnce("dubbo:version:" + marker, "could not read the Apache Dubbo version at " + marker
+                    + "; the Dubbo plugins stay inactive there (supported: " + range + ")");
+            return Support.unsupported("unknown Apache Dubbo version at " + jarOf(marker) + "; supported: " + range);
+        }
+        return range.contains(version) ? Support.SUPPORTED
+                : Support.unsupported("found Apache Dubbo " + version + " at " + jarOf(marker) + "; supported: " + range);
+    }
+
+    /** The version of the jar holding {@code marker}, or null. */
+    static String versionOf(URL marker) {
+        String url = marker.toString();
+        int at = url.lastIndexOf(MARKER);
+        if (at <= 0) {
+            return null;
+        }
+        String base = url.substring(0, at);
+        String version = null;
+        InputStream in = open(base + POM_PROPERTIES);
+        if (in != null) {
+            try {
+                Properties properties = new Properties();
+                properties.load(in);
+                version = properties.getProperty("version");
+            } catch (IOException | RuntimeException e) {
+                version = null;
+            } finally {
+                close(in);
+            }
+        }
+        if (!plausible(version)) {
+            in = open(base + "META-INF/MANIFEST.MF");
+            if (in != null) {
+                try {
+                    version = new Manifest(in).getMainAttributes().getValue("Implementation-Version");
+                } catch (IOException | RuntimeException e) {
+                    version = null;
+                } finally {
+                    close(in);
+                }
+            }
+        }
+        if (plausible(version)) {
+            return version.trim();
+        }
+        Matcher m = FILE_NAME.matcher(base);
+        String last = null;
+        while (m.find()) {
+            last = m.group(1);
+        }
+        return last;
+    }
+
+    private static boolean plausible(String version) {
+        return version != null && !version.trim().isEmpty() && Character.isDigit(version.trim().charAt(0));
+    }
+
+    private static InputStream open(String url) {
+        try {
+            URLConnection connection = new URL(url).openConnection();
+            connection.setUseCaches(false);
+            return connection.getInputStream();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static void close(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    private static String jarOf(URL marker) {
+        String url = marker.toString();
+        int at = url.lastIndexOf(MARKER);
+        return at > 0 ? url.substring(0, at) : url;
+    }
+
+    /** The index-th dot-separated number of a version, or -1. */
+    static int number(String version, int index) {
+        String[] parts = version.trim().split("[.\\-]");
+        if (index >= parts.length) {
+            return -1;
+        }
+        String p = parts[index];
+        int n = 0;
+        int i = 0;
+        while (i < p.length() && Character.isDigit(p.charAt(i)) && i < 6) {
+            n = n * 10 + (p.charAt(i) - '0');
+            i++;
+        }
+        return i == 0 ? -1 : n;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.lanes.plugin.dubbo.common;
+
+import dev.lanes.bridge.AgentFaults;
+import dev.lanes.bridge.AgentLog;
+import dev.lanes.bridge.InstanceView;
+import dev.lanes.bridge.Lanes;
+import org.apache.dubbo.config.AbstractMethodConfig;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Puts {@code lanes.tag} (on tagged instances) and {@code lanes.start} into the parameters of
+ * a Dubbo service right before it is exported, as if the application had configured
+ * {@code <dubbo:parameter key="lanes.tag" .../>}. Dubbo copies them into the provider URL, so
+ * they reach consumers through interface-level registration, and through the instance
+ * metadata with application-level discovery (see the v3 metadata parameter filter). A
+ * parameter the application set itself is kept.
+ */
+public final class ServiceParameters {
+
+    private static final String PLACE = "dubbo:ServiceConfig.export";
+
+    private ServiceParameters() {
+    }
+
+    /** Called by the advice on {@code ServiceConfig.export}; never throws. */
+    public static void beforeExport(Object config) {
+        try {
+            if (config instanceof AbstractMethodConfig) {
+                publish((AbstractMethodConfig) config, Lanes.routing().instanceTag(), System.currentTimeMillis());
+            }
+        } catch (Throwable t) {
+            AgentFaults.report(PLACE, t);
+        }
+    }
+
+    static void publish(AbstractMethodConfig config, String tag, long startMillis) {
+        String service = describe(config);
+        if (ServiceNames.isDubboInternal(service)) {
+            return;
+        }
+        Map<String, String> parameters = config.getParameters();
+        boolean addTag = tag != null && (parameters == null || parameters.get(InstanceView.TAG_KEY) == null);
+        boolean addStart = parameters == null || parameters.get(InstanceView.START_KEY) == null;
+        if (!addTag && !addStart) {
+            return;
+        }
+        // A copy: the application's map may be read-only or shared between services.
+        Map<String, String> updated = parameters == null ? new LinkedHashMap<String, String>()
+                : new LinkedHashMap<String, String>(parameters);
+        if (addTag) {
+            updated.put(InstanceView.TAG_KEY, tag);
+        }
+        if (addStart) {
+            updated.put(InstanceView.START_KEY, Long.toString(startMillis));
+        }
+        config.setParameters(updated);
+        String published = updated.get(InstanceView.TAG_KEY) == null ? ""
+                : InstanceView.TAG_KEY + "=" + updated.get(InstanceView.TAG_KEY) + ", ";
+        AgentLog.info("exporting Dubbo service " + service + " with parameters " + published
+                + InstanceView.START_KEY + "=" + updated.get(InstanceView.START_KEY));
+    }
+
+    /** The interface name: {@code getInterface()} of ServiceConfig, by name since AbstractMethodConfig lacks it. */
+    private static String describe(AbstractMethodConfig config) {
+        try {
+            Object name = config.getClass().getMethod("getInterface").invoke(config);
+            return name == null ? config.getClass().getName() : name.toString();
+        } catch (Exception | LinkageError e) {
+            return config.getClass().getName();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.lanes.plugin.dubbo.v2_7;
+
+import dev.lanes.core.plugin.AdviceTarget;
+import dev.lanes.core.plugin.TypeInstrumentation;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import java.util.List;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * {@code org.apache.dubbo.common.extension.ExtensionLoader#getActivateExtension(URL, String, String)}
+ * (exit): where Dubbo 2.7 collects the filters of a consumer or provider chain
+ * ({@code ProtocolFilterWrapper}) and the router factories of a router chain
+ * ({@code RouterChain}). The Lanes extensions join that list, as if the application declared
+ * them in its SPI files; nothing else of Dubbo is changed.
+ */
+public final class ExtensionLoaderInstrumentation implements TypeInstrumentation {
+
+    static final String EXTENSION_LOADER = "org.apache.dubbo.common.extension.ExtensionLoader";
+
+    @Override
+    public ElementMatcher<TypeDescription> typeMatcher() {
+        return named(EXTENSION_LOADER);
+    }
+
+    @Override
+    public void transform(AdviceTarget target) {
+        target.applyAdvice(named("getActivateExtension").and(takesArguments(3))
+                        .and(takesArgument(0, named("org.apache.dubbo.common.URL")))
+                        .and(takesArgument(1, String.class)).and(takesArgument(2, String.class)),
+                ExtensionLoaderInstrumentation.class.getName() + "$GetActivateExtensionAdvice");
+    }
+
+    /** Adds the Lanes extensions to the activated ones. */
+    public static final class GetActivateExtensionAdvice {
+
+        private GetActivateExtensionAdvice() {
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.FieldValue("type") Class<?> type, @Advice.Argument(2) String group,
+                @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) List<?> activated) {
+            activated = Dubbo27Extensions.activated(type, group, activated);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.lanes.plugin.dubbo.v3;
+
+import dev.lanes.core.plugin.LanesPlugin;
+import dev.lanes.core.plugin.Support;
+import dev.lanes.core.plugin.TypeInstrumentation;
+import dev.lanes.plugin.dubbo.common.ClusterInvokerInstrumentation;
+import dev.lanes.plugin.dubbo.common.CommonHelpers;
+import dev.lanes.plugin.dubbo.common.DubboVersion;
+import dev.lanes.plugin.dubbo.common.ServiceConfigInstrumentation;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Apache Dubbo 3.1.x to 3.3.x: provider and metadata parameters, attachment filters, a state
+ * router and a load-balance wrapper, all in Dubbo's own extension types.
+ */
+public final class Dubbo3Plugin implements LanesPlugin {
+
+    static final DubboVersion.Range RANGE = new DubboVersion.Range("3.1.0", "3.3", "Apache Dubbo 3.1.x to 3.3.x");
+
+    private static final List<String> HELPER_CLASS_NAMES;
+
+    static {
+        List<String> names = new ArrayList<String>(CommonHelpers.NAMES);
+        String p = "dev.lanes.plugin.dubbo.v3.";
+        names.addAll(Arrays.asList(p + "LanesStateRouter", p + "LanesStateRouterFactory",
+                p + "LanesMetadataParamsFilter", p + "Dubbo3Extensions"));
+        HELPER_CLASS_NAMES = Collections.unmodifiableList(names);
+    }
+
+    private static final List<TypeInstrumentation> INSTRUMENTATIONS = Collections.unmodifiableList(
+            Arrays.<TypeInstrumentation>asList(
+                    new ExtensionLoaderInstrumentation(),
+                    new ServiceConfigInstrumentation(),
+                    new ClusterInvokerInstrumentation()));
+
+    @Override
+    public String name() {
+        return "dubbo3";
+    }
+
+    @Override
+    public Support support(ClassLoader loader) {
+        return DubboVersion.support(loader, RANGE);
+    }
+
+    @Override
+    public List<TypeInstrumentation> typeInstrumentations() {
+        return INSTRUMENTATIONS;
+    }
+
+    @Override
+    public List<String> helperClassNames() {
+        return HELPER_CLASS_NAMES;
+    }
+}

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
@@ -17,13 +18,16 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestTemplate;
 
 /**
  * {@code GET /chain} answers with the whole path a request took: this hop, then the hops
  * its downstream ({@code demo.next}) reported. Headers are never forwarded by hand:
- * carrying the traffic tag to the next hop is the agent's job, and the demo shows it.
+ * carrying the traffic tag to the next hop is the agent's job, and the demo shows it. The
+ * optional query parameter {@code arg} is business data: it is passed on to the next hop (as
+ * the argument of a Dubbo call), so that rules can match it.
  */
 @RestController
 public class ChainController {
@@ -32,23 +36,28 @@ public class ChainController {
     static final String TAG_HEADER = "x-lanes-tag";
     /** Registration metadata key under which the agent publishes the instance tag. */
     static final String TAG_METADATA_KEY = "lanes.tag";
+    /** {@code demo.next} prefix of a next hop called over Dubbo. */
+    static final String DUBBO_PREFIX = "dubbo:";
     private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT =
             new ParameterizedTypeReference<Map<String, Object>>() { };
 
     private final RestTemplate rest;
     private final Registration registration;
     private final DiscoveryClient discovery;
+    private final ObjectProvider<DubboNext> dubbo;
     private final String service;
     private final String next;
     private final String instance;
 
     public ChainController(RestTemplate rest, Registration registration, DiscoveryClient discovery,
+            ObjectProvider<DubboNext> dubbo,
             @Value("${spring.application.name}") String service,
             @Value("${demo.next:}") String next,
             @Value("${demo.instance:}") String instance) {
         this.rest = rest;
         this.registration = registration;
         this.discovery = discovery;
+        this.dubbo = dubbo;
         this.service = service;
         this.next = next.trim();
         this.instance = instance.trim();
@@ -56,24 +65,49 @@ public class ChainController {
 
     @GetMapping(path = "/chain", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<Map<String, Object>> chain(
-            @RequestHeader(name = TAG_HEADER, required = false) String seenTag) {
+            @RequestHeader(name = TAG_HEADER, required = false) String seenTag,
+            @RequestParam(name = "arg", required = false) String argument) {
+        Map<String, Object> body = run(seenTag, "http", argument);
+        return body.containsKey("error") ? ResponseEntity.status(HttpStatus.BAD_GATEWAY).body(body)
+                : ResponseEntity.ok(body);
+    }
+
+    /**
+     * Serves one request that arrived over {@code via} ("http" or "dubbo"): this hop, then the
+     * next one. The answer has "hops" and, when a downstream call failed, "error".
+     */
+    public Map<String, Object> run(String seenTag, String via, String argument) {
         List<Object> hops = new ArrayList<>();
-        hops.add(thisHop(seenTag));
+        hops.add(thisHop(seenTag, via));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("hops", hops);
         if (next.isEmpty()) {
-            return ResponseEntity.ok(body);
+            return body;
         }
         try {
-            ResponseEntity<Map<String, Object>> downstream =
-                    rest.exchange("http://" + next + "/chain", HttpMethod.GET, null, JSON_OBJECT);
-            Map<String, Object> reply = downstream.getBody();
-            int status = downstream.getStatusCode().value();
+            Map<String, Object> reply;
+            int status;
+            if (next.startsWith(DUBBO_PREFIX)) {
+                DubboNext client = dubbo.getIfAvailable();
+                if (client == null) {
+                    body.put("error", error(null, "demo.next=" + next + " but this build of the demo has no Dubbo"));
+                    return body;
+                }
+                reply = client.chain(argument);
+                status = reply != null && reply.get("error") == null ? 200 : 502;
+            } else {
+                String url = "http://" + next + "/chain" + (argument == null ? "" : "?arg={arg}");
+                ResponseEntity<Map<String, Object>> downstream = argument == null
+                        ? rest.exchange(url, HttpMethod.GET, null, JSON_OBJECT)
+                        : rest.exchange(url, HttpMethod.GET, null, JSON_OBJECT, argument);
+                reply = downstream.getBody();
+                status = downstream.getStatusCode().value();
+            }
             if (reply != null && reply.get("hops") instanceof List) {
                 hops.addAll((List<?>) reply.get("hops"));
             }
             if (status >= 200 && status < 300 && reply != null) {
-                return ResponseEntity.ok(body);
+                return body;
             }
             // Keep the deepest error: the hop that failed knows best why.
             Object error = reply == null ? null : reply.get("error");
@@ -83,7 +117,7 @@ public class ChainController {
             // No answer at all: no instance chosen (for example a strict lane), refused, timed out.
             body.put("error", error(null, e.getClass().getName() + ": " + e.getMessage()));
         }
-        return ResponseEntity.status(HttpStatus.BAD_GATEWAY).body(body);
+        return body;
     }
 
     /** What this service's discovery client knows of a service; the runner polls it. */
@@ -101,7 +135,7 @@ public class ChainController {
         return list;
     }
 
-    private Map<String, Object> thisHop(String seenTag) {
+    private Map<String, Object> thisHop(String seenTag, String via) {
         Map<String, String> metadata = registration.getMetadata();
         Map<String, Object> hop = new LinkedHashMap<>();
         hop.put("service", service);
@@ -110,6 +144,7 @@ public class ChainController {
         hop.put("port", registration.getPort());
         hop.put("tag", metadata == null ? null : metadata.get(TAG_METADATA_KEY));
         hop.put("seenTag", seenTag);
+        hop.put("via", via);
         return hop;
     }
 

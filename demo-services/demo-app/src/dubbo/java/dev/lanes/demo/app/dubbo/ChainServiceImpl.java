@@ -1,0 +1,29 @@
+package dev.lanes.demo.app.dubbo;
+
+import java.util.Map;
+
+import org.apache.dubbo.rpc.RpcContext;
+
+import dev.lanes.demo.app.ChainController;
+import dev.lanes.demo.dubbo.ChainService;
+
+/**
+ * The provider of {@link ChainService}: the same hop as {@code GET /chain}, reporting the
+ * {@code x-lanes-tag} attachment it received as the tag it saw.
+ */
+final class ChainServiceImpl implements ChainService {
+
+    private final ChainController chain;
+
+    ChainServiceImpl(ChainController chain) {
+        this.chain = chain;
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public Map<String, Object> chain(String argument) {
+        // RpcContext.getContext() reads the request's attachments in Dubbo 2.7 and 3.x alike.
+        String seenTag = RpcContext.getContext().getAttachment("x-lanes-tag");
+        return chain.run(seenTag, "dubbo", argument);
+    }
+}

@@ -32,7 +32,29 @@ public final class ChainClient {
     }
 
     public ChainResponse get(String baseUrl, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/chain"))
+        return get(baseUrl, "/chain", headers);
+    }
+
+    /**
+     * An outside Dubbo call, straight to the provider at {@code providerUrl}, made by a demo
+     * instance started as a Dubbo client ({@code demo.dubbo.client=true}); {@code tag} (may be
+     * null) goes as the {@code x-lanes-tag} attachment, {@code argument} (may be null) as the
+     * call's argument.
+     */
+    public ChainResponse dubboCall(String clientBaseUrl, String providerUrl, String tag, String argument) {
+        StringBuilder path = new StringBuilder("/dubbo/call?url=").append(encode(providerUrl));
+        if (tag != null) {
+            path.append("&tag=").append(encode(tag));
+        }
+        if (argument != null) {
+            path.append("&arg=").append(encode(argument));
+        }
+        return get(clientBaseUrl, path.toString(), Map.of());
+    }
+
+    /** GET of {@code pathAndQuery} (e.g. "/chain?arg=vip-1") read as a chain answer. */
+    public ChainResponse get(String baseUrl, String pathAndQuery, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
                 .timeout(timeout)
                 .GET();
         for (Map.Entry<String, String> header : headers.entrySet()) {
@@ -42,11 +64,15 @@ public final class ChainClient {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return ChainResponse.parse(response.statusCode(), response.body());
         } catch (IOException e) {
-            throw new IllegalStateException("GET " + baseUrl + "/chain failed: " + e, e);
+            throw new IllegalStateException("GET " + baseUrl + pathAndQuery + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during GET " + baseUrl + "/chain", e);
+            throw new IllegalStateException("interrupted during GET " + baseUrl + pathAndQuery, e);
         }
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** A GET of any path of an instance, returning the body of a 200 answer or null otherwise. */

@@ -54,6 +54,22 @@ public record ChainResponse(int status, List<Hop> hops, Map<String, Object> erro
         return String.join(" -> ", names);
     }
 
+    /**
+     * The instances in order with the protocol of each hop: "->" over HTTP, "=>" over Dubbo,
+     * e.g. "a-base -> b-base => d-gray -> c-gray".
+     */
+    public String protocolPath() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < hops.size(); i++) {
+            Hop hop = hops.get(i);
+            if (i > 0) {
+                sb.append(hop.viaDubbo() ? " => " : " -> ");
+            }
+            sb.append(hop.instance());
+        }
+        return sb.toString();
+    }
+
     /** The instance names in order. */
     public List<String> instances() {
         List<String> names = new ArrayList<>();

@@ -10,27 +10,75 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The Spring lines the demo app is built for; each is one module whose executable jar is
- * {@code demo-services/demo-app-<id>/target/demo-app.jar}.
+ * The lines the demo app is built for; each is one module whose executable jar is
+ * {@code demo-services/demo-app-<id>/target/demo-app.jar}. The Spring lines carry Spring Cloud
+ * only; the Dubbo lines also carry Apache Dubbo, on one of the Spring lines.
  */
 public enum DemoLine {
-    BOOT27("boot27", "Spring Boot 2.7.18, Spring Cloud 2021.0.9"),
-    BOOT33("boot33", "Spring Boot 3.3.13, Spring Cloud 2023.0.6"),
-    BOOT35("boot35", "Spring Boot 3.5.7, Spring Cloud 2025.0.0"),
-    BOOT40("boot40", "Spring Boot 4.0.7, Spring Cloud 2025.1.4");
+    BOOT27("boot27", "Spring Boot 2.7.18, Spring Cloud 2021.0.9", null, List.of()),
+    BOOT33("boot33", "Spring Boot 3.3.13, Spring Cloud 2023.0.6", null, List.of()),
+    BOOT35("boot35", "Spring Boot 3.5.7, Spring Cloud 2025.0.0", null, List.of()),
+    BOOT40("boot40", "Spring Boot 4.0.7, Spring Cloud 2025.1.4", null, List.of()),
+    /** Dubbo 2.7 generates classes with javassist through reflection that JDK 16+ closes by default. */
+    DUBBO27("dubbo27", "Apache Dubbo 2.7.23 on Spring Boot 2.7.18, Spring Cloud 2021.0.9", "2.7.23",
+            List.of("--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.math=ALL-UNNAMED",
+                    "--add-opens=java.base/java.util=ALL-UNNAMED")),
+    DUBBO31("dubbo31", "Apache Dubbo 3.1.11 on Spring Boot 2.7.18, Spring Cloud 2021.0.9", "3.1.11", List.of()),
+    DUBBO32("dubbo32", "Apache Dubbo 3.2.19 on Spring Boot 3.3.13, Spring Cloud 2023.0.6", "3.2.19", List.of()),
+    DUBBO33("dubbo33", "Apache Dubbo 3.3.6 on Spring Boot 3.5.7, Spring Cloud 2025.0.0", "3.3.6", List.of());
 
-    /** The line the demo and the runner's own test use unless told otherwise. */
-    public static final DemoLine DEFAULT = BOOT35;
+    /** The line the demo uses unless told otherwise: a Dubbo line, so that the demo shows both protocols. */
+    public static final DemoLine DEFAULT = DUBBO33;
 
     /** Overrides where the repository is found (the folder that holds demo-services/). */
     public static final String ROOT_PROPERTY = "lanes.demo.root";
 
     private final String id;
     private final String description;
+    private final String dubboVersion;
+    private final List<String> jvmArgs;
 
-    DemoLine(String id, String description) {
+    DemoLine(String id, String description, String dubboVersion, List<String> jvmArgs) {
         this.id = id;
         this.description = description;
+        this.dubboVersion = dubboVersion;
+        this.jvmArgs = jvmArgs;
+    }
+
+    /** The Apache Dubbo version the line's jar carries, or null for a Spring-only line. */
+    public String dubboVersion() {
+        return dubboVersion;
+    }
+
+    public boolean hasDubbo() {
+        return dubboVersion != null;
+    }
+
+    /** JVM arguments every instance of the line needs. */
+    public List<String> jvmArgs() {
+        return jvmArgs;
+    }
+
+    /** The Spring-only lines. */
+    public static List<DemoLine> springLines() {
+        List<DemoLine> lines = new ArrayList<>();
+        for (DemoLine line : values()) {
+            if (!line.hasDubbo()) {
+                lines.add(line);
+            }
+        }
+        return lines;
+    }
+
+    /** The Dubbo lines. */
+    public static List<DemoLine> dubboLines() {
+        List<DemoLine> lines = new ArrayList<>();
+        for (DemoLine line : values()) {
+            if (line.hasDubbo()) {
+                lines.add(line);
+            }
+        }
+        return lines;
     }
 
     public String id() {

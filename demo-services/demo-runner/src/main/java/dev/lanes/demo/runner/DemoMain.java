@@ -14,7 +14,9 @@ import java.util.function.Predicate;
 
 /**
  * The demo: ZooKeeper and A (base, gray) -> B (base) -> C (base, gray) as real JVMs with the
- * agent attached, a mix of traffic, and a table of the paths each kind of request took.
+ * agent attached, a mix of traffic, and a table of the paths each kind of request took. On a
+ * Dubbo line (the default) B calls C through a Dubbo provider D (base, gray):
+ * A -> B => D -> C, "=>" being the Dubbo hop.
  */
 public final class DemoMain {
 
@@ -23,7 +25,8 @@ public final class DemoMain {
             "  AGENT_JAR       the agent (default distribution/target/lanes-agent.jar)",
             "  --no-agent      run the plain services: the 'before' picture",
             "  --keep          leave everything running and print URLs to try; Ctrl-C stops it",
-            "  --line ID       boot27, boot33, boot35 (default) or boot40",
+            "  --line ID       dubbo33 (default), dubbo32, dubbo31, dubbo27 (A -> B => D -> C, => over Dubbo),",
+            "                  or boot27, boot33, boot35, boot40 (A -> B -> C, Spring Cloud only)",
             "  --java PATH     java binary or JDK home for the services (default this JVM's)",
             "  --requests N    requests of each kind (default 20)",
             "exit: 0 done, 1 could not start, 2 some request failed, 3 with the agent, routing not as expected");
@@ -148,10 +151,17 @@ public final class DemoMain {
         Path rules = workDir.resolve("rules.yaml");
         Files.writeString(rules, RULES);
 
+        boolean dubbo = options.line().hasDubbo();
         Topology.Builder builder = Topology.builder()
                 .line(options.line())
-                .workDir(workDir)
-                .instances("a-base", "a-gray", "b-base", "c-base", "c-gray");
+                .workDir(workDir);
+        if (dubbo) {
+            for (String name : List.of("a-base", "a-gray", "b-base", "d-base", "d-gray", "c-base", "c-gray")) {
+                builder.instance(InstanceSpec.ofDubboChain(name));
+            }
+        } else {
+            builder.instances("a-base", "a-gray", "b-base", "c-base", "c-gray");
+        }
         if (options.java() != null) {
             builder.java(options.java());
         }
@@ -160,7 +170,10 @@ public final class DemoMain {
         }
         System.out.println("Lanes demo: " + options.line().description() + ", "
                 + (agent == null ? "WITHOUT the agent" : "agent " + agent));
-        System.out.println("Starting ZooKeeper and 5 instances: A (a-base, a-gray) -> B (b-base) -> C (c-base, c-gray)");
+        System.out.println(dubbo
+                ? "Starting ZooKeeper and 7 instances: A (a-base, a-gray) -> B (b-base) => D (d-base, d-gray) -> C"
+                        + " (c-base, c-gray); => is a Dubbo call, -> an HTTP call"
+                : "Starting ZooKeeper and 5 instances: A (a-base, a-gray) -> B (b-base) -> C (c-base, c-gray)");
         System.out.println("Logs: " + workDir);
         long started = System.nanoTime();
         Topology topology = builder.start();
@@ -171,9 +184,13 @@ public final class DemoMain {
             stopped.countDown();
         }, "lanes-demo-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
+        ChainClient client = new ChainClient();
+        if (dubbo) {
+            awaitDubboConsumer(topology, client, agent != null);
+        }
         System.out.printf("Started in %.1f s%n%n", (System.nanoTime() - started) / 1e9);
 
-        List<Kind> kinds = List.of(
+        List<Kind> kinds = dubbo ? dubboKinds(topology) : List.of(
                 new Kind("untagged -> a-base", "a-base", Map.of(),
                         "untagged traffic stays on base instances",
                         r -> r.ok() && untaggedAllTheWay(r, topology)),
@@ -183,7 +200,6 @@ public final class DemoMain {
                 new Kind("untagged -> a-gray", "a-gray", Map.of(),
                         "a-gray dyes its traffic gray: a-gray -> b-base -> c-gray",
                         r -> r.ok() && r.path().equals("a-gray -> b-base -> c-gray")));
-        ChainClient client = new ChainClient();
         int failures = 0;
         List<String[]> rows = new ArrayList<>();
         List<String> checks = new ArrayList<>();
@@ -212,6 +228,9 @@ public final class DemoMain {
                     kind.expectation(), asExpected, options.requests()));
         }
         printTable(rows);
+        if (dubbo) {
+            System.out.println("(->: HTTP call through Spring Cloud LoadBalancer, =>: Dubbo call)");
+        }
         System.out.println();
         if (agent == null) {
             System.out.println("Without the agent the load balancer knows no lanes: gray instances take untagged"
@@ -239,6 +258,38 @@ public final class DemoMain {
         return agent == null || allAsExpected ? 0 : 3;
     }
 
+    /** The kinds of traffic of the chain with a Dubbo hop: rows 1 to 4 across both protocols. */
+    private static List<Kind> dubboKinds(Topology topology) {
+        return List.of(
+                new Kind("untagged -> a-base", "a-base", Map.of(),
+                        "untagged traffic stays on base instances, over HTTP and Dubbo",
+                        r -> r.ok() && untaggedAllTheWay(r, topology)),
+                new Kind(TAG_HEADER + ": gray -> a-base", "a-base", Map.of(TAG_HEADER, "gray"),
+                        "gray traffic goes a-base -> b-base (no gray B) => d-gray -> c-gray, tagged at every hop",
+                        r -> r.ok() && r.path().equals("a-base -> b-base -> d-gray -> c-gray")
+                                && seenAllTheWay(r, "gray")),
+                new Kind("untagged -> a-gray", "a-gray", Map.of(),
+                        "a-gray dyes its traffic gray: a-gray -> b-base => d-gray -> c-gray",
+                        r -> r.ok() && r.path().equals("a-gray -> b-base -> d-gray -> c-gray")));
+    }
+
+    /**
+     * Waits until B's Dubbo consumer knows the providers: Spring Cloud discovery (which the
+     * topology waited for) and Dubbo's registry notify separately. With the agent, until gray
+     * traffic reaches the gray provider; without it, until one call gets through.
+     */
+    private static void awaitDubboConsumer(Topology topology, ChainClient client, boolean withAgent) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            ChainResponse r = client.get(topology.url("b-base"), withAgent ? Map.of(TAG_HEADER, "gray") : Map.of());
+            if (r.ok() && (!withAgent || r.instances().contains("d-gray"))) {
+                return;
+            }
+            ZooKeeperProcess.sleep(250);
+        }
+        System.out.println("lanes-demo: B's Dubbo consumer did not see the gray provider within 60 s; going on");
+    }
+
     private static boolean untaggedAllTheWay(ChainResponse response, Topology topology) {
         for (Hop hop : response.hops()) {
             if (topology.instance(hop.instance()).spec().tag() != null) {
@@ -259,7 +310,7 @@ public final class DemoMain {
 
     /** The path, or the path so far and the failure. */
     static String describe(ChainResponse response) {
-        StringBuilder sb = new StringBuilder(response.path());
+        StringBuilder sb = new StringBuilder(response.protocolPath());
         if (!response.ok()) {
             Object status = response.error() == null ? null : response.error().get("status");
             sb.append(response.hops().isEmpty() ? "" : " ->").append(" FAILED (HTTP ").append(response.status());
@@ -311,7 +362,12 @@ public final class DemoMain {
         System.out.println("  curl -s " + topology.url("a-base") + "/chain");
         System.out.println("  curl -s -H '" + TAG_HEADER + ": gray' " + topology.url("a-base") + "/chain");
         System.out.println("  curl -s " + topology.url("a-gray") + "/chain");
-        System.out.println("  curl -s " + topology.url("b-base") + "/instances/service-c   (what B's discovery sees)");
+        if (topology.instances().stream().anyMatch(i -> i.spec().isDubboProvider())) {
+            System.out.println("  curl -s '" + topology.url("b-base") + "/chain?arg=vip-1'   (arg is the argument of B's Dubbo call)");
+            System.out.println("  curl -s " + topology.url("b-base") + "/instances/service-d   (what B's discovery sees)");
+        } else {
+            System.out.println("  curl -s " + topology.url("b-base") + "/instances/service-c   (what B's discovery sees)");
+        }
         System.out.println();
         System.out.println("Press Ctrl-C to stop everything (or kill -TERM " + ProcessHandle.current().pid() + ").");
     }

@@ -4,15 +4,20 @@ import java.util.Map;
 
 /**
  * One service a request passed through: the instance that served it, the instance's own tag
- * as registered (null for base or without agent) and the {@code x-lanes-tag} header it saw.
+ * as registered (null for base or without agent), the {@code x-lanes-tag} header (or Dubbo
+ * attachment) it saw, and how the request reached it: "http" or "dubbo".
  */
-public record Hop(String service, String instance, String host, int port, String tag, String seenTag) {
+public record Hop(String service, String instance, String host, int port, String tag, String seenTag, String via) {
 
     static Hop fromJson(Map<?, ?> json) {
         Object port = json.get("port");
         return new Hop(text(json.get("service")), text(json.get("instance")), text(json.get("host")),
                 port instanceof Number n ? n.intValue() : -1,
-                text(json.get("tag")), text(json.get("seenTag")));
+                text(json.get("tag")), text(json.get("seenTag")), json.get("via") == null ? "http" : text(json.get("via")));
+    }
+
+    public boolean viaDubbo() {
+        return "dubbo".equals(via);
     }
 
     private static String text(Object value) {

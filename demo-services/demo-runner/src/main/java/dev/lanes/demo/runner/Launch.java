@@ -33,9 +33,11 @@ public record Launch(Path java, Path appJar, Path agentJar, String agentArgs, Li
         jvmArgs = List.copyOf(jvmArgs);
     }
 
-    /** The given line's jar, run by this JVM's own java, without agent. */
+    /** The given line's jar, run by this JVM's own java, without agent, with the JVM arguments the line needs. */
     public static Launch of(DemoLine line) {
-        return new Launch(currentJava(), line.appJar(), null, null, DEFAULT_JVM_ARGS);
+        List<String> args = new ArrayList<>(DEFAULT_JVM_ARGS);
+        args.addAll(line.jvmArgs());
+        return new Launch(currentJava(), line.appJar(), null, null, args);
     }
 
     public Launch withJava(Path javaBinaryOrHome) {

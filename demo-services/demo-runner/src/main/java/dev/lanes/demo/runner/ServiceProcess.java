@@ -22,13 +22,15 @@ public final class ServiceProcess implements AutoCloseable {
     private final InstanceSpec spec;
     private final Launch launch;
     private final int port;
+    private final int dubboPort;
     private final ChildProcess child;
     private final ChainClient http = new ChainClient(Duration.ofSeconds(5));
 
-    private ServiceProcess(InstanceSpec spec, Launch launch, int port, ChildProcess child) {
+    private ServiceProcess(InstanceSpec spec, Launch launch, int port, int dubboPort, ChildProcess child) {
         this.spec = spec;
         this.launch = launch;
         this.port = port;
+        this.dubboPort = dubboPort;
         this.child = child;
     }
 
@@ -40,12 +42,24 @@ public final class ServiceProcess implements AutoCloseable {
     public static ServiceProcess start(Launch launch, InstanceSpec spec, String zooKeeperConnect, Path logDir)
             throws IOException {
         int port = Ports.free();
-        List<String> command = command(launch, spec, zooKeeperConnect, port);
+        int dubboPort = Ports.free();
+        List<String> command = command(launch, spec, zooKeeperConnect, port, dubboPort,
+                logDir.toAbsolutePath().resolve(spec.name() + ".home"));
         ChildProcess child = ChildProcess.start(spec.name(), command, logDir.resolve(spec.name() + ".log"), false);
-        return new ServiceProcess(spec, launch, port, child);
+        return new ServiceProcess(spec, launch, port, dubboPort, child);
     }
 
     static List<String> command(Launch launch, InstanceSpec spec, String zooKeeperConnect, int port) {
+        return command(launch, spec, zooKeeperConnect, port, 0, null);
+    }
+
+    /**
+     * @param dubboPort where a Dubbo provider listens (0: not passed on)
+     * @param home      the instance's own user.home (null: unchanged): Dubbo keeps cache files
+     *                  there, which instances on one machine must not share
+     */
+    static List<String> command(Launch launch, InstanceSpec spec, String zooKeeperConnect, int port, int dubboPort,
+            Path home) {
         List<String> command = new ArrayList<>();
         command.add(launch.java().toString());
         if (launch.hasAgent()) {
@@ -54,6 +68,9 @@ public final class ServiceProcess implements AutoCloseable {
         }
         if (spec.tag() != null) {
             command.add("-Dlanes.tag=" + spec.tag());
+        }
+        if (home != null) {
+            command.add("-Duser.home=" + home);
         }
         command.addAll(launch.jvmArgs());
         command.addAll(spec.jvmArgs());
@@ -70,6 +87,11 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("--spring.cloud.zookeeper.discovery.instance-host=127.0.0.1");
         command.add("--spring.cloud.zookeeper.discovery.instance-port=" + port);
         command.add("--spring.cloud.loadbalancer.cache.enabled=false");
+        // Used by the builds with Dubbo only: its registry is the same ZooKeeper.
+        command.add("--demo.dubbo.registry=zookeeper://" + zooKeeperConnect);
+        if (dubboPort > 0) {
+            command.add("--demo.dubbo.port=" + dubboPort);
+        }
         command.addAll(spec.appArgs());
         return command;
     }
@@ -128,6 +150,16 @@ public final class ServiceProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The port a Dubbo provider of this instance listens on (when the line has Dubbo and it provides). */
+    public int dubboPort() {
+        return dubboPort;
+    }
+
+    /** e.g. dubbo://127.0.0.1:41235, for a direct Dubbo call to this instance. */
+    public String dubboUrl() {
+        return "dubbo://127.0.0.1:" + dubboPort;
     }
 
     /** e.g. http://127.0.0.1:41234 */

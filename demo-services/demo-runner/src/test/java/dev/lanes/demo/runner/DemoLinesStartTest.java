@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every line's jar starts, registers in ZooKeeper, calls the next service through the load
+ * Every Spring line's jar starts, registers in ZooKeeper, calls the next service through the load
  * balancer, and reports a failed call with 502; on this JVM's Java and on Java 25 where that
  * JDK is installed (-Dlanes.demo.java25 names another JDK home).
  */
@@ -64,7 +64,7 @@ class DemoLinesStartTest {
         List<Pair> pairs = new ArrayList<>();
         List<ServiceProcess> started = new ArrayList<>();
         try {
-            for (DemoLine line : DemoLine.values()) {
+            for (DemoLine line : DemoLine.springLines()) {
                 Launch launch = Launch.of(line).withJava(java);
                 String callerService = "caller-" + line.id();
                 String calleeService = "callee-" + line.id();

@@ -32,9 +32,12 @@ public final class Topology implements AutoCloseable {
     private final Duration startTimeout;
     private final ZooKeeperProcess zooKeeper;
     private final Map<String, ServiceProcess> instances = new LinkedHashMap<>();
+    private final Set<String> outsiders;
 
-    private Topology(Launch launch, Path workDir, Duration startTimeout, ZooKeeperProcess zooKeeper) {
+    private Topology(Launch launch, Path workDir, Duration startTimeout, ZooKeeperProcess zooKeeper,
+            Set<String> outsiders) {
         this.launch = launch;
+        this.outsiders = Set.copyOf(outsiders);
         this.workDir = workDir;
         this.startTimeout = startTimeout;
         this.zooKeeper = zooKeeper;
@@ -53,6 +56,7 @@ public final class Topology implements AutoCloseable {
         private String agentArgs;
         private final List<String> jvmArgs = new ArrayList<>();
         private final List<InstanceSpec> specs = new ArrayList<>();
+        private final Set<String> outsiders = new HashSet<>();
         private Path workDir;
         private Duration startTimeout = Duration.ofSeconds(180);
 
@@ -103,6 +107,16 @@ public final class Topology implements AutoCloseable {
             return this;
         }
 
+        /**
+         * An instance that runs without the agent, such as an outside client: it shares the
+         * topology's ZooKeeper, logs and life cycle, but Lanes never acts in it.
+         */
+        public Builder outsider(InstanceSpec spec) {
+            specs.add(spec);
+            outsiders.add(spec.name());
+            return this;
+        }
+
         /** Where logs go; default a new temporary directory. Logs are kept after close(). */
         public Builder workDir(Path dir) {
             this.workDir = dir;
@@ -140,7 +154,7 @@ public final class Topology implements AutoCloseable {
             Path dir = workDir != null ? workDir : Files.createTempDirectory("lanes-topology-");
             Files.createDirectories(dir);
             Topology topology = new Topology(effective, dir.toAbsolutePath(), startTimeout,
-                    ZooKeeperProcess.start(dir));
+                    ZooKeeperProcess.start(dir), outsiders);
             try {
                 for (InstanceSpec spec : specs) {
                     topology.launchInstance(spec);
@@ -275,7 +289,8 @@ public final class Topology implements AutoCloseable {
     }
 
     private ServiceProcess launchInstance(InstanceSpec spec) throws IOException {
-        ServiceProcess instance = ServiceProcess.start(launch, spec, zooKeeper.connectString(), workDir);
+        Launch own = outsiders.contains(spec.name()) ? launch.withoutAgent() : launch;
+        ServiceProcess instance = ServiceProcess.start(own, spec, zooKeeper.connectString(), workDir);
         instances.put(spec.name(), instance);
         return instance;
     }

@@ -1,0 +1,420 @@
+package dev.lanes.it.dubbo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+import dev.lanes.demo.runner.ChainClient;
+import dev.lanes.demo.runner.ChainResponse;
+import dev.lanes.demo.runner.DemoLine;
+import dev.lanes.demo.runner.Hop;
+import dev.lanes.demo.runner.InstanceSpec;
+import dev.lanes.demo.runner.ServiceProcess;
+import dev.lanes.demo.runner.Topology;
+
+/**
+ * The routing scenarios of the Spring Cloud issue, across the protocol boundary, for one Dubbo
+ * line: real JVMs with the agent, a real ZooKeeper, the chain
+ * {@code A -> B => D -> C} (HTTP, Dubbo, HTTP) with a base and a gray instance of A, D and C, a
+ * dev1 instance of D only, and a Dubbo client from outside that runs without the agent. Each
+ * response reports every hop, so each test asserts the whole path. One topology serves all the
+ * scenarios of a line; on failure the logs of every process are printed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class DubboLaneScenarios {
+
+    static final String TAG = "x-lanes-tag";
+    static final String SERVICE = "dev.lanes.demo.dubbo.ChainService";
+    /** Requests per kind: enough that a random load balancer would have strayed. */
+    static final int REQUESTS = 6;
+    static final String GRAY_LANE = String.join("\n",
+            "lanes:",
+            "  - name: gray",
+            "    tag: gray",
+            "    fallback: base",
+            "");
+
+    private Topology topology;
+    private Path rules;
+    private final ChainClient client = new ChainClient(Duration.ofSeconds(30));
+
+    @RegisterExtension
+    final TestWatcher dumpLogsOnFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (topology != null) {
+                System.err.println("==== " + context.getDisplayName() + " failed on " + line() + "; logs follow");
+                topology.dumpLogs();
+            }
+        }
+    };
+
+    /** The Dubbo line under test. */
+    abstract DemoLine line();
+
+    /** B's consumer discovery on Dubbo 3 ("interface" or "instance"); ignored by Dubbo 2.7. */
+    abstract String discovery();
+
+    @BeforeAll
+    void start() throws IOException {
+        assumeTrue(enabled(line()), line().id() + " is not among -Dlanes.it.dubbo.lines");
+        Path agent = Paths.get(System.getProperty("lanes.agent.jar", "../../distribution/target/lanes-agent.jar"))
+                .toAbsolutePath().normalize();
+        assertTrue(Files.isRegularFile(agent), "agent jar missing at " + agent
+                + "; build it with ./mvnw -B -DskipTests package");
+        Path work = Paths.get("target", "dubbo-it", line().id()).toAbsolutePath();
+        deleteTree(work);
+        Files.createDirectories(work);
+        rules = work.resolve("rules.yaml");
+        Files.writeString(rules, GRAY_LANE);
+        Topology.Builder builder = Topology.builder()
+                .line(line())
+                .workDir(work)
+                .agent(agent, null)
+                .jvmArgs("-Dlanes.rules=file:" + rules);
+        for (String name : List.of("a-base", "a-gray", "b-base", "d-base", "d-gray", "d-dev1", "c-base", "c-gray")) {
+            InstanceSpec spec = InstanceSpec.ofDubboChain(name);
+            if (name.startsWith("b-")) {
+                spec = spec.withAppArgs("--demo.dubbo.discovery=" + discovery());
+            }
+            builder.instance(spec);
+        }
+        builder.outsider(new InstanceSpec("dubbo-client", "dubbo-client", "", null, List.of(),
+                List.of("--demo.dubbo.client=true")));
+        long started = System.nanoTime();
+        topology = builder.start();
+        try {
+            // Spring Cloud discovery is ready; B's Dubbo consumer learns the providers on its own.
+            awaitPath("B's Dubbo consumer sees every provider", () -> get("b-base", Map.of(TAG, "dev1")),
+                    r -> r.instances().contains("d-dev1"));
+            awaitPath("B's Dubbo consumer sees every provider", () -> get("b-base", Map.of(TAG, "gray")),
+                    r -> r.instances().contains("d-gray"));
+        } catch (AssertionError | RuntimeException e) {
+            topology.dumpLogs();
+            throw e;
+        }
+        System.out.printf("%s: topology of 9 JVMs and ZooKeeper ready in %.1f s%n", line().id(),
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    @AfterAll
+    void stop() {
+        if (topology != null) {
+            topology.close();
+        }
+    }
+
+    static boolean enabled(DemoLine line) {
+        String lines = System.getProperty("lanes.it.dubbo.lines", "");
+        return lines.isBlank() || List.of(lines.split(",")).contains(line.id());
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // The scenarios, each across HTTP and Dubbo hops.
+
+    @Test
+    @Order(1)
+    void untaggedTrafficNeverTouchesAGrayInstance() {
+        for (int i = 0; i < REQUESTS; i++) {
+            ChainResponse r = get("a-base", Map.of());
+            assertPath(r, "a-base -> b-base => d-base -> c-base");
+            for (Hop hop : r.hops()) {
+                assertNull(hop.tag(), r.body());
+                assertNull(hop.seenTag(), r.body());
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void grayTrafficFallsBackToBaseAndReturnsIntoTheLaneAcrossProtocols() {
+        for (int i = 0; i < REQUESTS; i++) {
+            // Node dyeing at an HTTP entry: a-gray dyes untagged traffic gray.
+            ChainResponse dyed = get("a-gray", Map.of());
+            assertPath(dyed, "a-gray -> b-base => d-gray -> c-gray");
+            assertSeen(dyed, null, "gray", "gray", "gray");
+            ChainResponse tagged = get("a-base", Map.of(TAG, "gray"));
+            assertPath(tagged, "a-base -> b-base => d-gray -> c-gray");
+            assertSeen(tagged, "gray", "gray", "gray", "gray");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void headerIsolationUsesTheOnlyDev1InstanceAndBaseElsewhere() {
+        for (int i = 0; i < REQUESTS; i++) {
+            ChainResponse r = get("a-base", Map.of(TAG, "dev1"));
+            assertPath(r, "a-base -> b-base => d-dev1 -> c-base");
+            assertSeen(r, "dev1", "dev1", "dev1", "dev1");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aDubboServiceIsTheEntryWithNoHttpGateway() {
+        ServiceProcess dBase = topology.instance("d-base");
+        for (int i = 0; i < REQUESTS / 2; i++) {
+            ChainResponse untagged = dubboCall(dBase, null, null);
+            assertPath(untagged, "d-base -> c-base");
+            assertSeen(untagged, null, null);
+            // Node dyeing at a Dubbo entry.
+            ChainResponse dyed = dubboCall(topology.instance("d-gray"), null, null);
+            assertPath(dyed, "d-gray -> c-gray");
+            assertSeen(dyed, null, "gray");
+            // A caller that sends its lane as attachment: Dubbo in, HTTP out.
+            ChainResponse gray = dubboCall(dBase, "gray", null);
+            assertPath(gray, "d-base -> c-gray");
+            assertSeen(gray, "gray", "gray");
+            ChainResponse dev1 = dubboCall(dBase, "dev1", null);
+            assertPath(dev1, "d-base -> c-base");
+            assertSeen(dev1, "dev1", "dev1");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void customRoutesByMethodAndArgumentTakeEffectWhenTheRulesFileIsEdited() throws IOException {
+        // By interface name, method and argument: applied at B's Dubbo call.
+        writeRules(GRAY_LANE + String.join("\n",
+                "routes:",
+                "  - name: vip-to-gray",
+                "    service: " + SERVICE,
+                "    match: {method: chain, args: {0: {prefix: \"vip-\"}}}",
+                "    to: {tag: gray}",
+                ""));
+        awaitPath("the route by argument", () -> get("a-base", "/chain?arg=vip-1", Map.of()),
+                r -> r.path().equals("a-base -> b-base -> d-gray -> c-gray"));
+        for (int i = 0; i < REQUESTS / 2; i++) {
+            ChainResponse vip = get("a-base", "/chain?arg=vip-" + i, Map.of());
+            // The route picks d-gray for this hop only; the traffic stays untagged until d-gray dyes it.
+            assertPath(vip, "a-base -> b-base => d-gray -> c-gray");
+            assertSeen(vip, null, null, null, "gray");
+            assertPath(get("a-base", "/chain?arg=plain-" + i, Map.of()), "a-base -> b-base => d-base -> c-base");
+        }
+        // By the provider's application name.
+        writeRules(GRAY_LANE + String.join("\n",
+                "routes:",
+                "  - service: service-d",
+                "    match: {args: {0: {exact: \"tester\"}}}",
+                "    to: {tag: dev1}",
+                ""));
+        awaitPath("the route by application name", () -> get("a-base", "/chain?arg=tester", Map.of()),
+                r -> r.path().equals("a-base -> b-base -> d-dev1 -> c-base"));
+        assertPath(get("a-base", "/chain?arg=vip-1", Map.of()), "a-base -> b-base => d-base -> c-base");
+        // Removed again: every call routes by its lane only.
+        writeRules(GRAY_LANE);
+        awaitPath("the routes removed", () -> get("a-base", "/chain?arg=tester", Map.of()),
+                r -> r.path().equals("a-base -> b-base -> d-base -> c-base"));
+        for (int i = 0; i < REQUESTS / 2; i++) {
+            assertPath(get("a-base", "/chain?arg=vip-" + i, Map.of()), "a-base -> b-base => d-base -> c-base");
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aStrictLaneFailsFastNamingTheServiceAndTheLane() throws IOException {
+        writeRules(GRAY_LANE + String.join("\n",
+                "  - name: blue",
+                "    tag: blue",
+                "    fallback: none",
+                ""));
+        // HTTP in, Dubbo out: B has no blue provider of the Dubbo service to call.
+        ChainResponse viaDubbo = awaitPath("the strict lane at the Dubbo hop",
+                () -> get("b-base", Map.of(TAG, "blue")), r -> !r.ok());
+        assertEquals(502, viaDubbo.status(), viaDubbo.body());
+        assertEquals(List.of("b-base"), viaDubbo.instances(), viaDubbo.body());
+        assertTrue(viaDubbo.errorMessage().contains("service '" + SERVICE + "'"), viaDubbo.body());
+        assertTrue(viaDubbo.errorMessage().contains("strict lane 'blue'"), viaDubbo.body());
+        // Dubbo in, HTTP out: D has no blue instance of service-c to call.
+        ChainResponse viaHttp = awaitPath("the strict lane at the HTTP hop",
+                () -> dubboCall(topology.instance("d-base"), "blue", null), r -> !r.ok());
+        assertEquals(List.of("d-base"), viaHttp.instances(), viaHttp.body());
+        assertTrue(viaHttp.errorMessage().contains("service 'service-c'"), viaHttp.body());
+        assertTrue(viaHttp.errorMessage().contains("strict lane 'blue'"), viaHttp.body());
+        writeRules(GRAY_LANE);
+        awaitPath("the strict lane removed", () -> get("b-base", Map.of(TAG, "blue")), ChainResponse::ok);
+        assertPath(get("b-base", Map.of(TAG, "blue")), "b-base => d-base -> c-base");
+    }
+
+    @Test
+    @Order(7)
+    void providersPublishTagAndStartTimeInTheRegistry() throws Exception {
+        int gray = topology.instance("d-gray").dubboPort();
+        int base = topology.instance("d-base").dubboPort();
+        try (Registry registry = new Registry(topology.zooKeeper().connectString())) {
+            // Interface-level registration: the provider URLs.
+            List<String> urls = new ArrayList<>();
+            for (String child : registry.children("/dubbo/" + SERVICE + "/providers")) {
+                urls.add(URLDecoder.decode(child, StandardCharsets.UTF_8));
+            }
+            String grayUrl = only(urls, ":" + gray + "/");
+            String baseUrl = only(urls, ":" + base + "/");
+            assertTrue(grayUrl.contains("lanes.tag=gray"), grayUrl);
+            assertTrue(grayUrl.matches(".*[?&]lanes\\.start=\\d{13}.*"), grayUrl);
+            assertFalse(baseUrl.contains("lanes.tag="), baseUrl);
+            assertTrue(baseUrl.matches(".*[?&]lanes\\.start=\\d{13}.*"), baseUrl);
+            if (line() != DemoLine.DUBBO27) {
+                // Application-level registration (Dubbo 3): the instance metadata.
+                String grayInstance = registry.data("/dubbo-services/service-d/127.0.0.1:" + gray);
+                String baseInstance = registry.data("/dubbo-services/service-d/127.0.0.1:" + base);
+                assertTrue(grayInstance.contains("\"lanes.tag\":\"gray\""), grayInstance);
+                assertTrue(grayInstance.matches("(?s).*\"lanes\\.start\":\"\\d{13}\".*"), grayInstance);
+                assertFalse(baseInstance.contains("lanes.tag"), baseInstance);
+                assertTrue(baseInstance.contains("\"lanes.start\""), baseInstance);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    private ChainResponse get(String instance, Map<String, String> headers) {
+        return get(instance, "/chain", headers);
+    }
+
+    private ChainResponse get(String instance, String pathAndQuery, Map<String, String> headers) {
+        return client.get(topology.url(instance), pathAndQuery, headers);
+    }
+
+    private ChainResponse dubboCall(ServiceProcess provider, String tag, String argument) {
+        return client.dubboCall(topology.url("dubbo-client"), provider.dubboUrl(), tag, argument);
+    }
+
+    /** Replaces the rules file in one step, as editors and ConfigMaps do. */
+    private void writeRules(String text) throws IOException {
+        Path temp = rules.resolveSibling("rules.yaml.tmp");
+        Files.writeString(temp, text);
+        Files.move(temp, rules, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Sends until the answer satisfies {@code expected} three times in a row (rules reach each
+     * JVM on its own), or fails after 60 s with the last answer. Returns the last answer.
+     */
+    private static ChainResponse awaitPath(String what, Supplier<ChainResponse> call,
+            Predicate<ChainResponse> expected) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        int inARow = 0;
+        ChainResponse last = null;
+        while (true) {
+            last = call.get();
+            inARow = expected.test(last) ? inARow + 1 : 0;
+            if (inARow == 3) {
+                return last;
+            }
+            if (System.nanoTime() > deadline) {
+                fail(what + ": not reached within 60 s; last answer: " + last.body());
+            }
+            sleep(inARow > 0 ? 50 : 250);
+        }
+    }
+
+    /** The path with protocols, e.g. "a-base -> b-base => d-gray -> c-gray", of a successful answer. */
+    private static void assertPath(ChainResponse r, String expected) {
+        assertTrue(r.ok(), "failed: " + r.body());
+        assertEquals(expected, r.protocolPath(), r.body());
+    }
+
+    /** The x-lanes-tag header or attachment each hop received (null: none). */
+    private static void assertSeen(ChainResponse r, String... expected) {
+        List<String> seen = new ArrayList<>();
+        for (Hop hop : r.hops()) {
+            seen.add(hop.seenTag());
+        }
+        assertEquals(java.util.Arrays.asList(expected), seen, r.body());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Logs of an earlier run of this line are removed; the folder is the line's alone. */
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private static String only(List<String> values, String containing) {
+        List<String> found = new ArrayList<>();
+        for (String value : values) {
+            if (value.contains(containing)) {
+                found.add(value);
+            }
+        }
+        assertEquals(1, found.size(), "expected one entry with " + containing + " in " + values);
+        return found.get(0);
+    }
+
+    /** A read-only look into ZooKeeper. */
+    private static final class Registry implements AutoCloseable {
+        private final ZooKeeper zk;
+
+        Registry(String connect) throws IOException, InterruptedException {
+            CountDownLatch connected = new CountDownLatch(1);
+            zk = new ZooKeeper(connect, 10_000, event -> {
+                if (event.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
+                    connected.countDown();
+                }
+            });
+            if (!connected.await(30, TimeUnit.SECONDS)) {
+                zk.close();
+                throw new IOException("could not connect to ZooKeeper at " + connect);
+            }
+        }
+
+        List<String> children(String path) throws Exception {
+            return zk.getChildren(path, false);
+        }
+
+        String data(String path) throws Exception {
+            return new String(zk.getData(path, false, null), StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            zk.close();
+        }
+    }
+}

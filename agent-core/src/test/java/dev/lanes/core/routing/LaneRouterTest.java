@@ -43,6 +43,7 @@ import static dev.lanes.core.routing.LaneMetrics.Kind.INBOUND;
 import static dev.lanes.core.routing.LaneMetrics.Kind.ROUTED;
 import static dev.lanes.core.routing.LaneMetrics.Kind.STRICT_FAILURE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -283,6 +284,16 @@ class LaneRouterTest {
             assertEquals(list(g1), inLane("gray", () -> h.router.eligible("order", all, VIEW, Req.of())));
             assertEquals(list(g1), inLane("gray", () -> h.router.eligible("stock", all, VIEW, dev)),
                     "a route applies to its own service only");
+        }
+
+        @Test
+        void hasRoutesTellsWhichNamesTheRulesRouteBy() {
+            Harness h = new Harness().with(rules().routes(
+                    route("order", header("x-env", StringMatch.exact("dev1")), to("dev1", 100))));
+            assertTrue(h.router.hasRoutes("order"));
+            assertFalse(h.router.hasRoutes("stock"));
+            assertFalse(h.router.hasRoutes(null));
+            assertFalse(new Harness().router.hasRoutes("order"));
         }
 
         @Test

@@ -78,6 +78,11 @@ public final class Fixtures {
         private final URL url;
         private final Function<Invocation, Result> behaviour;
 
+        /** A provider at {@code url} that answers "ok". */
+        public Provider(URL url) {
+            this(url, null);
+        }
+
         Provider(URL url, Function<Invocation, Result> behaviour) {
             this.url = url;
             this.behaviour = behaviour;

@@ -11,8 +11,13 @@ import org.apache.dubbo.common.URL;
  */
 public final class ServiceNames {
 
-    /** Dubbo's URL parameter naming the provider's application, on the consumer side. */
+    /** Dubbo's URL parameter naming the provider's application, on the consumer side (2.7, 3.x instances). */
     static final String REMOTE_APPLICATION_KEY = "remote.application";
+    /**
+     * Where Dubbo 3's provider URLs of interface-level discovery answer with the provider's
+     * application instead ({@code ServiceAddressURL}).
+     */
+    static final String APPLICATION_KEY = "application";
 
     /** Dubbo's own services (metadata, health, reflection) are left to Dubbo. */
     private static final String DUBBO_INTERNAL_PREFIX = "org.apache.dubbo.";
@@ -34,9 +39,14 @@ public final class ServiceNames {
         if (iface != null && routing.hasRoutes(iface)) {
             return iface;
         }
-        String application = providerUrl == null ? null : providerUrl.getParameter(REMOTE_APPLICATION_KEY);
-        if (application != null && !application.isEmpty() && routing.hasRoutes(application)) {
-            return application;
+        if (providerUrl != null) {
+            String application = providerUrl.getParameter(REMOTE_APPLICATION_KEY);
+            if (application == null || application.isEmpty()) {
+                application = providerUrl.getParameter(APPLICATION_KEY);
+            }
+            if (application != null && !application.isEmpty() && routing.hasRoutes(application)) {
+                return application;
+            }
         }
         return iface;
     }

@@ -86,6 +86,15 @@ class DubboRoutingTest {
                 "    match: {method: sayHello}",
                 "    to: {tag: dev1}"), null);
         assertEquals(list(dev1), DubboRouting.route(all, consumerUrl(), invocation("sayHello", "x")));
+
+        // Dubbo 3's interface-level provider URLs answer "application" with the provider's.
+        Provider base3 = new Provider(URL.valueOf("dubbo://127.0.0.1:20890/" + Fixtures.SERVICE + "?interface="
+                + Fixtures.SERVICE + "&application=greeting-provider"));
+        Provider dev13 = new Provider(URL.valueOf("dubbo://127.0.0.1:20891/" + Fixtures.SERVICE + "?interface="
+                + Fixtures.SERVICE + "&application=greeting-provider&lanes.tag=dev1"));
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        List<Invoker<Object>> dubbo3 = (List) list(base3, dev13);
+        assertEquals(list(dev13), DubboRouting.route(dubbo3, consumerUrl(), invocation("sayHello", "x")));
     }
 
     @Test

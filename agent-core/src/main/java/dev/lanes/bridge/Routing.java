@@ -59,4 +59,17 @@ public interface Routing {
     default boolean hasRoutes(String service) {
         return false;
     }
+
+    /**
+     * Tells the engine this application's name as a framework learnt it (the service id it
+     * registers under), for when the setting {@code lanes.app} does not give one. The first
+     * name wins; later calls are ignored.
+     */
+    default void applicationNameFound(String name) {
+    }
+
+    /** This application's name, from {@code lanes.app} or a framework; null while unknown. */
+    default String applicationName() {
+        return null;
+    }
 }

@@ -56,7 +56,8 @@ public final class AgentState implements AdminServer.StateSource {
     public Map<String, Object> state() {
         Map<String, Object> doc = new LinkedHashMap<String, Object>();
         doc.put("agentVersion", version);
-        doc.put("application", application);
+        String learnt = dev.lanes.bridge.Lanes.routing().applicationName();
+        doc.put("application", learnt != null ? learnt : application);
         doc.put("instanceTag", instanceTag);
         doc.put("attached", attached);
         doc.put("startedAt", time(startMillis));

@@ -6,7 +6,6 @@ import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.commons.ClassRemapper;
 import net.bytebuddy.jar.asm.commons.Remapper;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -129,7 +128,7 @@ public final class ExtensionLoader extends URLClassLoader {
             throw new ClassNotFoundException(name);
         }
         try {
-            byte[] bytes = remap(read(url.openStream()));
+            byte[] bytes = remap(ClassBytes.readAll(url.openStream()));
             return defineClass(name, bytes, 0, bytes.length);
         } catch (IOException e) {
             throw new ClassNotFoundException(name, e);
@@ -143,7 +142,7 @@ public final class ExtensionLoader extends URLClassLoader {
             URL url = findResource(name);
             if (url != null) {
                 try {
-                    return new java.io.ByteArrayInputStream(remap(read(url.openStream())));
+                    return new java.io.ByteArrayInputStream(remap(ClassBytes.readAll(url.openStream())));
                 } catch (IOException e) {
                     return null;
                 }
@@ -170,19 +169,5 @@ public final class ExtensionLoader extends URLClassLoader {
             }
         }), 0);
         return writer.toByteArray();
-    }
-
-    private static byte[] read(InputStream in) throws IOException {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            int n;
-            while ((n = in.read(buffer)) != -1) {
-                out.write(buffer, 0, n);
-            }
-            return out.toByteArray();
-        } finally {
-            in.close();
-        }
     }
 }

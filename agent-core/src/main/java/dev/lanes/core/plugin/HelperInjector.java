@@ -3,7 +3,6 @@ package dev.lanes.core.plugin;
 import dev.lanes.bridge.AgentFaults;
 import dev.lanes.bridge.AgentLog;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
@@ -86,7 +85,7 @@ final class HelperInjector {
             if (in == null) {
                 throw new IllegalStateException("helper class " + name + " is not in the agent jar");
             }
-            pending.put(name, read(in));
+            pending.put(name, ClassBytes.readAll(in));
         }
         while (!pending.isEmpty()) {
             List<String> done = new ArrayList<String>();
@@ -127,20 +126,6 @@ final class HelperInjector {
                 }
                 throw (Error) cause;
             }
-        }
-    }
-
-    private static byte[] read(InputStream in) throws IOException {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            int n;
-            while ((n = in.read(buffer)) != -1) {
-                out.write(buffer, 0, n);
-            }
-            return out.toByteArray();
-        } finally {
-            in.close();
         }
     }
 }

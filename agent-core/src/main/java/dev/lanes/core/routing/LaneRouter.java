@@ -43,7 +43,7 @@ public final class LaneRouter implements Routing {
     /** Up to this many ejected addresses, comparing beats a hash look-up per candidate. */
     private static final int SCAN_EJECTED_UP_TO = 8;
 
-    private final String applicationName;
+    private volatile String applicationName;
     private final String instanceTag;
     private final Supplier<RuleSnapshot> rules;
     private final LaneMetrics metrics;
@@ -110,6 +110,19 @@ public final class LaneRouter implements Routing {
     @Override
     public String instanceTag() {
         return instanceTag;
+    }
+
+    @Override
+    public synchronized void applicationNameFound(String name) {
+        if (applicationName == null && name != null && !name.trim().isEmpty()) {
+            applicationName = name.trim();
+            AgentLog.info("application name '" + applicationName + "' learnt from the framework (set lanes.app to fix it)");
+        }
+    }
+
+    @Override
+    public String applicationName() {
+        return applicationName;
     }
 
     // ------------------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 package dev.lanes.core.plugin;
 
 import dev.lanes.bridge.AgentFaults;
-import example.target.Advised;
-import example.target.Declined;
-import example.target.Switched;
-import example.target.Throwing;
+import example.instrumented.Advised;
+import example.instrumented.Declined;
+import example.instrumented.Switched;
+import example.instrumented.Throwing;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -60,10 +60,10 @@ class PluginInstallerTest {
         PluginInstaller installer = new PluginInstaller(inst, loader, context,
                 name -> switches.getOrDefault(name, true));
         statuses = installer.install(List.of(
-                new TestPlugin("advising", "example.target.Advised", AppendAdvice.class, Support.SUPPORTED),
-                new TestPlugin("switched-off", "example.target.Switched", AppendAdvice.class, Support.SUPPORTED),
-                new TestPlugin("throwing-advice", "example.target.Throwing", ThrowingAdvice.class, Support.SUPPORTED),
-                new TestPlugin("declining", "example.target.Declined", AppendAdvice.class,
+                new TestPlugin("advising", "example.instrumented.Advised", AppendAdvice.class, Support.SUPPORTED),
+                new TestPlugin("switched-off", "example.instrumented.Switched", AppendAdvice.class, Support.SUPPORTED),
+                new TestPlugin("throwing-advice", "example.instrumented.Throwing", ThrowingAdvice.class, Support.SUPPORTED),
+                new TestPlugin("declining", "example.instrumented.Declined", AppendAdvice.class,
                         Support.unsupported("framework 0.1 is not supported (needs 1.x)")),
                 new FailingPlugin()));
     }
@@ -102,7 +102,7 @@ class PluginInstallerTest {
         assertEquals("Throwing", new Throwing().value());
         assertEquals("Throwing", new Throwing().value());
         assertEquals(before + 2, AgentFaults.total());
-        assertTrue(AgentFaults.byPlace().containsKey("advice:example.target.Throwing.value"),
+        assertTrue(AgentFaults.byPlace().containsKey("advice:example.instrumented.Throwing.value"),
                 AgentFaults.byPlace().toString());
     }
 

@@ -4,7 +4,9 @@ import dev.lanes.bridge.AgentFaults;
 import dev.lanes.bridge.AgentLog;
 import dev.lanes.bridge.InstanceView;
 import dev.lanes.bridge.Lanes;
+import org.apache.dubbo.config.AbstractInterfaceConfig;
 import org.apache.dubbo.config.AbstractMethodConfig;
+import org.apache.dubbo.config.ApplicationConfig;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,8 +32,26 @@ public final class ServiceParameters {
             if (config instanceof AbstractMethodConfig) {
                 publish((AbstractMethodConfig) config, Lanes.routing().instanceTag(), System.currentTimeMillis());
             }
+            if (config instanceof AbstractInterfaceConfig) {
+                learnApplicationName((AbstractInterfaceConfig) config);
+            }
         } catch (Throwable t) {
             AgentFaults.report(PLACE, t);
+        }
+    }
+
+    /** Tells the engine the Dubbo application's name, for ingress rules, when lanes.app gave none. */
+    private static void learnApplicationName(AbstractInterfaceConfig config) {
+        ApplicationConfig application;
+        try {
+            application = config.getApplication();
+        } catch (RuntimeException noneYet) {
+            // Dubbo 3 throws when the application is configured elsewhere and not known yet.
+            return;
+        }
+        String name = application == null ? null : application.getName();
+        if (name != null && !name.isEmpty()) {
+            Lanes.routing().applicationNameFound(name);
         }
     }
 

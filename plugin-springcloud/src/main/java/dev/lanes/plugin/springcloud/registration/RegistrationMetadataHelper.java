@@ -36,6 +36,7 @@ public final class RegistrationMetadataHelper {
     public static void beforeRegister(Object registration) {
         try {
             if (registration instanceof Registration) {
+                Lanes.routing().applicationNameFound(((Registration) registration).getServiceId());
                 publish((Registration) registration, Lanes.routing().instanceTag(), System.currentTimeMillis());
             }
         } catch (Throwable t) {

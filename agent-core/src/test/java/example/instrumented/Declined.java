@@ -1,4 +1,4 @@
-package example.target;
+package example.instrumented;
 
 /** A class outside the agent's namespace for in-process instrumentation tests. */
 public final class Declined {

@@ -1,8 +1,8 @@
-package example.target;
+package example.instrumented;
 
 /** A class outside the agent's namespace for in-process instrumentation tests. */
-public final class Switched {
+public final class Throwing {
     public String value() {
-        return "Switched";
+        return "Throwing";
     }
 }

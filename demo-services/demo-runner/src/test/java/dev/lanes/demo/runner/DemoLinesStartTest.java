@@ -21,9 +21,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every Spring line's jar starts, registers in ZooKeeper, calls the next service through the load
- * balancer, and reports a failed call with 502; on this JVM's Java and on Java 25 where that
- * JDK is installed (-Dlanes.demo.java25 names another JDK home).
+ * Every Spring line's jar starts, registers in ZooKeeper, calls the next service through the
+ * load balancer, and reports a failed call with 502; on this JVM's Java and on Java 25 where
+ * that JDK is installed (-Dlanes.demo.java25 names another JDK home). The Dubbo lines are
+ * started by the Dubbo integration tests (dubbo-it).
  */
 class DemoLinesStartTest {
 

@@ -1,6 +1,7 @@
 package dev.lanes.demo.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,6 +25,22 @@ class InstanceSpecTest {
     }
 
     @Test
+    void dubboChainShorthandPutsAProviderDBetweenBAndC() {
+        InstanceSpec b = InstanceSpec.ofDubboChain("b-base");
+        assertEquals("dubbo:service-d", b.next());
+        assertEquals("service-d", b.nextService());
+        assertFalse(b.isDubboProvider());
+        InstanceSpec d = InstanceSpec.ofDubboChain("d-gray");
+        assertEquals("service-d", d.service());
+        assertEquals("service-c", d.next());
+        assertEquals("gray", d.tag());
+        assertTrue(d.isDubboProvider());
+        assertEquals("service-b", InstanceSpec.ofDubboChain("a-gray").next());
+        assertEquals("", InstanceSpec.ofDubboChain("c-base").next());
+        assertThrows(IllegalArgumentException.class, () -> InstanceSpec.ofDubboChain("e-base"));
+    }
+
+    @Test
     void rejectsNamesOutsideTheChain() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InstanceSpec.of("d-gray"));
         assertTrue(e.getMessage().contains("'d-gray'"), e.getMessage());
@@ -44,5 +61,12 @@ class InstanceSpecTest {
         assertTrue(command.contains("--demo.next=service-c"));
         assertTrue(command.contains("--demo.instance=b-gray"));
         assertTrue(command.contains("--spring.cloud.zookeeper.connect-string=127.0.0.1:2181"));
+        assertTrue(command.contains("--demo.dubbo.registry=zookeeper://127.0.0.1:2181"));
+
+        List<String> provider = ServiceProcess.command(launch, InstanceSpec.ofDubboChain("d-base"), "127.0.0.1:2181",
+                4321, 4322, java.nio.file.Path.of("/tmp/d-base.home"));
+        assertTrue(provider.contains("--demo.dubbo.port=4322"), provider.toString());
+        assertTrue(provider.contains(InstanceSpec.DUBBO_PROVIDER_ARG), provider.toString());
+        assertTrue(provider.indexOf("-Duser.home=/tmp/d-base.home") < provider.indexOf("-jar"), provider.toString());
     }
 }

@@ -16,8 +16,8 @@ jar() { # version
 status=0
 check() { # plugin version
   echo "$1 against Apache Dubbo $2:"
-  java -cp "target/classes:../agent-core/target/classes:target/test-classes:$BB" \
-    dev.lanes.plugin.dubbo.LinkageCheck "$1" target/classes "$(jar "$2")" || status=1
+  java -cp "target/classes:../agent-core/target/classes:../agent-core/target/test-classes:$BB" \
+    dev.lanes.testing.LinkageCheck "$1" org.apache.dubbo. target/classes "$(jar "$2")" || status=1
 }
 for v in ${DUBBO27_VERSIONS:-2.7.8 2.7.15 2.7.23}; do check dev.lanes.plugin.dubbo.v2_7.Dubbo27Plugin "$v"; done
 for v in ${DUBBO3_VERSIONS:-3.1.0 3.1.11 3.2.0 3.2.19 3.3.0 3.3.6}; do check dev.lanes.plugin.dubbo.v3.Dubbo3Plugin "$v"; done

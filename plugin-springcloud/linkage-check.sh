@@ -21,7 +21,8 @@ for line in "3.1.8 5.3.31 3.4.34" "4.1.5 6.1.21 3.6.18" "4.3.0 6.2.12 3.7.12" "5
   for a in core beans context web; do jars="$jars:$(jar org.springframework spring-$a "$2")"; done
   jars="$jars:$(jar io.projectreactor reactor-core "$3")"
   echo "spring-cloud-commons $1, Spring Framework $2, Reactor $3:"
-  java -cp "target/classes:../agent-core/target/classes:target/test-classes:$BB" \
-    dev.lanes.plugin.springcloud.LinkageCheck target/classes "${jars#:}" || status=1
+  java -cp "target/classes:../agent-core/target/classes:../agent-core/target/test-classes:$BB" \
+    dev.lanes.testing.LinkageCheck dev.lanes.plugin.springcloud.SpringCloudPlugin org.springframework.,reactor. \
+    target/classes "${jars#:}" || status=1
 done
 exit $status

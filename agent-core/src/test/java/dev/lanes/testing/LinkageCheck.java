@@ -1,4 +1,6 @@
-package dev.lanes.plugin.springcloud;
+package dev.lanes.testing;
+
+import dev.lanes.core.plugin.LanesPlugin;
 
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
@@ -26,11 +28,13 @@ import java.util.Set;
 
 
 /**
- * A linkage check of the plugin's helper classes against another Spring line: every Spring or
- * Reactor class, method and field they reference must exist with the same descriptor in the
+ * A linkage check of a plugin's helper classes against one version of its framework: every
+ * framework class, method and field they reference must exist with the same descriptor in the
  * given jars, and every abstract method of a framework interface they implement must be
- * implemented. Run by {@code linkage-check.sh}; not a unit test, since it needs the jars of
- * several Spring Cloud lines at once.
+ * implemented. Run by the plugins' {@code linkage-check.sh}; not a unit test, since it needs
+ * several versions of a framework. Arguments: the plugin class, the framework's package
+ * prefixes (comma-separated, e.g. {@code org.apache.dubbo.}), the classes folder, the jars
+ * (colon-separated).
  */
 public final class LinkageCheck {
     static URLClassLoader jars;
@@ -63,13 +67,20 @@ public final class LinkageCheck {
         return false;
     }
 
-    static boolean framework(String owner) { return owner.startsWith("org/springframework/") || owner.startsWith("reactor/"); }
+    static String[] prefixes = new String[0];
+
+    static boolean framework(String owner) {
+        for (String p : prefixes) if (owner.startsWith(p)) return true;
+        return false;
+    }
 
     public static void main(String[] args) throws Exception {
-        Path classes = Paths.get(args[0]);
-        List<String> helpers = new SpringCloudPlugin().helperClassNames();
+        LanesPlugin plugin = (LanesPlugin) Class.forName(args[0]).getDeclaredConstructor().newInstance();
+        prefixes = Arrays.stream(args[1].split(",")).map(p -> p.trim().replace('.', '/')).toArray(String[]::new);
+        Path classes = Paths.get(args[2]);
+        List<String> helpers = plugin.helperClassNames();
         List<URL> urls = new ArrayList<>();
-        for (String j : args[1].split(":")) urls.add(Paths.get(j).toUri().toURL());
+        for (String j : args[3].split(":")) urls.add(Paths.get(j).toUri().toURL());
         jars = new URLClassLoader(urls.toArray(new URL[0]), null);
         List<String> problems = new ArrayList<>();
         int checked = 0;

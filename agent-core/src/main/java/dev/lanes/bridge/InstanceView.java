@@ -21,4 +21,34 @@ public interface InstanceView<T> {
 
     /** A stable key for the instance within its service, such as "host:port". */
     String address(T instance);
+
+    /**
+     * Reads a published start time ({@link #START_KEY}): epoch milliseconds as a positive
+     * decimal number, blanks around it allowed; -1 for anything else. Allocation-free.
+     */
+    static long parseStartMillis(String raw) {
+        if (raw == null) {
+            return -1L;
+        }
+        int begin = 0;
+        int end = raw.length();
+        while (begin < end && raw.charAt(begin) <= ' ') {
+            begin++;
+        }
+        while (end > begin && raw.charAt(end - 1) <= ' ') {
+            end--;
+        }
+        if (begin == end || end - begin > 18) {
+            return -1L;
+        }
+        long value = 0;
+        for (int i = begin; i < end; i++) {
+            char c = raw.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1L;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value > 0 ? value : -1L;
+    }
 }

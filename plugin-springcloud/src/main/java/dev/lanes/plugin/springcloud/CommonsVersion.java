@@ -1,14 +1,10 @@
 package dev.lanes.plugin.springcloud;
 
 import dev.lanes.bridge.AgentLog;
+import dev.lanes.core.plugin.JarVersions;
 import dev.lanes.core.plugin.Support;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URL;
-import java.net.URLConnection;
-import java.util.jar.Manifest;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -56,55 +52,15 @@ final class CommonsVersion {
 
     /** The version from the jar manifest, else from the jar's file name, else null. */
     static String versionOf(URL marker) {
-        String url = marker.toString();
-        int at = url.lastIndexOf(MARKER);
-        if (at <= 0) {
-            return null;
-        }
-        String base = url.substring(0, at);
-        String version = null;
-        try {
-            URLConnection connection = new URL(base + "META-INF/MANIFEST.MF").openConnection();
-            connection.setUseCaches(false);
-            InputStream in = connection.getInputStream();
-            try {
-                version = new Manifest(in).getMainAttributes().getValue("Implementation-Version");
-            } finally {
-                in.close();
-            }
-        } catch (IOException | RuntimeException e) {
-            version = null;
-        }
-        if (version != null && !version.trim().isEmpty() && Character.isDigit(version.trim().charAt(0))) {
-            return version.trim();
-        }
-        Matcher m = FILE_NAME.matcher(base);
-        String last = null;
-        while (m.find()) {
-            last = m.group(1);
-        }
-        return last;
+        return JarVersions.read(marker, MARKER, null, FILE_NAME);
     }
 
     private static String jarOf(URL marker) {
-        String url = marker.toString();
-        int at = url.lastIndexOf(MARKER);
-        return at > 0 ? url.substring(0, at) : url;
+        return JarVersions.jarOf(marker, MARKER);
     }
 
     /** The index-th dot-separated number of a version, or -1. */
     private static int number(String version, int index) {
-        String[] parts = version.split("[.\\-]");
-        if (index >= parts.length) {
-            return -1;
-        }
-        String p = parts[index];
-        int n = 0;
-        int i = 0;
-        while (i < p.length() && Character.isDigit(p.charAt(i)) && i < 6) {
-            n = n * 10 + (p.charAt(i) - '0');
-            i++;
-        }
-        return i == 0 ? -1 : n;
+        return JarVersions.number(version, index);
     }
 }

@@ -1,22 +1,16 @@
 package dev.lanes.plugin.dubbo.common;
 
 import dev.lanes.bridge.AgentLog;
+import dev.lanes.core.plugin.JarVersions;
 import dev.lanes.core.plugin.Support;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URL;
-import java.net.URLConnection;
-import java.util.Properties;
-import java.util.jar.Manifest;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Finds which Apache Dubbo a class loader sees, from the jar that holds
  * {@code org/apache/dubbo/common/Version.class} (the all-in-one {@code dubbo} jar or
- * {@code dubbo-common}): its Maven {@code pom.properties}, else its manifest, else its file
- * name. No framework class is loaded.
+ * {@code dubbo-common}), read by {@link JarVersions}. No framework class is loaded.
  */
 public final class DubboVersion {
 
@@ -80,89 +74,14 @@ public final class DubboVersion {
 
     /** The version of the jar holding {@code marker}, or null. */
     static String versionOf(URL marker) {
-        String url = marker.toString();
-        int at = url.lastIndexOf(MARKER);
-        if (at <= 0) {
-            return null;
-        }
-        String base = url.substring(0, at);
-        String version = null;
-        InputStream in = open(base + POM_PROPERTIES);
-        if (in != null) {
-            try {
-                Properties properties = new Properties();
-                properties.load(in);
-                version = properties.getProperty("version");
-            } catch (IOException | RuntimeException e) {
-                version = null;
-            } finally {
-                close(in);
-            }
-        }
-        if (!plausible(version)) {
-            in = open(base + "META-INF/MANIFEST.MF");
-            if (in != null) {
-                try {
-                    version = new Manifest(in).getMainAttributes().getValue("Implementation-Version");
-                } catch (IOException | RuntimeException e) {
-                    version = null;
-                } finally {
-                    close(in);
-                }
-            }
-        }
-        if (plausible(version)) {
-            return version.trim();
-        }
-        Matcher m = FILE_NAME.matcher(base);
-        String last = null;
-        while (m.find()) {
-            last = m.group(1);
-        }
-        return last;
-    }
-
-    private static boolean plausible(String version) {
-        return version != null && !version.trim().isEmpty() && Character.isDigit(version.trim().charAt(0));
-    }
-
-    private static InputStream open(String url) {
-        try {
-            URLConnection connection = new URL(url).openConnection();
-            connection.setUseCaches(false);
-            return connection.getInputStream();
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static void close(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // nothing to do
-        }
+        return JarVersions.read(marker, MARKER, POM_PROPERTIES, FILE_NAME);
     }
 
     private static String jarOf(URL marker) {
-        String url = marker.toString();
-        int at = url.lastIndexOf(MARKER);
-        return at > 0 ? url.substring(0, at) : url;
+        return JarVersions.jarOf(marker, MARKER);
     }
 
-    /** The index-th dot-separated number of a version, or -1. */
     static int number(String version, int index) {
-        String[] parts = version.trim().split("[.\\-]");
-        if (index >= parts.length) {
-            return -1;
-        }
-        String p = parts[index];
-        int n = 0;
-        int i = 0;
-        while (i < p.length() && Character.isDigit(p.charAt(i)) && i < 6) {
-            n = n * 10 + (p.charAt(i) - '0');
-            i++;
-        }
-        return i == 0 ? -1 : n;
+        return JarVersions.number(version, index);
     }
 }

@@ -56,7 +56,7 @@ public final class InvokerView implements InstanceView<Invoker> {
         if (entry != null && entry.raw.equals(raw)) {
             return entry.millis;
         }
-        long millis = parseMillis(raw);
+        long millis = InstanceView.parseStartMillis(raw);
         starts[slot] = new StartEntry(raw, millis);
         return millis;
     }
@@ -69,30 +69,6 @@ public final class InvokerView implements InstanceView<Invoker> {
 
     private static URL urlOf(Invoker invoker) {
         return invoker == null ? null : invoker.getUrl();
-    }
-
-    /** Epoch millis; -1 for anything that is not a positive decimal number. */
-    static long parseMillis(String raw) {
-        int begin = 0;
-        int end = raw.length();
-        while (begin < end && raw.charAt(begin) <= ' ') {
-            begin++;
-        }
-        while (end > begin && raw.charAt(end - 1) <= ' ') {
-            end--;
-        }
-        if (begin == end || end - begin > 18) {
-            return -1L;
-        }
-        long value = 0;
-        for (int i = begin; i < end; i++) {
-            char c = raw.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1L;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return value > 0 ? value : -1L;
     }
 
     static final class StartEntry {

@@ -90,26 +90,7 @@ public final class ServiceInstanceView implements InstanceView<ServiceInstance> 
 
     /** Epoch millis from metadata; -1 for anything that is not a positive decimal number. */
     static long parseMillis(String raw) {
-        int begin = 0;
-        int end = raw.length();
-        while (begin < end && raw.charAt(begin) <= ' ') {
-            begin++;
-        }
-        while (end > begin && raw.charAt(end - 1) <= ' ') {
-            end--;
-        }
-        if (begin == end || end - begin > 18) {
-            return -1L;
-        }
-        long value = 0;
-        for (int i = begin; i < end; i++) {
-            char c = raw.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1L;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return value > 0 ? value : -1L;
+        return InstanceView.parseStartMillis(raw);
     }
 
     static final class StartEntry {

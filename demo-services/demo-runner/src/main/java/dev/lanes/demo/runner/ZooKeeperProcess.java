@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * A real ZooKeeper server ({@code ZooKeeperServerMain}) in a child JVM on 127.0.0.1 and a
  * free port, with its data in a directory that {@link #close()} deletes.
  */
-public final class ZooKeeperProcess implements AutoCloseable {
+public final class ZooKeeperProcess implements Registry {
 
     /** ZooKeeper allows sessions of 2 to 20 ticks; 1 s ticks let clients ask for short sessions. */
     private static final int TICK_MILLIS = 1000;
@@ -89,14 +89,42 @@ public final class ZooKeeperProcess implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    @Override
+    public Kind kind() {
+        return Kind.ZOOKEEPER;
+    }
+
+    @Override
+    public List<String> clientArgs(InstanceSpec spec, int instancePort) {
+        return clientArgs(connectString(), instancePort);
+    }
+
+    /** Spring Cloud ZooKeeper discovery on this server, registered as 127.0.0.1 and the port. */
+    static List<String> clientArgs(String connectString, int instancePort) {
+        return List.of(
+                "--spring.cloud.zookeeper.connect-string=" + connectString,
+                "--spring.cloud.zookeeper.session-timeout=" + ServiceProcess.ZK_SESSION_TIMEOUT,
+                "--spring.cloud.zookeeper.connection-timeout=" + ServiceProcess.ZK_SESSION_TIMEOUT,
+                "--spring.cloud.zookeeper.discovery.instance-host=127.0.0.1",
+                "--spring.cloud.zookeeper.discovery.instance-port=" + instancePort);
+    }
+
+    @Override
+    public String address() {
+        return connectString();
+    }
+
+    @Override
     public Path logFile() {
         return child.log();
     }
 
+    @Override
     public boolean isAlive() {
         return child.isAlive();
     }
 
+    @Override
     public void dumpLog(PrintStream out) {
         child.dumpLog(out);
     }

@@ -228,7 +228,7 @@ abstract class LaneScenarios {
                     + millis(offLatency) + " ms");
         } finally {
             if (!restored) {
-                rules.awaitApplied(topology, rules.write(GRAY_FALLS_BACK), RULE_DEADLINE);
+                restoreGrayFallback();
             }
         }
     }
@@ -245,14 +245,19 @@ abstract class LaneScenarios {
             send(REQUESTS, "a-base", null, "a-base -> b-base -> c-base", "-, -, -");
             send(REQUESTS, "a-base", "dev1", "a-base -> b-base -> c-dev1", "dev1, dev1, dev1");
 
-            rules.awaitApplied(topology, rules.write(GRAY_FALLS_BACK), RULE_DEADLINE);
+            restoreGrayFallback();
             restored = true;
             send(REQUESTS, "a-base", "gray", "a-base -> b-base -> c-gray", "gray, gray, gray");
         } finally {
             if (!restored) {
-                rules.awaitApplied(topology, rules.write(GRAY_FALLS_BACK), RULE_DEADLINE);
+                restoreGrayFallback();
             }
         }
+    }
+
+    /** Back to the gray lane with fallback: base, applied by every instance. */
+    void restoreGrayFallback() throws IOException {
+        rules.awaitApplied(topology, rules.write(GRAY_FALLS_BACK), RULE_DEADLINE);
     }
 
     /**

@@ -113,20 +113,7 @@ public final class EurekaProcess implements Registry {
 
     private void awaitAnswer(Duration timeout) {
         ChainClient http = new ChainClient(Duration.ofSeconds(5));
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            if (!child.isAlive()) {
-                throw new IllegalStateException("Eureka exited with " + child.exitValueOrUnknown()
-                        + " before answering; log " + child.log() + ":\n" + child.logTail(60));
-            }
-            if (http.getText(address() + "apps", Duration.ofSeconds(5)) != null) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Eureka did not answer on " + address() + " within " + timeout
-                        + "; log " + child.log() + ":\n" + child.logTail(60));
-            }
-            ZooKeeperProcess.sleep(200);
-        }
+        child.awaitAnswer(address(), () -> http.getText(address() + "apps", Duration.ofSeconds(5)) != null,
+                timeout, 200);
     }
 }

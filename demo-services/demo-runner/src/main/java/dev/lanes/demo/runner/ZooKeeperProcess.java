@@ -138,24 +138,12 @@ public final class ZooKeeperProcess implements Registry {
     }
 
     private void awaitAnswer(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            if (!child.isAlive()) {
-                throw new IllegalStateException("ZooKeeper exited with " + child.exitValueOrUnknown()
-                        + " before answering; log " + child.log() + ":\n" + child.logTail(40));
-            }
-            // 'srvr' answers with the version only once the server serves requests ('ruok' says
-            // imok as soon as the port is open, even when loading the database failed).
+        // 'srvr' answers with the version only once the server serves requests ('ruok' says
+        // imok as soon as the port is open, even when loading the database failed).
+        child.awaitAnswer(connectString(), () -> {
             String status = fourLetterWord("srvr");
-            if (status != null && status.startsWith("Zookeeper version")) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("ZooKeeper did not answer on " + connectString()
-                        + " within " + timeout + "; log " + child.log() + ":\n" + child.logTail(40));
-            }
-            sleep(100);
-        }
+            return status != null && status.startsWith("Zookeeper version");
+        }, timeout, 100);
     }
 
     /** ZooKeeper's four-letter admin words: the server answers and closes; null when it cannot. */

@@ -9,8 +9,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.serviceregistry.Registration;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -18,12 +16,12 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.client.RestTemplate;
 
 /**
  * {@code GET /chain} answers with the whole path a request took: this hop, then the hops
  * its downstream ({@code demo.next}) reported. Headers are never forwarded by hand:
- * carrying the traffic tag to the next hop is the agent's job, and the demo shows it.
+ * carrying the traffic tag to the next hop is the agent's job, and the demo shows it. The
+ * HTTP client of that call is {@code demo.client} (see {@link NextHop}).
  */
 @RestController
 public class ChainController {
@@ -32,21 +30,20 @@ public class ChainController {
     static final String TAG_HEADER = "x-lanes-tag";
     /** Registration metadata key under which the agent publishes the instance tag. */
     static final String TAG_METADATA_KEY = "lanes.tag";
-    private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT =
-            new ParameterizedTypeReference<Map<String, Object>>() { };
 
-    private final RestTemplate rest;
+    private final NextHop nextHop;
     private final Registration registration;
     private final DiscoveryClient discovery;
     private final String service;
     private final String next;
     private final String instance;
 
-    public ChainController(RestTemplate rest, Registration registration, DiscoveryClient discovery,
+    public ChainController(List<NextHop> clients, Registration registration, DiscoveryClient discovery,
             @Value("${spring.application.name}") String service,
             @Value("${demo.next:}") String next,
-            @Value("${demo.instance:}") String instance) {
-        this.rest = rest;
+            @Value("${demo.instance:}") String instance,
+            @Value("${demo.client:resttemplate}") String client) {
+        this.nextHop = select(clients, client.trim());
         this.registration = registration;
         this.discovery = discovery;
         this.service = service;
@@ -65,10 +62,9 @@ public class ChainController {
             return ResponseEntity.ok(body);
         }
         try {
-            ResponseEntity<Map<String, Object>> downstream =
-                    rest.exchange("http://" + next + "/chain", HttpMethod.GET, null, JSON_OBJECT);
-            Map<String, Object> reply = downstream.getBody();
-            int status = downstream.getStatusCode().value();
+            NextHop.Reply downstream = nextHop.call(next);
+            Map<String, Object> reply = downstream.body;
+            int status = downstream.status;
             if (reply != null && reply.get("hops") instanceof List) {
                 hops.addAll((List<?>) reply.get("hops"));
             }
@@ -101,6 +97,19 @@ public class ChainController {
         return list;
     }
 
+    /** The client named by demo.client; the error lists those this line has. */
+    private static NextHop select(List<NextHop> clients, String name) {
+        List<String> known = new ArrayList<>();
+        for (NextHop candidate : clients) {
+            if (candidate.client().equals(name)) {
+                return candidate;
+            }
+            known.add(candidate.client());
+        }
+        throw new IllegalStateException("demo.client: '" + name + "' is not available on this Spring line; expected one of "
+                + known);
+    }
+
     private Map<String, Object> thisHop(String seenTag) {
         Map<String, String> metadata = registration.getMetadata();
         Map<String, Object> hop = new LinkedHashMap<>();
@@ -110,6 +119,7 @@ public class ChainController {
         hop.put("port", registration.getPort());
         hop.put("tag", metadata == null ? null : metadata.get(TAG_METADATA_KEY));
         hop.put("seenTag", seenTag);
+        hop.put("client", next.isEmpty() ? null : nextHop.client());
         return hop;
     }
 

@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * One demo instance as a real JVM: {@code java [-javaagent:..] [-Dlanes.tag=..] [jvm args]
- * -jar demo-app.jar --server.port=.. ...}, registered in ZooKeeper as 127.0.0.1 and its port.
+ * -jar demo-app.jar --server.port=.. ...}, registered in ZooKeeper (or another {@link Registry}) as
+ * 127.0.0.1 and its port.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -40,12 +41,28 @@ public final class ServiceProcess implements AutoCloseable {
     public static ServiceProcess start(Launch launch, InstanceSpec spec, String zooKeeperConnect, Path logDir)
             throws IOException {
         int port = Ports.free();
-        List<String> command = command(launch, spec, zooKeeperConnect, port);
+        return start(launch, spec, port, ZooKeeperProcess.clientArgs(zooKeeperConnect, port), logDir);
+    }
+
+    /** The same, registering in any {@link Registry}. */
+    public static ServiceProcess start(Launch launch, InstanceSpec spec, Registry registry, Path logDir)
+            throws IOException {
+        int port = Ports.free();
+        return start(launch, spec, port, registry.clientArgs(spec, port), logDir);
+    }
+
+    private static ServiceProcess start(Launch launch, InstanceSpec spec, int port, List<String> registryArgs,
+            Path logDir) throws IOException {
+        List<String> command = command(launch, spec, registryArgs, port);
         ChildProcess child = ChildProcess.start(spec.name(), command, logDir.resolve(spec.name() + ".log"), false);
         return new ServiceProcess(spec, launch, port, child);
     }
 
     static List<String> command(Launch launch, InstanceSpec spec, String zooKeeperConnect, int port) {
+        return command(launch, spec, ZooKeeperProcess.clientArgs(zooKeeperConnect, port), port);
+    }
+
+    static List<String> command(Launch launch, InstanceSpec spec, List<String> registryArgs, int port) {
         List<String> command = new ArrayList<>();
         command.add(launch.java().toString());
         if (launch.hasAgent()) {
@@ -64,11 +81,7 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("--spring.application.name=" + spec.service());
         command.add("--demo.next=" + spec.next());
         command.add("--demo.instance=" + spec.name());
-        command.add("--spring.cloud.zookeeper.connect-string=" + zooKeeperConnect);
-        command.add("--spring.cloud.zookeeper.session-timeout=" + ZK_SESSION_TIMEOUT);
-        command.add("--spring.cloud.zookeeper.connection-timeout=" + ZK_SESSION_TIMEOUT);
-        command.add("--spring.cloud.zookeeper.discovery.instance-host=127.0.0.1");
-        command.add("--spring.cloud.zookeeper.discovery.instance-port=" + port);
+        command.addAll(registryArgs);
         command.add("--spring.cloud.loadbalancer.cache.enabled=false");
         command.addAll(spec.appArgs());
         return command;
@@ -99,19 +112,39 @@ public final class ServiceProcess implements AutoCloseable {
      * knows, or null when the instance does not answer.
      */
     public Set<Integer> discoveredPorts(String serviceId) {
+        List<Map<String, Object>> known = discovered(serviceId);
+        if (known == null) {
+            return null;
+        }
+        Set<Integer> ports = new HashSet<>();
+        for (Map<String, Object> instance : known) {
+            if (instance.get("port") instanceof Number n) {
+                ports.add(n.intValue());
+            }
+        }
+        return ports;
+    }
+
+    /**
+     * What this instance's discovery client knows of {@code serviceId}: one map per instance
+     * with instanceId, host, port and metadata; null when the instance does not answer.
+     */
+    public List<Map<String, Object>> discovered(String serviceId) {
         String body = http.getText(baseUrl() + "/instances/" + serviceId, Duration.ofSeconds(5));
         if (body == null) {
             return null;
         }
-        Set<Integer> ports = new HashSet<>();
+        List<Map<String, Object>> instances = new ArrayList<>();
         if (Json.parse(body) instanceof List<?> list) {
             for (Object item : list) {
-                if (item instanceof Map<?, ?> instance && instance.get("port") instanceof Number n) {
-                    ports.add(n.intValue());
+                if (item instanceof Map<?, ?> instance) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> typed = (Map<String, Object>) instance;
+                    instances.add(typed);
                 }
             }
         }
-        return ports;
+        return instances;
     }
 
     public InstanceSpec spec() {

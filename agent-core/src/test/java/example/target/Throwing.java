@@ -1,0 +1,8 @@
+package example.target;
+
+/** A class outside the agent's namespace for in-process instrumentation tests. */
+public final class Throwing {
+    public String value() {
+        return "Throwing";
+    }
+}

@@ -134,6 +134,7 @@ class RuleCentersIT {
                         + "(agent in a child JVM)");
                 for (int i = 1; i <= CHANGES; i++) {
                     String tag = i % 2 == 0 ? "gray" : "blue";
+                    pause();
                     long t0 = System.nanoTime();
                     write(admin, base + "/orders", route(tag, "v" + i));
                     latencies.add(awaitAnswer(http, jvm.port(), tag + "-1") - t0);
@@ -154,6 +155,11 @@ class RuleCentersIT {
                 assertTrue(jvm.log().contains("rejected, keeping version v" + CHANGES + "+g1"), "logged");
             });
         }
+    }
+
+    /** A random pause, so that changes do not fall into step with the file source's polling. */
+    private static void pause() throws InterruptedException {
+        Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(250));
     }
 
     private static String awaitState(ChildJvm jvm, String text) throws Exception {
@@ -181,6 +187,7 @@ class RuleCentersIT {
                         + "(agent in a child JVM, 200 ms polling)");
                 for (int i = 1; i <= CHANGES; i++) {
                     String tag = i % 2 == 0 ? "gray" : "blue";
+                    pause();
                     long t0 = System.nanoTime();
                     Files.writeString(file, route(tag, "v" + i));
                     latencies.add(awaitAnswer(http, jvm.port(), tag + "-1") - t0);
@@ -229,6 +236,46 @@ class RuleCentersIT {
             zk.startAgain();
             admin.blockUntilConnected();
         }
+    }
+
+    @Test
+    void cliPushesValidatesAndGetsThroughZooKeeper() throws Exception {
+        String source = "zookeeper://" + zk.connectString() + "/cli/lanes/rules";
+        Path global = dir.resolve("global.yaml");
+        Files.writeString(global, "version: g1\nlanes: [{name: gray, tag: gray}]\n");
+        Path orders = dir.resolve("orders.yaml");
+        Files.writeString(orders, route("gray", "o1"));
+
+        String[] pushed = cli("rules", "push", global.toString(), "--source", source, "--global");
+        assertEquals("0", pushed[0], pushed[1]);
+        assertTrue(pushed[1].contains("pushed " + global + " to zookeeper:/cli/lanes/rules/global"), pushed[1]);
+        pushed = cli("rules", "push", orders.toString(), "--source", source, "--app", "orders");
+        assertEquals("0", pushed[0], pushed[1]);
+
+        String[] got = cli("rules", "get", "--source", source, "--app", "orders");
+        assertEquals("0", got[0], got[1]);
+        assertTrue(got[1].contains("# global document zookeeper:/cli/lanes/rules/global\nversion: g1"), got[1]);
+        assertTrue(got[1].contains("# application document zookeeper:/cli/lanes/rules/orders\nversion: o1"), got[1]);
+
+        Files.writeString(orders, "routes: [{service: x, to: {tag: '?'}}]\n");
+        String[] refused = cli("rules", "push", orders.toString(), "--source", source, "--app", "orders");
+        assertEquals("1", refused[0], refused[1]);
+        assertTrue(refused[1].contains("routes[0].to.tag (line 1)"), refused[1]);
+
+        String[] down = cli("rules", "get", "--source", "zookeeper://127.0.0.1:" + ZooKeeperProcess.freePort()
+                + "?connectionTimeout=200", "--timeout", "1s");
+        assertEquals("3", down[0], down[1]);
+        assertTrue(down[1].contains("cannot read rules from zookeeper://"), down[1]);
+    }
+
+    /** {exit code, output} of {@code java -jar lanes-agent.jar args...}. */
+    private static String[] cli(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ChildJvm.java(), "-jar", ChildJvm.agentJar().toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the command ended");
+        return new String[] {String.valueOf(p.exitValue()), out};
     }
 
     @Test

@@ -185,7 +185,7 @@ public final class NacosRuleSource implements RuleSource {
         if (thread != null && thread != Thread.currentThread()) {
             thread.interrupt();
             try {
-                thread.join(5000L);
+                thread.join(2000L);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -32,22 +32,7 @@ class PushUnderTrafficTest {
     private static final int PUSHES = 100;
     private static final int THREADS = 3;
 
-    private static final InstanceView<String> VIEW = new InstanceView<>() {
-        @Override
-        public String tag(String instance) {
-            return instance.startsWith("base") ? null : instance.substring(0, instance.indexOf('-'));
-        }
-
-        @Override
-        public long startMillis(String instance) {
-            return -1;
-        }
-
-        @Override
-        public String address(String instance) {
-            return instance;
-        }
-    };
+    private static final InstanceView<String> VIEW = ZooKeeperRuleSourceTest.NAMED_BY_TAG;
 
     static String document(int n) {
         int k = n % 10;

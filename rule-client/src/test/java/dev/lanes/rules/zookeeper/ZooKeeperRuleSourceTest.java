@@ -30,6 +30,24 @@ class ZooKeeperRuleSourceTest {
     static CuratorFramework admin;
     private static int base;
 
+    /** Instances named "TAG-n", where "base-n" is untagged. */
+    static final InstanceView<String> NAMED_BY_TAG = new InstanceView<>() {
+        @Override
+        public String tag(String instance) {
+            return instance.startsWith("base") ? null : instance.substring(0, instance.indexOf('-'));
+        }
+
+        @Override
+        public long startMillis(String instance) {
+            return -1;
+        }
+
+        @Override
+        public String address(String instance) {
+            return instance;
+        }
+    };
+
     private ZooKeeperRuleSource source;
     private final RuleStore store = new RuleStore();
 
@@ -151,22 +169,7 @@ class ZooKeeperRuleSourceTest {
         await("first rules", () -> store.appliedCount() == 1);
         LaneRouter router = new LaneRouter("orders", null, store, null, System::currentTimeMillis);
         List<String> instances = List.of("base-1", "blue-1");
-        InstanceView<String> view = new InstanceView<>() {
-            @Override
-            public String tag(String instance) {
-                return instance.startsWith("base") ? null : instance.substring(0, instance.indexOf('-'));
-            }
-
-            @Override
-            public long startMillis(String instance) {
-                return -1;
-            }
-
-            @Override
-            public String address(String instance) {
-                return instance;
-            }
-        };
+        InstanceView<String> view = NAMED_BY_TAG;
         assertEquals("blue-1", router.choose("stock", instances, view, RequestView.EMPTY));
 
         zk.stop();

@@ -69,7 +69,7 @@ class RuleCentersIT {
     }
 
     /** An extension jar with the routing probe alone. */
-    private static Path probeExtension() throws IOException {
+    static Path probeExtension() throws IOException {
         Path jar = Files.createTempFile("lanes-probe-extension-", ".jar");
         Path classes = Path.of(Apps.testClasses());
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream zip = new JarOutputStream(out);
@@ -86,7 +86,7 @@ class RuleCentersIT {
         return jar;
     }
 
-    private static String route(String tag, String version) {
+    static String route(String tag, String version) {
         return "version: " + version + "\nroutes:\n  - service: probe-service\n    to: {tag: " + tag + "}\n";
     }
 
@@ -95,7 +95,7 @@ class RuleCentersIT {
     }
 
     /** GET /hello until the answer names {@code instance}; returns the nanoTime when it did. */
-    private static long awaitAnswer(HttpClient http, int port, String instance) throws Exception {
+    static long awaitAnswer(HttpClient http, int port, String instance) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hello"))
                 .timeout(Duration.ofSeconds(10)).GET().build();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -158,7 +158,7 @@ class RuleCentersIT {
     }
 
     /** A random pause, so that changes do not fall into step with the file source's polling. */
-    private static void pause() throws InterruptedException {
+    static void pause() throws InterruptedException {
         Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(250));
     }
 

@@ -89,8 +89,9 @@ public final class ZooKeeperRuleSource implements RuleSource {
         client.getConnectionStateListenable().addListener(new ConnectionStateListener() {
             @Override
             public void stateChanged(CuratorFramework c, ConnectionState state) {
-                if (state == ConnectionState.RECONNECTED) {
-                    // Watches may have been lost with the session: read everything again.
+                if (state == ConnectionState.RECONNECTED || state == ConnectionState.CONNECTED) {
+                    // Watches may have been lost with the session, or a read failed before the first
+                    // connection: read everything again.
                     refreshSoon();
                 } else if (state == ConnectionState.LOST) {
                     documents.failed("lost the connection to ZooKeeper at " + target.hosts
@@ -233,13 +234,8 @@ public final class ZooKeeperRuleSource implements RuleSource {
     @Override
     public List<RuleDocument> read(String location, String application, long timeoutMillis) throws Exception {
         Target t = Target.of(location, application);
-        CuratorFramework c = t.client(threads("lanes-cli-zookeeper"));
+        CuratorFramework c = connected(t, timeoutMillis);
         try {
-            c.start();
-            if (!c.blockUntilConnected((int) timeoutMillis, TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("cannot connect to ZooKeeper at " + t.hosts + " within "
-                        + timeoutMillis + " ms");
-            }
             List<RuleDocument> docs = new ArrayList<RuleDocument>();
             for (String path : new String[] {t.globalNode, t.appNode}) {
                 if (path == null) {
@@ -269,18 +265,25 @@ public final class ZooKeeperRuleSource implements RuleSource {
             throw new IllegalArgumentException(role == RuleDocument.Role.GLOBAL
                     ? "no global document: globalNode is empty" : "no application document: give --app NAME or node=");
         }
-        CuratorFramework c = t.client(threads("lanes-cli-zookeeper"));
+        CuratorFramework c = connected(t, timeoutMillis);
         try {
-            c.start();
-            if (!c.blockUntilConnected((int) timeoutMillis, TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("cannot connect to ZooKeeper at " + t.hosts + " within "
-                        + timeoutMillis + " ms");
-            }
             c.create().orSetData().creatingParentsIfNeeded().forPath(path, text.getBytes(StandardCharsets.UTF_8));
             return t.origin(path);
         } finally {
             c.close();
         }
+    }
+
+    /** A started client, connected within {@code timeoutMillis}, for the command line. */
+    private static CuratorFramework connected(Target t, long timeoutMillis) throws InterruptedException {
+        CuratorFramework c = t.client(threads("lanes-cli-zookeeper"));
+        c.start();
+        if (!c.blockUntilConnected((int) timeoutMillis, TimeUnit.MILLISECONDS)) {
+            c.close();
+            throw new IllegalStateException("cannot connect to ZooKeeper at " + t.hosts + " within " + timeoutMillis
+                    + " ms");
+        }
+        return c;
     }
 
     /** What a zookeeper: location names. */
@@ -348,6 +351,10 @@ public final class ZooKeeperRuleSource implements RuleSource {
             config.setProperty(ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, ClientCnxnSocketNIO.class.getName());
             config.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "false");
             config.setProperty(ZKClientConfig.SECURE_CLIENT, "false");
+            // Without it, a read queued while the client cannot connect may wait for ever, and with
+            // it the reads that pick up changes after an outage.
+            config.setProperty(ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT,
+                    String.valueOf(Math.max(3000, 2 * connectionTimeoutMillis)));
             CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder()
                     .connectString(hosts)
                     .sessionTimeoutMs(sessionTimeoutMillis)

@@ -40,11 +40,20 @@ class RelocatedLibrariesIT {
     private static Object call(String type, String method, Object... args) throws Exception {
         Class<?> c = Class.forName(type, true, loader);
         for (Method m : c.getMethods()) {
-            if (m.getName().equals(method) && m.getParameterCount() == args.length) {
+            if (m.getName().equals(method) && m.getParameterCount() == args.length && accepts(m, args)) {
                 return m.invoke(null, args);
             }
         }
         throw new AssertionError(type + "." + method + " not found");
+    }
+
+    private static boolean accepts(Method m, Object[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (!m.getParameterTypes()[i].isInstance(args[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Test

@@ -17,10 +17,10 @@ final class Libraries {
                 .load(Libraries.class.getClassLoader(), ClassLoadingStrategy.Default.INJECTION).getLoaded();
         Map<?, ?> yaml = new Yaml().load("answer: 42");
         return "bytebuddy=" + jarOf(ByteBuddy.class) + " made=" + made.getName()
-                + " snakeyaml=" + jarOf(Yaml.class) + " yaml=" + yaml.get("answer");
+                + " snakeyaml=" + jarOf(Yaml.class) + " yaml=" + yaml.get("answer") + NacosLibrary.describe();
     }
 
-    private static String jarOf(Class<?> type) {
+    static String jarOf(Class<?> type) {
         String path = type.getProtectionDomain().getCodeSource().getLocation().getPath();
         return path.substring(path.lastIndexOf('/') + 1);
     }

@@ -12,9 +12,9 @@ import dev.lanes.core.plugin.PluginInstaller;
 import dev.lanes.core.plugin.PluginStatus;
 import dev.lanes.core.routing.LaneMetrics;
 import dev.lanes.core.routing.LaneRouter;
+import dev.lanes.core.rules.RuleLifecycle;
 import dev.lanes.core.rules.RuleStore;
 import dev.lanes.core.rules.source.RuleSource;
-import dev.lanes.core.rules.source.RuleSources;
 
 import java.io.File;
 import java.lang.instrument.Instrumentation;
@@ -67,7 +67,7 @@ public final class AgentStarter {
         Lanes.install(router);
 
         ClassLoader agentLoader = AgentStarter.class.getClassLoader();
-        RuleSource source = startRules(config.get(Setting.RULES), rules, agentLoader);
+        RuleSource source = RuleLifecycle.start(config, app, rules, agentLoader);
 
         ClassLoader pluginLoader = ExtensionLoader.create(config.get(Setting.EXTENSIONS), agentLoader);
         final AgentConfig settings = config;
@@ -117,21 +117,6 @@ public final class AgentStarter {
                 + (app == null ? "(unknown)" : app) + ", tag=" + (tag == null ? "(base)" : tag) + ", rules="
                 + rules.current().source() + ", plugins=" + names(plugins) + ", in "
                 + (System.currentTimeMillis() - startMillis) + " ms");
-    }
-
-    private static RuleSource startRules(String setting, RuleStore store, ClassLoader loader) {
-        if (setting == null) {
-            AgentLog.info("no rule source set (lanes.rules): lanes follow instance tags alone");
-            return null;
-        }
-        try {
-            return RuleSources.load(loader).start(setting, store.sinkFor(setting));
-        } catch (Throwable t) {
-            AgentLog.error("rule source '" + setting + "' could not start: " + t.getMessage()
-                    + "; the agent runs with no rules", null);
-            store.sourceError(setting, String.valueOf(t.getMessage()), t);
-            return null;
-        }
     }
 
     /** The tag-less fallbacks for the application name: the frameworks' own settings. */

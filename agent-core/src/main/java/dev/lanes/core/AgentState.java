@@ -3,8 +3,11 @@ package dev.lanes.core;
 import dev.lanes.bridge.AgentFaults;
 import dev.lanes.core.admin.AdminServer;
 import dev.lanes.core.config.AgentConfig;
+import dev.lanes.core.config.Setting;
+import dev.lanes.core.rules.source.RuleSources;
 import dev.lanes.core.plugin.PluginStatus;
 import dev.lanes.core.routing.LaneMetrics;
+import dev.lanes.core.rules.RuleDocument;
 import dev.lanes.core.rules.RuleError;
 import dev.lanes.core.rules.RuleProblem;
 import dev.lanes.core.rules.RuleSnapshot;
@@ -72,7 +75,7 @@ public final class AgentState implements AdminServer.StateSource {
         Map<String, Object> settings = new LinkedHashMap<String, Object>();
         for (Map.Entry<String, String> e : config.values().entrySet()) {
             Map<String, Object> s = new LinkedHashMap<String, Object>();
-            s.put("value", e.getValue());
+            s.put("value", e.getKey().equals(Setting.RULES.key()) ? RuleSources.redact(e.getValue()) : e.getValue());
             s.put("from", config.origin(e.getKey()));
             settings.put(e.getKey(), s);
         }
@@ -121,6 +124,15 @@ public final class AgentState implements AdminServer.StateSource {
         doc.put("dryRun", s.dryRun());
         doc.put("applied", rules.appliedCount());
         doc.put("rejected", rules.rejectedCount());
+        doc.put("sourceErrors", rules.sourceErrorCount());
+        List<Object> documents = new ArrayList<Object>();
+        for (RuleDocument d : rules.documents()) {
+            Map<String, Object> m = new LinkedHashMap<String, Object>();
+            m.put("role", d.role().label());
+            m.put("origin", d.origin());
+            documents.add(m);
+        }
+        doc.put("documents", documents);
         return doc;
     }
 
@@ -135,6 +147,7 @@ public final class AgentState implements AdminServer.StateSource {
         List<Object> problems = new ArrayList<Object>();
         for (RuleProblem p : e.problems()) {
             Map<String, Object> m = new LinkedHashMap<String, Object>();
+            m.put("document", p.document());
             m.put("field", p.field());
             m.put("line", p.line());
             m.put("value", p.value());

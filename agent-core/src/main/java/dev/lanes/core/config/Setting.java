@@ -8,9 +8,9 @@ import java.util.Map;
 public enum Setting {
     TAG("lanes.tag", "a tag: 1-63 of [A-Za-z0-9._-], starting with a letter or digit"),
     APP("lanes.app", "an application name"),
-    RULES("lanes.rules", "a rule source such as file:/etc/lanes/rules.yaml"),
+    RULES("lanes.rules", "a rule source such as file:/etc/lanes/rules.yaml, nacos://127.0.0.1:8848 or zookeeper://127.0.0.1:2181"),
     RULES_STARTUP_WAIT("lanes.rules.startup.wait", "a duration such as 3s (how long start-up waits for the rule source)"),
-    RULES_CACHE("lanes.rules.cache", "a file path where the last good rules are kept"),
+    RULES_CACHE("lanes.rules.cache", "a file path where the last good rules are kept, or off"),
     ADMIN_PORT("lanes.admin.port", "a TCP port from 0 to 65535 (0 picks a free one)"),
     LOG_LEVEL("lanes.log.level", "one of debug, info, warn, error, off"),
     EXTENSIONS("lanes.extensions", "a jar file or a folder of jar files with extra plugins"),

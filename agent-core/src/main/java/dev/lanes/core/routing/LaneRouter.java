@@ -197,7 +197,7 @@ public final class LaneRouter implements Routing {
      * units, the MurmurHash3 finalizer, then the unsigned remainder by 100. Fixed across JVMs
      * and versions, so that a user stays in or out of a lane wherever the request enters.
      */
-    static int stickyBucket(String value) {
+    public static int stickyBucket(String value) {
         int h = 0x811c9dc5;
         for (int i = 0, n = value.length(); i < n; i++) {
             h ^= value.charAt(i);

@@ -73,6 +73,79 @@ public final class Match {
         return true;
     }
 
+    /**
+     * Why {@code request} does not satisfy this match (the first condition that fails, with the
+     * value found), or null when it does. For explanations, not for the hot path.
+     */
+    public String mismatch(RequestView request) {
+        RequestView r = request == null ? RequestView.EMPTY : request;
+        for (int i = 0; i < headerNames.length; i++) {
+            String why = fails("header " + headerNames[i], headerMatches[i], r.header(headerNames[i]));
+            if (why != null) {
+                return why;
+            }
+        }
+        for (int i = 0; i < cookieNames.length; i++) {
+            String why = fails("cookie " + cookieNames[i], cookieMatches[i], r.cookie(cookieNames[i]));
+            if (why != null) {
+                return why;
+            }
+        }
+        for (int i = 0; i < queryNames.length; i++) {
+            String why = fails("query " + queryNames[i], queryMatches[i], r.query(queryNames[i]));
+            if (why != null) {
+                return why;
+            }
+        }
+        String why = path == null ? null : fails("path", path, r.path());
+        if (why == null && method != null) {
+            why = fails("method", method, r.method());
+        }
+        for (int i = 0; why == null && i < argIndexes.length; i++) {
+            Object arg = r.argument(argIndexes[i]);
+            why = fails("argument " + argIndexes[i], argMatches[i], arg == null ? null : String.valueOf(arg));
+        }
+        return why;
+    }
+
+    private static String fails(String attribute, StringMatch condition, String actual) {
+        if (condition.matches(actual)) {
+            return null;
+        }
+        return attribute + (actual == null ? " is absent" : " is '" + actual + "'") + ", expected " + condition;
+    }
+
+    /** The conditions, such as "header x-env exact 'dev1', path prefix '/api/'"; "every request" when none. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < headerNames.length; i++) {
+            append(sb, "header " + headerNames[i] + " " + headerMatches[i]);
+        }
+        for (int i = 0; i < cookieNames.length; i++) {
+            append(sb, "cookie " + cookieNames[i] + " " + cookieMatches[i]);
+        }
+        for (int i = 0; i < queryNames.length; i++) {
+            append(sb, "query " + queryNames[i] + " " + queryMatches[i]);
+        }
+        if (path != null) {
+            append(sb, "path " + path);
+        }
+        if (method != null) {
+            append(sb, "method " + method);
+        }
+        for (int i = 0; i < argIndexes.length; i++) {
+            append(sb, "argument " + argIndexes[i] + " " + argMatches[i]);
+        }
+        return sb.length() == 0 ? "every request" : sb.toString();
+    }
+
+    private static void append(StringBuilder sb, String condition) {
+        if (sb.length() > 0) {
+            sb.append(", ");
+        }
+        sb.append(condition);
+    }
+
     /** True when this match has no conditions. */
     public boolean isEmpty() {
         return headerNames.length == 0 && cookieNames.length == 0 && queryNames.length == 0 && path == null

@@ -105,6 +105,8 @@ public final class RuleParser {
     private static final Charset UTF_8 = Charset.forName("UTF-8");
 
     private final String source;
+    // The composed tree of the last document read, for merging several documents.
+    private Node root;
     private final List<RuleProblem> problems = new ArrayList<RuleProblem>();
     private int omittedProblems;
     private int visited;
@@ -123,6 +125,77 @@ public final class RuleParser {
      */
     public static RuleSnapshot parse(String text, String source) throws RuleValidationException {
         return new RuleParser(source == null ? "unknown" : source).run(text == null ? "" : text);
+    }
+
+    /**
+     * Parses, validates and merges the documents of one source: the global document and this
+     * application's own, which takes precedence (see {@link RuleMerger}). Each document is
+     * validated on its own first, so that every problem names its document, field and line;
+     * then their trees are merged and read as one.
+     *
+     * @param documents one or more documents; a single one is read exactly as {@link #parse(String, String)}
+     * @param source    where they came from together; kept in the snapshot
+     * @throws RuleValidationException listing every problem of every document
+     */
+    public static RuleSnapshot parse(List<RuleDocument> documents, String source) throws RuleValidationException {
+        String src = source == null ? "unknown" : source;
+        if (documents == null || documents.isEmpty()) {
+            return parse("", src);
+        }
+        if (documents.size() == 1) {
+            return parse(documents.get(0).text(), src);
+        }
+        List<RuleProblem> problems = new ArrayList<RuleProblem>();
+        Node global = null;
+        Node application = null;
+        StringBuilder version = new StringBuilder();
+        // The application's document first: its version leads, as its rules do.
+        List<RuleDocument> ordered = new ArrayList<RuleDocument>(documents);
+        Collections.sort(ordered, new java.util.Comparator<RuleDocument>() {
+            @Override
+            public int compare(RuleDocument a, RuleDocument b) {
+                return b.role().compareTo(a.role());
+            }
+        });
+        for (RuleDocument d : ordered) {
+            RuleParser one = new RuleParser(d.origin());
+            try {
+                RuleSnapshot s = one.run(d.text());
+                if (version.length() > 0) {
+                    version.append('+');
+                }
+                version.append(s.version());
+                if (d.role() == RuleDocument.Role.GLOBAL) {
+                    global = global == null ? one.root : duplicate(problems, d);
+                } else {
+                    application = application == null ? one.root : duplicate(problems, d);
+                }
+            } catch (RuleValidationException e) {
+                for (RuleProblem p : e.problems()) {
+                    problems.add(p.inDocument(d.origin()));
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new RuleValidationException(src, problems);
+        }
+        RuleParser merged = new RuleParser(src);
+        try {
+            RuleSnapshot snapshot = merged.document(RuleMerger.merge(global, application), null, version.toString());
+            if (merged.problems.isEmpty()) {
+                return snapshot;
+            }
+        } catch (TooLarge e) {
+            merged.problem("document", 0, null, "has more than " + MAX_VALUES + " values once merged",
+                    "smaller documents");
+        }
+        throw merged.failure();
+    }
+
+    private static Node duplicate(List<RuleProblem> problems, RuleDocument d) {
+        problems.add(new RuleProblem("document", 0, null, "is a second " + d.role().label() + " document",
+                "at most one global and one application document", d.origin()));
+        return null;
     }
 
     private RuleSnapshot run(String text) throws RuleValidationException {
@@ -174,6 +247,7 @@ public final class RuleParser {
                     "valid YAML or JSON");
             throw failure();
         }
+        this.root = root;
         if (root == null || isNull(root)) {
             return new RuleSnapshot("none", source, System.currentTimeMillis(), Collections.<LaneRule>emptyList(),
                     Collections.<RouteRule>emptyList(), WarmupSettings.OFF, OutlierSettings.OFF,
@@ -181,7 +255,7 @@ public final class RuleParser {
         }
         RuleSnapshot snapshot;
         try {
-            snapshot = document(root, original);
+            snapshot = document(root, original, null);
         } catch (TooLarge e) {
             problem("document", 0, null, "has more than " + MAX_VALUES + " values (each use of an alias counts)",
                     "a smaller document");
@@ -233,13 +307,14 @@ public final class RuleParser {
 
     // ---- the document ----
 
-    private RuleSnapshot document(Node root, String text) {
+    /** @param fixedVersion the version of merged documents, which replaces the version field; else null */
+    private RuleSnapshot document(Node root, String text, String fixedVersion) {
         Fields f = fields(root, "", "a mapping with the fields " + join(ROOT_KEYS), ROOT_KEYS);
         if (f == null) {
             return null;
         }
-        String version = null;
-        if (f.has("version")) {
+        String version = fixedVersion;
+        if (version == null && f.has("version")) {
             version = string(f.get("version"), "version", "a version of 1 to " + MAX_NAME + " characters", 1,
                     MAX_NAME);
         }

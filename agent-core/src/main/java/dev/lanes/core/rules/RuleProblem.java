@@ -11,6 +11,7 @@ public final class RuleProblem {
     private final String value;
     private final String issue;
     private final String expected;
+    private final String document;
 
     /**
      * @param field    the field path, such as {@code lanes[1].entry.percent}, or "document"
@@ -20,11 +21,25 @@ public final class RuleProblem {
      * @param expected what would have been accepted, or null
      */
     public RuleProblem(String field, int line, String value, String issue, String expected) {
+        this(field, line, value, issue, expected, null);
+    }
+
+    /**
+     * @param document the document the line belongs to, such as "nacos:DEFAULT_GROUP/lanes-rules.yaml",
+     *                 when the rules are merged from several; null for a single document
+     */
+    public RuleProblem(String field, int line, String value, String issue, String expected, String document) {
         this.field = field;
         this.line = line;
         this.value = value;
         this.issue = issue;
         this.expected = expected;
+        this.document = document;
+    }
+
+    /** The same problem, found in {@code document}. */
+    public RuleProblem inDocument(String document) {
+        return new RuleProblem(field, line, value, issue, expected, document);
     }
 
     public String field() {
@@ -49,11 +64,20 @@ public final class RuleProblem {
         return expected;
     }
 
+    /** Which of several merged documents the problem is in, or null for a single document. */
+    public String document() {
+        return document;
+    }
+
     /** For example {@code lanes[1].entry.percent (line 7): 150 is not allowed; expected an integer from 0 to 100}. */
     public String message() {
         StringBuilder sb = new StringBuilder(field);
-        if (line > 0) {
+        if (line > 0 && document != null) {
+            sb.append(" (line ").append(line).append(" of ").append(document).append(')');
+        } else if (line > 0) {
             sb.append(" (line ").append(line).append(')');
+        } else if (document != null) {
+            sb.append(" (in ").append(document).append(')');
         }
         sb.append(": ");
         if (value != null) {

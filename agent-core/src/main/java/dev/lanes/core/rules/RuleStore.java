@@ -3,7 +3,9 @@ package dev.lanes.core.rules;
 import dev.lanes.bridge.AgentFaults;
 import dev.lanes.bridge.AgentLog;
 import dev.lanes.core.rules.source.RuleSink;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -20,6 +22,7 @@ import java.util.function.Supplier;
 public final class RuleStore implements Supplier<RuleSnapshot> {
 
     private volatile RuleSnapshot current = RuleSnapshot.EMPTY;
+    private volatile List<RuleDocument> currentDocuments = Collections.emptyList();
     private volatile RuleError lastError;
     private volatile long lastAppliedMillis;
     private final AtomicLong applied = new AtomicLong();
@@ -45,10 +48,22 @@ public final class RuleStore implements Supplier<RuleSnapshot> {
      * @param origin where the text came from, such as "file:/etc/lanes/rules.yaml"
      * @return true when applied; false when rejected (the previous snapshot stays in force)
      */
-    public synchronized boolean apply(String text, String origin) {
+    public boolean apply(String text, String origin) {
+        return apply(Collections.singletonList(new RuleDocument(RuleDocument.Role.APPLICATION,
+                origin == null ? "unknown" : origin, text)), origin);
+    }
+
+    /**
+     * Merges, validates and, when they are valid, puts in force at once the documents of one
+     * source (the global one and this application's own).
+     *
+     * @param origin where they came from together, such as "nacos://127.0.0.1:8848 DEFAULT_GROUP/orders.lanes-rules.yaml"
+     * @return true when applied; false when rejected (the previous snapshot stays in force)
+     */
+    public synchronized boolean apply(List<RuleDocument> documents, String origin) {
         RuleSnapshot next;
         try {
-            next = RuleParser.parse(text, origin);
+            next = RuleParser.parse(documents, origin);
         } catch (RuleValidationException e) {
             reject(origin, e.getMessage(), e.problems());
             return false;
@@ -61,6 +76,7 @@ public final class RuleStore implements Supplier<RuleSnapshot> {
             return false;
         }
         current = next;
+        currentDocuments = Collections.unmodifiableList(new ArrayList<RuleDocument>(documents));
         lastAppliedMillis = next.loadedAtMillis();
         applied.incrementAndGet();
         AgentLog.info("rules applied from " + origin + ": version " + next.version() + ", "
@@ -75,6 +91,19 @@ public final class RuleStore implements Supplier<RuleSnapshot> {
             }
         }
         return true;
+    }
+
+    /**
+     * As {@link #apply(List, String)}, but only while no document has been applied yet: rules
+     * restored at start must never replace rules the source delivered in the meantime.
+     */
+    public synchronized boolean applyIfNoneApplied(List<RuleDocument> documents, String origin) {
+        return applied.get() == 0 && apply(documents, origin);
+    }
+
+    /** The documents of the snapshot in force, as delivered; empty before the first is applied. */
+    public List<RuleDocument> documents() {
+        return currentDocuments;
     }
 
     private void reject(String origin, String message, java.util.List<RuleProblem> problems) {
@@ -111,6 +140,11 @@ public final class RuleStore implements Supplier<RuleSnapshot> {
             @Override
             public void accept(String text, String documentOrigin) {
                 apply(text, documentOrigin == null ? origin : documentOrigin);
+            }
+
+            @Override
+            public void accept(List<RuleDocument> documents, String documentsOrigin) {
+                apply(documents, documentsOrigin == null ? origin : documentsOrigin);
             }
 
             @Override

@@ -1,5 +1,8 @@
 package dev.lanes.core.rules.source;
 
+import dev.lanes.core.rules.RuleDocument;
+import java.util.List;
+
 /** Where a rule source delivers documents and reports its own failures; in the agent, a {@code RuleStore}. */
 public interface RuleSink {
 
@@ -10,6 +13,20 @@ public interface RuleSink {
      * @param origin where exactly it came from, such as "file:/etc/lanes/rules.yaml"
      */
     void accept(String text, String origin);
+
+    /**
+     * The documents of a source that keeps a global document and one per application, delivered
+     * together whenever either changes; the sink merges and validates them as one.
+     *
+     * @param origin where they came from together
+     */
+    default void accept(List<RuleDocument> documents, String origin) {
+        if (documents.size() == 1) {
+            accept(documents.get(0).text(), documents.get(0).origin());
+        } else {
+            sourceError("this rule sink cannot merge " + documents.size() + " documents from " + origin, null);
+        }
+    }
 
     /**
      * The source could not deliver (file missing or unreadable, rule center unreachable). The

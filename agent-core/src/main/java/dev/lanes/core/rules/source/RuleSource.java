@@ -1,5 +1,8 @@
 package dev.lanes.core.rules.source;
 
+import dev.lanes.core.rules.RuleDocument;
+import java.util.List;
+
 /**
  * A place rules come from (a local file, a Nacos config, a ZooKeeper node), found with
  * {@link java.util.ServiceLoader} and chosen by the scheme of the setting {@code lanes.rules}.
@@ -21,6 +24,37 @@ public interface RuleSource extends AutoCloseable {
      * @throws Exception only when {@code location} itself is malformed
      */
     void start(String location, RuleSink sink) throws Exception;
+
+    /**
+     * As {@link #start(String, RuleSink)}, for the application {@code application} (null when
+     * unknown): a rule center reads the global document and this application's own. A rule center
+     * returns at once and reads in the background; the agent bounds how long start-up waits.
+     */
+    default void start(String location, String application, RuleSink sink) throws Exception {
+        start(location, sink);
+    }
+
+    /**
+     * Reads the documents once, for the command line ({@code rules get}); absent documents are
+     * left out. Nothing is started.
+     *
+     * @throws UnsupportedOperationException when this source cannot be read from the command line
+     * @throws Exception                     when the source cannot be reached within {@code timeoutMillis}
+     */
+    default List<RuleDocument> read(String location, String application, long timeoutMillis) throws Exception {
+        throw new UnsupportedOperationException("the " + scheme() + " source cannot be read from the command line");
+    }
+
+    /**
+     * Writes one document, for the command line ({@code rules push}).
+     *
+     * @param role whether to write the global document or the one of {@code application}
+     * @return where it was written, for the user
+     */
+    default String write(String location, String application, RuleDocument.Role role, String text,
+                         long timeoutMillis) throws Exception {
+        throw new UnsupportedOperationException("the " + scheme() + " source cannot be written from the command line");
+    }
 
     /** Stops watching; no delivery happens after it returns. Never throws. */
     @Override

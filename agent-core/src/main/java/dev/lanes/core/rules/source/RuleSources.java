@@ -74,14 +74,60 @@ public final class RuleSources {
      * @throws Exception                whatever the source's start throws for a malformed location
      */
     public RuleSource start(String value, RuleSink sink) throws Exception {
+        return start(value, null, sink);
+    }
+
+    /** As {@link #start(String, RuleSink)}, for the application {@code application} (null when unknown). */
+    public RuleSource start(String value, String application, RuleSink sink) throws Exception {
         String[] parts = split(value);
-        RuleSource source = byScheme.get(parts[0]);
-        if (source == null) {
-            throw new IllegalArgumentException("setting " + SETTING + " = '" + value + "' names the unknown scheme '"
-                    + parts[0] + "'; expected one of: " + known() + " (for example " + EXAMPLE + ")");
-        }
-        source.start(parts[1], sink);
+        RuleSource source = require(value, parts[0]);
+        source.start(parts[1], application, sink);
         return source;
+    }
+
+    /**
+     * The source named by {@code value} and its location, not started.
+     *
+     * @throws IllegalArgumentException as {@link #start(String, RuleSink)}
+     */
+    public Map.Entry<RuleSource, String> resolve(String value) {
+        String[] parts = split(value);
+        return new java.util.AbstractMap.SimpleImmutableEntry<RuleSource, String>(require(value, parts[0]), parts[1]);
+    }
+
+    private RuleSource require(String value, String scheme) {
+        RuleSource source = byScheme.get(scheme);
+        if (source == null) {
+            throw new IllegalArgumentException("setting " + SETTING + " = '" + redact(value)
+                    + "' names the unknown scheme '" + scheme + "'; expected one of: " + known() + " (for example "
+                    + EXAMPLE + ")");
+        }
+        return source;
+    }
+
+    private static final Pattern SECRET_PARAMETER = Pattern.compile(
+            "([?&](?:password|secretKey|digest|auth)=)([^&]*)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://[^/?@:]*:)([^/?@]*)@");
+
+    /**
+     * {@code value} with its secrets (password, secretKey, a digest's password, the password of
+     * a user:password@ part) replaced by "***", for logs, the admin endpoint and the cache file.
+     */
+    public static String redact(String value) {
+        if (value == null) {
+            return null;
+        }
+        Matcher m = SECRET_PARAMETER.matcher(value);
+        StringBuffer sb = new StringBuffer();
+        while (m.find()) {
+            String secret = m.group(2);
+            int colon = m.group(1).toLowerCase(Locale.ROOT).startsWith("&digest") || m.group(1).toLowerCase(
+                    Locale.ROOT).startsWith("?digest") ? secret.indexOf(':') : -1;
+            String kept = colon >= 0 ? secret.substring(0, colon + 1) : "";
+            m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1) + kept + "***"));
+        }
+        m.appendTail(sb);
+        return USER_INFO.matcher(sb.toString()).replaceFirst("$1***@");
     }
 
     /** {scheme in lower case, location} of a setting value, or IllegalArgumentException. */
@@ -89,12 +135,12 @@ public final class RuleSources {
         String trimmed = value == null ? "" : value.trim();
         Matcher m = SCHEME.matcher(trimmed);
         if (!m.matches()) {
-            throw new IllegalArgumentException("setting " + SETTING + " = '" + (value == null ? "" : value)
+            throw new IllegalArgumentException("setting " + SETTING + " = '" + (value == null ? "" : redact(value))
                     + "' is not a rule source; expected SCHEME:LOCATION with a scheme among: " + known()
                     + " (for example " + EXAMPLE + ")");
         }
         if (m.group(2).trim().isEmpty()) {
-            throw new IllegalArgumentException("setting " + SETTING + " = '" + value
+            throw new IllegalArgumentException("setting " + SETTING + " = '" + redact(value)
                     + "' names no location after the scheme; expected SCHEME:LOCATION (for example " + EXAMPLE + ")");
         }
         return new String[] {m.group(1).toLowerCase(Locale.ROOT), m.group(2)};

@@ -10,8 +10,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.serviceregistry.Registration;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -20,14 +18,14 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.client.RestTemplate;
 
 /**
  * {@code GET /chain} answers with the whole path a request took: this hop, then the hops
  * its downstream ({@code demo.next}) reported. Headers are never forwarded by hand:
  * carrying the traffic tag to the next hop is the agent's job, and the demo shows it. The
- * optional query parameter {@code arg} is business data: it is passed on to the next hop (as
- * the argument of a Dubbo call), so that rules can match it.
+ * HTTP client of that call is {@code demo.client} (see {@link NextHop}); a next hop
+ * {@code dubbo:<service>} is called over Dubbo (see {@link DubboNext}), with the optional query
+ * parameter {@code arg} as the call's argument, so that rules can match it.
  */
 @RestController
 public class ChainController {
@@ -38,10 +36,8 @@ public class ChainController {
     static final String TAG_METADATA_KEY = "lanes.tag";
     /** {@code demo.next} prefix of a next hop called over Dubbo. */
     static final String DUBBO_PREFIX = "dubbo:";
-    private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT =
-            new ParameterizedTypeReference<Map<String, Object>>() { };
 
-    private final RestTemplate rest;
+    private final NextHop nextHop;
     private final Registration registration;
     private final DiscoveryClient discovery;
     private final ObjectProvider<DubboNext> dubbo;
@@ -49,12 +45,13 @@ public class ChainController {
     private final String next;
     private final String instance;
 
-    public ChainController(RestTemplate rest, Registration registration, DiscoveryClient discovery,
+    public ChainController(List<NextHop> clients, Registration registration, DiscoveryClient discovery,
             ObjectProvider<DubboNext> dubbo,
             @Value("${spring.application.name}") String service,
             @Value("${demo.next:}") String next,
-            @Value("${demo.instance:}") String instance) {
-        this.rest = rest;
+            @Value("${demo.instance:}") String instance,
+            @Value("${demo.client:resttemplate}") String client) {
+        this.nextHop = select(clients, client.trim());
         this.registration = registration;
         this.discovery = discovery;
         this.dubbo = dubbo;
@@ -96,12 +93,9 @@ public class ChainController {
                 reply = client.chain(argument);
                 status = reply != null && reply.get("error") == null ? 200 : 502;
             } else {
-                String url = "http://" + next + "/chain" + (argument == null ? "" : "?arg={arg}");
-                ResponseEntity<Map<String, Object>> downstream = argument == null
-                        ? rest.exchange(url, HttpMethod.GET, null, JSON_OBJECT)
-                        : rest.exchange(url, HttpMethod.GET, null, JSON_OBJECT, argument);
-                reply = downstream.getBody();
-                status = downstream.getStatusCode().value();
+                NextHop.Reply downstream = nextHop.call(next);
+                reply = downstream.body;
+                status = downstream.status;
             }
             if (reply != null && reply.get("hops") instanceof List) {
                 hops.addAll((List<?>) reply.get("hops"));
@@ -135,6 +129,19 @@ public class ChainController {
         return list;
     }
 
+    /** The client named by demo.client; the error lists those this line has. */
+    private static NextHop select(List<NextHop> clients, String name) {
+        List<String> known = new ArrayList<>();
+        for (NextHop candidate : clients) {
+            if (candidate.client().equals(name)) {
+                return candidate;
+            }
+            known.add(candidate.client());
+        }
+        throw new IllegalStateException("demo.client: '" + name + "' is not available on this Spring line; expected one of "
+                + known);
+    }
+
     private Map<String, Object> thisHop(String seenTag, String via) {
         Map<String, String> metadata = registration.getMetadata();
         Map<String, Object> hop = new LinkedHashMap<>();
@@ -144,6 +151,7 @@ public class ChainController {
         hop.put("port", registration.getPort());
         hop.put("tag", metadata == null ? null : metadata.get(TAG_METADATA_KEY));
         hop.put("seenTag", seenTag);
+        hop.put("client", next.isEmpty() ? null : next.startsWith(DUBBO_PREFIX) ? "dubbo" : nextHop.client());
         hop.put("via", via);
         return hop;
     }

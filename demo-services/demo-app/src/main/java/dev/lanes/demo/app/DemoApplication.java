@@ -6,6 +6,7 @@ import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.client.DefaultResponseErrorHandler;
 import org.springframework.web.client.RestTemplate;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * A plain Spring Cloud service whose role (name, next hop, display name) comes from
@@ -29,6 +30,13 @@ public class DemoApplication {
         RestTemplate rest = new RestTemplate();
         rest.setErrorHandler(new ReturnAllStatuses());
         return rest;
+    }
+
+    /** For demo.client=webclient: the load-balanced builder the Spring Cloud documentation describes. */
+    @Bean
+    @LoadBalanced
+    public WebClient.Builder loadBalancedWebClientBuilder() {
+        return WebClient.builder();
     }
 
     /** Lets every status through to the caller, which reports it in its own answer. */

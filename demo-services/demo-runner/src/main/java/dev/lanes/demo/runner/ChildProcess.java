@@ -6,12 +6,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A child JVM whose output goes to a log file. Every child is known to one JVM shutdown
@@ -84,6 +86,28 @@ final class ChildProcess {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /**
+     * Polls {@code answers} every {@code pollMillis} until it holds; throws with the log's tail
+     * when the process exits first or the timeout passes.
+     */
+    void awaitAnswer(String what, BooleanSupplier answers, Duration timeout, long pollMillis) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (!isAlive()) {
+                throw new IllegalStateException(name + " exited with " + exitValueOrUnknown() + " before answering; log "
+                        + log + ":\n" + logTail(60));
+            }
+            if (answers.getAsBoolean()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " did not answer on " + what + " within " + timeout + "; log "
+                        + log + ":\n" + logTail(60));
+            }
+            ZooKeeperProcess.sleep(pollMillis);
+        }
     }
 
     /** SIGTERM, and SIGKILL if the process is still there after the grace period. */

@@ -5,15 +5,23 @@ import java.util.Map;
 /**
  * One service a request passed through: the instance that served it, the instance's own tag
  * as registered (null for base or without agent), the {@code x-lanes-tag} header (or Dubbo
- * attachment) it saw, and how the request reached it: "http" or "dubbo".
+ * attachment) it saw, the HTTP client it called its next service with ({@code demo.client};
+ * null for the last), and how the request reached it: "http" or "dubbo".
  */
-public record Hop(String service, String instance, String host, int port, String tag, String seenTag, String via) {
+public record Hop(String service, String instance, String host, int port, String tag, String seenTag,
+        String client, String via) {
+
+    /** A hop that called no further, reached over HTTP. */
+    public Hop(String service, String instance, String host, int port, String tag, String seenTag) {
+        this(service, instance, host, port, tag, seenTag, null, "http");
+    }
 
     static Hop fromJson(Map<?, ?> json) {
         Object port = json.get("port");
         return new Hop(text(json.get("service")), text(json.get("instance")), text(json.get("host")),
                 port instanceof Number n ? n.intValue() : -1,
-                text(json.get("tag")), text(json.get("seenTag")), json.get("via") == null ? "http" : text(json.get("via")));
+                text(json.get("tag")), text(json.get("seenTag")), text(json.get("client")),
+                json.get("via") == null ? "http" : text(json.get("via")));
     }
 
     public boolean viaDubbo() {

@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * One demo instance as a real JVM: {@code java [-javaagent:..] [-Dlanes.tag=..] [jvm args]
- * -jar demo-app.jar --server.port=.. ...}, registered in ZooKeeper as 127.0.0.1 and its port.
+ * -jar demo-app.jar --server.port=.. ...}, registered in ZooKeeper (or another {@link Registry}) as
+ * 127.0.0.1 and its port.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -42,24 +43,43 @@ public final class ServiceProcess implements AutoCloseable {
     public static ServiceProcess start(Launch launch, InstanceSpec spec, String zooKeeperConnect, Path logDir)
             throws IOException {
         int port = Ports.free();
+        return start(launch, spec, port, ZooKeeperProcess.clientArgs(zooKeeperConnect, port), zooKeeperConnect, logDir);
+    }
+
+    /** The same, registering in any {@link Registry}. */
+    public static ServiceProcess start(Launch launch, InstanceSpec spec, Registry registry, Path logDir)
+            throws IOException {
+        int port = Ports.free();
+        String dubboZooKeeper = registry.kind() == Registry.Kind.ZOOKEEPER ? registry.address() : null;
+        return start(launch, spec, port, registry.clientArgs(spec, port), dubboZooKeeper, logDir);
+    }
+
+    private static ServiceProcess start(Launch launch, InstanceSpec spec, int port, List<String> registryArgs,
+            String dubboZooKeeper, Path logDir) throws IOException {
         int dubboPort = Ports.free();
-        List<String> command = command(launch, spec, zooKeeperConnect, port, dubboPort,
+        List<String> command = command(launch, spec, registryArgs, port, dubboZooKeeper, dubboPort,
                 logDir.toAbsolutePath().resolve(spec.name() + ".home"));
         ChildProcess child = ChildProcess.start(spec.name(), command, logDir.resolve(spec.name() + ".log"), false);
         return new ServiceProcess(spec, launch, port, dubboPort, child);
     }
 
     static List<String> command(Launch launch, InstanceSpec spec, String zooKeeperConnect, int port) {
-        return command(launch, spec, zooKeeperConnect, port, 0, null);
+        return command(launch, spec, ZooKeeperProcess.clientArgs(zooKeeperConnect, port), port, zooKeeperConnect, 0,
+                null);
+    }
+
+    static List<String> command(Launch launch, InstanceSpec spec, List<String> registryArgs, int port) {
+        return command(launch, spec, registryArgs, port, null, 0, null);
     }
 
     /**
-     * @param dubboPort where a Dubbo provider listens (0: not passed on)
-     * @param home      the instance's own user.home (null: unchanged): Dubbo keeps cache files
-     *                  there, which instances on one machine must not share
+     * @param dubboZooKeeper the ZooKeeper the Dubbo builds of the demo register in (null: none)
+     * @param dubboPort      where a Dubbo provider listens (0: not passed on)
+     * @param home           the instance's own user.home (null: unchanged): Dubbo keeps cache
+     *                       files there, which instances on one machine must not share
      */
-    static List<String> command(Launch launch, InstanceSpec spec, String zooKeeperConnect, int port, int dubboPort,
-            Path home) {
+    static List<String> command(Launch launch, InstanceSpec spec, List<String> registryArgs, int port,
+            String dubboZooKeeper, int dubboPort, Path home) {
         List<String> command = new ArrayList<>();
         command.add(launch.java().toString());
         if (launch.hasAgent()) {
@@ -81,14 +101,12 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("--spring.application.name=" + spec.service());
         command.add("--demo.next=" + spec.next());
         command.add("--demo.instance=" + spec.name());
-        command.add("--spring.cloud.zookeeper.connect-string=" + zooKeeperConnect);
-        command.add("--spring.cloud.zookeeper.session-timeout=" + ZK_SESSION_TIMEOUT);
-        command.add("--spring.cloud.zookeeper.connection-timeout=" + ZK_SESSION_TIMEOUT);
-        command.add("--spring.cloud.zookeeper.discovery.instance-host=127.0.0.1");
-        command.add("--spring.cloud.zookeeper.discovery.instance-port=" + port);
+        command.addAll(registryArgs);
         command.add("--spring.cloud.loadbalancer.cache.enabled=false");
         // Used by the builds with Dubbo only: its registry is the same ZooKeeper.
-        command.add("--demo.dubbo.registry=zookeeper://" + zooKeeperConnect);
+        if (dubboZooKeeper != null) {
+            command.add("--demo.dubbo.registry=zookeeper://" + dubboZooKeeper);
+        }
         if (dubboPort > 0) {
             command.add("--demo.dubbo.port=" + dubboPort);
         }
@@ -121,19 +139,39 @@ public final class ServiceProcess implements AutoCloseable {
      * knows, or null when the instance does not answer.
      */
     public Set<Integer> discoveredPorts(String serviceId) {
+        List<Map<String, Object>> known = discovered(serviceId);
+        if (known == null) {
+            return null;
+        }
+        Set<Integer> ports = new HashSet<>();
+        for (Map<String, Object> instance : known) {
+            if (instance.get("port") instanceof Number n) {
+                ports.add(n.intValue());
+            }
+        }
+        return ports;
+    }
+
+    /**
+     * What this instance's discovery client knows of {@code serviceId}: one map per instance
+     * with instanceId, host, port and metadata; null when the instance does not answer.
+     */
+    public List<Map<String, Object>> discovered(String serviceId) {
         String body = http.getText(baseUrl() + "/instances/" + serviceId, Duration.ofSeconds(5));
         if (body == null) {
             return null;
         }
-        Set<Integer> ports = new HashSet<>();
+        List<Map<String, Object>> instances = new ArrayList<>();
         if (Json.parse(body) instanceof List<?> list) {
             for (Object item : list) {
-                if (item instanceof Map<?, ?> instance && instance.get("port") instanceof Number n) {
-                    ports.add(n.intValue());
+                if (item instanceof Map<?, ?> instance) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> typed = (Map<String, Object>) instance;
+                    instances.add(typed);
                 }
             }
         }
-        return ports;
+        return instances;
     }
 
     public InstanceSpec spec() {

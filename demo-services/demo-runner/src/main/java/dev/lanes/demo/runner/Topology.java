@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * ZooKeeper plus a set of demo instances, started together and stopped together. Start it
- * with {@link #builder()}; it is ready when every instance sees each instance of its next
- * service in discovery.
+ * A registry (ZooKeeper by default, or Eureka) plus a set of demo instances, started together
+ * and stopped together. Start it with {@link #builder()}; it is ready when every instance sees
+ * each instance of its next service in discovery.
  *
  * <pre>{@code
  * try (Topology t = Topology.builder().line(DemoLine.BOOT35)
@@ -30,17 +30,16 @@ public final class Topology implements AutoCloseable {
     private final Launch launch;
     private final Path workDir;
     private final Duration startTimeout;
-    private final ZooKeeperProcess zooKeeper;
+    private final Registry registry;
     private final Map<String, ServiceProcess> instances = new LinkedHashMap<>();
     private final Set<String> outsiders;
 
-    private Topology(Launch launch, Path workDir, Duration startTimeout, ZooKeeperProcess zooKeeper,
-            Set<String> outsiders) {
+    private Topology(Launch launch, Path workDir, Duration startTimeout, Registry registry, Set<String> outsiders) {
         this.launch = launch;
         this.outsiders = Set.copyOf(outsiders);
         this.workDir = workDir;
         this.startTimeout = startTimeout;
-        this.zooKeeper = zooKeeper;
+        this.registry = registry;
     }
 
     public static Builder builder() {
@@ -59,6 +58,7 @@ public final class Topology implements AutoCloseable {
         private final Set<String> outsiders = new HashSet<>();
         private Path workDir;
         private Duration startTimeout = Duration.ofSeconds(180);
+        private Registry.Kind registryKind = Registry.Kind.ZOOKEEPER;
 
         private Builder() {
         }
@@ -85,6 +85,15 @@ public final class Topology implements AutoCloseable {
         public Builder agent(Path jar, String args) {
             this.agentJar = jar;
             this.agentArgs = args;
+            return this;
+        }
+
+        /**
+         * The registry; default ZooKeeper. Eureka needs a line whose jar has the Eureka client
+         * (boot35) and the built {@code demo-services/eureka-server}.
+         */
+        public Builder registry(Registry.Kind kind) {
+            this.registryKind = kind;
             return this;
         }
 
@@ -130,7 +139,7 @@ public final class Topology implements AutoCloseable {
         }
 
         /**
-         * Starts ZooKeeper, then every instance at once, and waits until all are registered
+         * Starts the registry, then every instance at once, and waits until all are registered
          * and see their downstream. On failure it prints every log, stops everything and throws.
          */
         public Topology start() throws IOException {
@@ -153,17 +162,11 @@ public final class Topology implements AutoCloseable {
             }
             Path dir = workDir != null ? workDir : Files.createTempDirectory("lanes-topology-");
             Files.createDirectories(dir);
-            Topology topology = new Topology(effective, dir.toAbsolutePath(), startTimeout,
-                    ZooKeeperProcess.start(dir), outsiders);
+            Registry registry = registryKind == Registry.Kind.EUREKA ? EurekaProcess.start(dir)
+                    : ZooKeeperProcess.start(dir);
+            Topology topology = new Topology(effective, dir.toAbsolutePath(), startTimeout, registry, outsiders);
             try {
-                for (InstanceSpec spec : specs) {
-                    topology.launchInstance(spec);
-                }
-                long deadline = System.nanoTime() + startTimeout.toNanos();
-                for (ServiceProcess instance : topology.instances.values()) {
-                    instance.awaitReady(remaining(deadline));
-                }
-                topology.awaitDiscovery(remaining(deadline));
+                topology.startInstances(specs);
                 return topology;
             } catch (RuntimeException | IOException e) {
                 System.err.println("lanes-demo: the topology did not start (" + e.getMessage()
@@ -175,8 +178,16 @@ public final class Topology implements AutoCloseable {
         }
     }
 
+    public Registry registry() {
+        return registry;
+    }
+
+    /** The ZooKeeper server; the error says when this topology runs on another registry. */
     public ZooKeeperProcess zooKeeper() {
-        return zooKeeper;
+        if (registry instanceof ZooKeeperProcess zk) {
+            return zk;
+        }
+        throw new IllegalStateException("this topology runs on " + registry.kind() + ", not ZooKeeper");
     }
 
     public Launch launch() {
@@ -208,13 +219,26 @@ public final class Topology implements AutoCloseable {
 
     /** Adds an instance to the running topology and waits until it is ready and seen. */
     public ServiceProcess startInstance(InstanceSpec spec) throws IOException {
-        if (instances.containsKey(spec.name())) {
-            throw new IllegalArgumentException("instance: '" + spec.name() + "' already runs in this topology");
+        startInstances(List.of(spec));
+        return instance(spec.name());
+    }
+
+    /** Adds instances to the running topology, all at once, and waits until all are ready and seen. */
+    public void startInstances(List<InstanceSpec> specs) throws IOException {
+        for (InstanceSpec spec : specs) {
+            if (instances.containsKey(spec.name())) {
+                throw new IllegalArgumentException("instance: '" + spec.name() + "' already runs in this topology");
+            }
         }
-        ServiceProcess instance = launchInstance(spec);
-        instance.awaitReady(startTimeout);
-        awaitDiscovery(startTimeout);
-        return instance;
+        List<ServiceProcess> started = new ArrayList<>();
+        for (InstanceSpec spec : specs) {
+            started.add(launchInstance(spec));
+        }
+        long deadline = System.nanoTime() + startTimeout.toNanos();
+        for (ServiceProcess instance : started) {
+            instance.awaitReady(remaining(deadline));
+        }
+        awaitDiscovery(remaining(deadline));
     }
 
     /** Stops an instance (SIGTERM: it deregisters) and waits until the others no longer see it. */
@@ -261,14 +285,14 @@ public final class Topology implements AutoCloseable {
     }
 
     public void dumpLogs(PrintStream out) {
-        zooKeeper.dumpLog(out);
+        registry.dumpLog(out);
         for (ServiceProcess instance : instances.values()) {
             instance.dumpLog(out);
         }
         out.flush();
     }
 
-    /** Stops every instance (in parallel, SIGTERM first), then ZooKeeper. Logs stay in workDir. */
+    /** Stops every instance (in parallel, SIGTERM first), then the registry. Logs stay in workDir. */
     @Override
     public void close() {
         List<Thread> stoppers = new ArrayList<>();
@@ -285,12 +309,12 @@ public final class Topology implements AutoCloseable {
                 break;
             }
         }
-        zooKeeper.close();
+        registry.close();
     }
 
     private ServiceProcess launchInstance(InstanceSpec spec) throws IOException {
         Launch own = outsiders.contains(spec.name()) ? launch.withoutAgent() : launch;
-        ServiceProcess instance = ServiceProcess.start(own, spec, zooKeeper.connectString(), workDir);
+        ServiceProcess instance = ServiceProcess.start(own, spec, registry, workDir);
         instances.put(spec.name(), instance);
         return instance;
     }

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * A real ZooKeeper server ({@code ZooKeeperServerMain}) in a child JVM on 127.0.0.1 and a
  * free port, with its data in a directory that {@link #close()} deletes.
  */
-public final class ZooKeeperProcess implements AutoCloseable {
+public final class ZooKeeperProcess implements Registry {
 
     /** ZooKeeper allows sessions of 2 to 20 ticks; 1 s ticks let clients ask for short sessions. */
     private static final int TICK_MILLIS = 1000;
@@ -89,14 +89,42 @@ public final class ZooKeeperProcess implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    @Override
+    public Kind kind() {
+        return Kind.ZOOKEEPER;
+    }
+
+    @Override
+    public List<String> clientArgs(InstanceSpec spec, int instancePort) {
+        return clientArgs(connectString(), instancePort);
+    }
+
+    /** Spring Cloud ZooKeeper discovery on this server, registered as 127.0.0.1 and the port. */
+    static List<String> clientArgs(String connectString, int instancePort) {
+        return List.of(
+                "--spring.cloud.zookeeper.connect-string=" + connectString,
+                "--spring.cloud.zookeeper.session-timeout=" + ServiceProcess.ZK_SESSION_TIMEOUT,
+                "--spring.cloud.zookeeper.connection-timeout=" + ServiceProcess.ZK_SESSION_TIMEOUT,
+                "--spring.cloud.zookeeper.discovery.instance-host=127.0.0.1",
+                "--spring.cloud.zookeeper.discovery.instance-port=" + instancePort);
+    }
+
+    @Override
+    public String address() {
+        return connectString();
+    }
+
+    @Override
     public Path logFile() {
         return child.log();
     }
 
+    @Override
     public boolean isAlive() {
         return child.isAlive();
     }
 
+    @Override
     public void dumpLog(PrintStream out) {
         child.dumpLog(out);
     }
@@ -110,24 +138,12 @@ public final class ZooKeeperProcess implements AutoCloseable {
     }
 
     private void awaitAnswer(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            if (!child.isAlive()) {
-                throw new IllegalStateException("ZooKeeper exited with " + child.exitValueOrUnknown()
-                        + " before answering; log " + child.log() + ":\n" + child.logTail(40));
-            }
-            // 'srvr' answers with the version only once the server serves requests ('ruok' says
-            // imok as soon as the port is open, even when loading the database failed).
+        // 'srvr' answers with the version only once the server serves requests ('ruok' says
+        // imok as soon as the port is open, even when loading the database failed).
+        child.awaitAnswer(connectString(), () -> {
             String status = fourLetterWord("srvr");
-            if (status != null && status.startsWith("Zookeeper version")) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("ZooKeeper did not answer on " + connectString()
-                        + " within " + timeout + "; log " + child.log() + ":\n" + child.logTail(40));
-            }
-            sleep(100);
-        }
+            return status != null && status.startsWith("Zookeeper version");
+        }, timeout, 100);
     }
 
     /** ZooKeeper's four-letter admin words: the server answers and closes; null when it cannot. */

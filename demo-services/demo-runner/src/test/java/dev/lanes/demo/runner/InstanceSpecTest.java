@@ -63,8 +63,8 @@ class InstanceSpecTest {
         assertTrue(command.contains("--spring.cloud.zookeeper.connect-string=127.0.0.1:2181"));
         assertTrue(command.contains("--demo.dubbo.registry=zookeeper://127.0.0.1:2181"));
 
-        List<String> provider = ServiceProcess.command(launch, InstanceSpec.ofDubboChain("d-base"), "127.0.0.1:2181",
-                4321, 4322, java.nio.file.Path.of("/tmp/d-base.home"));
+        List<String> provider = ServiceProcess.command(launch, InstanceSpec.ofDubboChain("d-base"),
+                List.of("--registry"), 4321, "127.0.0.1:2181", 4322, java.nio.file.Path.of("/tmp/d-base.home"));
         assertTrue(provider.contains("--demo.dubbo.port=4322"), provider.toString());
         assertTrue(provider.contains(InstanceSpec.DUBBO_PROVIDER_ARG), provider.toString());
         assertTrue(provider.indexOf("-Duser.home=/tmp/d-base.home") < provider.indexOf("-jar"), provider.toString());

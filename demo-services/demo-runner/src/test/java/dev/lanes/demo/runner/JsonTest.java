@@ -40,7 +40,7 @@ class JsonTest {
         ChainResponse response = ChainResponse.parse(502, "{\"hops\":[{\"service\":\"service-a\",\"instance\":\"a-gray\","
                 + "\"host\":\"127.0.0.1\",\"port\":8081,\"tag\":\"gray\",\"seenTag\":null}],"
                 + "\"error\":{\"service\":\"service-a\",\"calling\":\"service-b\",\"status\":null,\"message\":\"no lane\"}}");
-        assertEquals(List.of(new Hop("service-a", "a-gray", "127.0.0.1", 8081, "gray", null, "http")), response.hops());
+        assertEquals(List.of(new Hop("service-a", "a-gray", "127.0.0.1", 8081, "gray", null)), response.hops());
         assertEquals("a-gray", response.path());
         assertEquals("no lane", response.errorMessage());
         assertEquals(false, response.ok());

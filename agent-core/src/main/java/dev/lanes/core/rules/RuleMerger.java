@@ -1,0 +1,118 @@
+package dev.lanes.core.rules;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Merges the global rule document with the application's own, on their YAML trees, so that
+ * the merged rules still point at the lines they came from. The application's document wins:
+ *
+ * <ul>
+ *   <li>{@code lanes}: the application's lanes first, then each global lane whose name and tag
+ *       the application's lanes do not use (a lane of the same name or tag replaces it);</li>
+ *   <li>{@code routes}: the application's routes first; the global routes of a service are kept
+ *       only when the application's document has no route for that service;</li>
+ *   <li>{@code warmup}, {@code outlier}, {@code lossless}, {@code dryRun}: the application's
+ *       value when it has one, as a whole; else the global one.</li>
+ * </ul>
+ *
+ * Both documents have been validated on their own before, so their shape is known.
+ */
+final class RuleMerger {
+
+    private static final String[] WHOLE = {"dryRun", "warmup", "outlier", "lossless"};
+
+    private RuleMerger() {
+    }
+
+    /** The merged root; either argument may be null (an empty document). */
+    static Node merge(Node global, Node application) {
+        Map<String, Node> g = fields(global);
+        Map<String, Node> a = fields(application);
+        List<NodeTuple> tuples = new ArrayList<NodeTuple>();
+
+        List<Node> lanes = new ArrayList<Node>();
+        Set<String> laneNames = new HashSet<String>();
+        Set<String> laneTags = new HashSet<String>();
+        for (Node lane : items(a.get("lanes"))) {
+            lanes.add(lane);
+            laneNames.add(scalar(lane, "name"));
+            laneTags.add(scalar(lane, "tag"));
+        }
+        for (Node lane : items(g.get("lanes"))) {
+            if (!laneNames.contains(scalar(lane, "name")) && !laneTags.contains(scalar(lane, "tag"))) {
+                lanes.add(lane);
+            }
+        }
+        if (!lanes.isEmpty()) {
+            tuples.add(new NodeTuple(key("lanes"), new SequenceNode(Tag.SEQ, lanes, DumperOptions.FlowStyle.BLOCK)));
+        }
+
+        List<Node> routes = new ArrayList<Node>();
+        Set<String> services = new HashSet<String>();
+        for (Node route : items(a.get("routes"))) {
+            routes.add(route);
+            services.add(scalar(route, "service"));
+        }
+        for (Node route : items(g.get("routes"))) {
+            if (!services.contains(scalar(route, "service"))) {
+                routes.add(route);
+            }
+        }
+        if (!routes.isEmpty()) {
+            tuples.add(new NodeTuple(key("routes"), new SequenceNode(Tag.SEQ, routes,
+                    DumperOptions.FlowStyle.BLOCK)));
+        }
+
+        for (String name : WHOLE) {
+            Node value = a.containsKey(name) ? a.get(name) : g.get(name);
+            if (value != null) {
+                tuples.add(new NodeTuple(key(name), value));
+            }
+        }
+        return new MappingNode(Tag.MAP, tuples, DumperOptions.FlowStyle.BLOCK);
+    }
+
+    /** The fields of a validated mapping that have a value ({@code warmup:} alone counts as absent). */
+    private static Map<String, Node> fields(Node node) {
+        Map<String, Node> map = new LinkedHashMap<String, Node>();
+        if (node instanceof MappingNode) {
+            for (NodeTuple t : ((MappingNode) node).getValue()) {
+                Node value = t.getValueNode();
+                if (t.getKeyNode() instanceof ScalarNode && !isNull(value)) {
+                    map.put(((ScalarNode) t.getKeyNode()).getValue(), value);
+                }
+            }
+        }
+        return map;
+    }
+
+    private static List<Node> items(Node node) {
+        return node instanceof SequenceNode ? ((SequenceNode) node).getValue() : new ArrayList<Node>();
+    }
+
+    /** The text of a scalar field of a mapping, or a marker that equals nothing else. */
+    private static String scalar(Node node, String field) {
+        Node value = fields(node).get(field);
+        return value instanceof ScalarNode ? ((ScalarNode) value).getValue() : "\u0000" + System.identityHashCode(node);
+    }
+
+    private static boolean isNull(Node node) {
+        return node == null || node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
+    }
+
+    private static ScalarNode key(String name) {
+        return new ScalarNode(Tag.STR, name, null, null, DumperOptions.ScalarStyle.PLAIN);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.lanes.core.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The rules commands, run in process. */
+class LanesCliTest {
+
+    @TempDir
+    Path dir;
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = LanesCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private Path file(String name, String text) throws Exception {
+        Path f = dir.resolve(name);
+        Files.writeString(f, text);
+        return f;
+    }
+
+    @Test
+    void explainsRouteLaneAndFallbackAndWhy() throws Exception {
+        Path rules = file("rules.yaml", String.join("\n",
+                "lanes:",
+                "  - name: dev1",
+                "    tag: dev1",
+                "    fallback: none",
+                "  - name: gray",
+                "    tag: gray",
+                "    entry: {match: {headers: {x-user-id: {present: true}}}, percent: 100, services: [gateway]}",
+                "routes:",
+                "  - name: by-env",
+                "    service: order-service",
+                "    match: {headers: {x-env: {exact: dev1}}}",
+                "    to: {tag: dev1}",
+                "  - service: order-service",
+                "    match: {path: {prefix: /api/}}",
+                "    to: [{tag: gray, weight: 20}, {tag: base, weight: 80}]",
+                ""));
+        Result r = run("rules", "explain", rules.toString(), "--service", "order-service", "--header", "x-env=dev2",
+                "--path", "/api/orders", "--app", "gateway", "--header=x-user-id=42", "--instances", "base,gray");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("lane 'gray' entry: applies (header x-user-id present): dyed gray"), r.out());
+        assertTrue(r.out().contains("route 'by-env': does not apply: header x-env is 'dev2', expected exact 'dev1'"),
+                r.out());
+        assertTrue(r.out().contains("route #2 for order-service: applies (path prefix '/api/') -> gray 20.0%, base 80.0%"),
+                r.out());
+        assertTrue(r.out().contains("tag gray: to instances tagged gray of order-service when it has any up; else to "
+                + "base instances, keeping the tag for the next hop (fallback: base, lane 'gray')"), r.out());
+
+        Result strict = run("rules", "explain", rules.toString(), "--service", "order-service", "--header",
+                "x-env=dev1", "--instances", "base");
+        assertTrue(strict.out().contains("route 'by-env': applies"), strict.out());
+        assertTrue(strict.out().contains("the call fails at once (fallback: none, lane 'dev1')"), strict.out());
+        assertTrue(strict.out().contains("the call fails: "), strict.out());
+    }
+
+    @Test
+    void validatesAnApplicationDocumentWithItsGlobalOne() throws Exception {
+        Path global = file("global.yaml", "version: g\nlanes: [{name: gray, tag: gray}]\n");
+        Path app = file("orders.yaml", "version: o\nroutes:\n  - service: a\n    to: {tag: gray, weight: x}\n");
+        Result r = run("rules", "validate", app.toString(), "--global", global.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("routes[0].to.weight (line 4 of " + app + ")"), r.err());
+        Files.writeString(app, "version: o\n");
+        Result ok = run("rules", "validate", app.toString(), "--global", global.toString());
+        assertEquals(0, ok.exit(), ok.err());
+        assertTrue(ok.out().contains("valid (version o+g, 1 lanes"), ok.out());
+    }
+
+    @Test
+    void pushRefusesInvalidRulesAndUsageErrorsSayWhatIsWrong() throws Exception {
+        Path bad = file("bad.yaml", "lanes: [{name: x, tag: base}]\n");
+        Result r = run("rules", "push", bad.toString(), "--source", "zookeeper://127.0.0.1:1/x", "--global");
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("invalid, not pushed"), r.err());
+        Result both = run("rules", "push", bad.toString(), "--source", "zookeeper://h", "--global", "--app", "a");
+        assertEquals(2, both.exit());
+        assertTrue(both.err().contains("exactly one of --app NAME and --global"), both.err());
+        Result unknown = run("rules", "get", "--source", "nacos://h", "--colour", "blue");
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.err().contains("unknown option --colour"), unknown.err());
+        Result scheme = run("rules", "get", "--source", "etcd://h");
+        assertEquals(2, scheme.exit());
+        assertTrue(scheme.err().contains("names the unknown scheme 'etcd'"), scheme.err());
+    }
+}

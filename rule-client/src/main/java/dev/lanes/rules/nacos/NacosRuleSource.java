@@ -1,0 +1,323 @@
+package dev.lanes.rules.nacos;
+
+import com.alibaba.nacos.api.PropertyKeyConst;
+import com.alibaba.nacos.api.config.ConfigService;
+import com.alibaba.nacos.api.config.listener.Listener;
+import com.alibaba.nacos.api.exception.NacosException;
+import com.alibaba.nacos.client.config.NacosConfigService;
+import dev.lanes.bridge.AgentFaults;
+import dev.lanes.bridge.AgentLog;
+import dev.lanes.core.rules.RuleDocument;
+import dev.lanes.core.rules.source.RuleSink;
+import dev.lanes.core.rules.source.RuleSource;
+import dev.lanes.core.rules.source.RuleSources;
+import dev.lanes.rules.center.CenterDocuments;
+import dev.lanes.rules.center.CenterLocation;
+import dev.lanes.rules.logging.JulForwarding;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+
+/**
+ * Rules from Nacos config ({@code lanes.rules=nacos://host:8848?namespace=...&group=...}): the
+ * global document {@code lanes-rules.yaml} and the application's own
+ * {@code <app>.lanes-rules.yaml}, read in the background and then pushed by Nacos to a listener,
+ * so that a change applies within moments. A thin adapter over nacos-client's
+ * {@link ConfigService}; the client is relocated inside the agent jar, so the application's own
+ * nacos-client, of any version, never meets it.
+ */
+public final class NacosRuleSource implements RuleSource {
+
+    static final String EXAMPLE = "nacos://127.0.0.1:8848?namespace=NS&group=DEFAULT_GROUP";
+    static final String GLOBAL_DATA_ID = "lanes-rules.yaml";
+    static final String APP_DATA_ID_SUFFIX = ".lanes-rules.yaml";
+    static final String DEFAULT_GROUP = "DEFAULT_GROUP";
+    static final long DEFAULT_TIMEOUT_MILLIS = 3000L;
+    static final long MAX_RETRY_MILLIS = 30000L;
+    private static final String[] PARAMETERS = {"namespace", "group", "dataId", "globalDataId", "username",
+        "password", "accessKey", "secretKey", "timeout", "contextPath"};
+
+    /** Creates the client from its properties; tests pass their own. */
+    public interface ConfigServiceFactory {
+        ConfigService create(Properties properties) throws NacosException;
+    }
+
+    private final ConfigServiceFactory factory;
+    private final long firstRetryMillis;
+    private volatile boolean closed;
+    private Thread worker;
+    private volatile ConfigService service;
+    private Target target;
+    private CenterDocuments documents;
+    private final Map<RuleDocument.Role, Listener> listeners =
+            new EnumMap<RuleDocument.Role, Listener>(RuleDocument.Role.class);
+
+    /** The source ServiceLoader creates: the real nacos-client. */
+    public NacosRuleSource() {
+        this(new ConfigServiceFactory() {
+            @Override
+            public ConfigService create(Properties properties) throws NacosException {
+                return new NacosConfigService(properties);
+            }
+        }, 1000L);
+    }
+
+    public NacosRuleSource(ConfigServiceFactory factory, long firstRetryMillis) {
+        this.factory = factory;
+        this.firstRetryMillis = firstRetryMillis;
+    }
+
+    @Override
+    public String scheme() {
+        return "nacos";
+    }
+
+    @Override
+    public void start(String location, RuleSink sink) throws Exception {
+        start(location, null, sink);
+    }
+
+    /** Checks the location, then reads and listens on a daemon thread; returns at once. */
+    @Override
+    public synchronized void start(String location, String application, RuleSink sink) {
+        if (worker != null || closed) {
+            throw new IllegalStateException("the nacos rule source was already started");
+        }
+        target = Target.of(location, application);
+        String api = ConfigService.class.getName();
+        JulForwarding.install(api.substring(0, api.indexOf(".nacos.") + ".nacos".length()));
+        documents = new CenterDocuments(sink, target.shown, target.globalDataId == null ? null
+                : target.origin(target.globalDataId), target.appDataId == null ? null : target.origin(target.appDataId));
+        Thread thread = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                connect();
+            }
+        }, "lanes-rules-nacos");
+        thread.setDaemon(true);
+        // nacos-client finds its own extensions (request types, auth) with ServiceLoader through
+        // the context class loader; on this thread, and the client's threads it starts, that is
+        // the agent's loader, where they live.
+        thread.setContextClassLoader(NacosRuleSource.class.getClassLoader());
+        worker = thread;
+        thread.start();
+    }
+
+    private void connect() {
+        long retry = firstRetryMillis;
+        List<RuleDocument.Role> pending = new ArrayList<RuleDocument.Role>(documents.roles());
+        while (!closed) {
+            try {
+                if (service == null) {
+                    service = factory.create(target.properties());
+                }
+                for (int i = 0; i < pending.size() && !closed; ) {
+                    RuleDocument.Role role = pending.get(i);
+                    String dataId = role == RuleDocument.Role.GLOBAL ? target.globalDataId : target.appDataId;
+                    Listener listener = listener(role);
+                    String text = service.getConfigAndSignListener(dataId, target.group, target.timeoutMillis,
+                            listener);
+                    synchronized (this) {
+                        listeners.put(role, listener);
+                    }
+                    pending.remove(i);
+                    documents.update(role, text);
+                }
+                if (pending.isEmpty()) {
+                    return;
+                }
+            } catch (NacosException e) {
+                documents.failed("cannot read rules from Nacos at " + target.hosts + ": " + describe(e), null);
+            } catch (Throwable t) {
+                AgentFaults.report("rules:nacos", t);
+                documents.failed("cannot read rules from Nacos at " + target.hosts + ": " + t, null);
+            }
+            sleep(retry);
+            retry = Math.min(MAX_RETRY_MILLIS, retry * 2);
+        }
+    }
+
+    private Listener listener(final RuleDocument.Role role) {
+        return new Listener() {
+            @Override
+            public Executor getExecutor() {
+                return null;
+            }
+
+            @Override
+            public void receiveConfigInfo(String configInfo) {
+                if (closed) {
+                    return;
+                }
+                try {
+                    documents.update(role, configInfo);
+                } catch (Throwable t) {
+                    AgentFaults.report("rules:nacos-listener", t);
+                }
+            }
+        };
+    }
+
+    private static String describe(NacosException e) {
+        String message = e.getErrMsg() != null ? e.getErrMsg() : String.valueOf(e.getMessage());
+        return AgentLog.abbreviate(message.replaceAll("\\s+", " "), 300) + " (code " + e.getErrCode() + ")";
+    }
+
+    private void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            // close() interrupts: the loop checks closed.
+        }
+    }
+
+    /** Removes the listeners and shuts the client down; nothing is delivered after it returns. */
+    @Override
+    public void close() {
+        closed = true;
+        Thread thread;
+        synchronized (this) {
+            thread = worker;
+        }
+        if (thread != null && thread != Thread.currentThread()) {
+            thread.interrupt();
+            try {
+                thread.join(2000L);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        ConfigService s = service;
+        if (s == null) {
+            return;
+        }
+        try {
+            synchronized (this) {
+                for (Map.Entry<RuleDocument.Role, Listener> e : listeners.entrySet()) {
+                    s.removeListener(e.getKey() == RuleDocument.Role.GLOBAL ? target.globalDataId : target.appDataId,
+                            target.group, e.getValue());
+                }
+            }
+            s.shutDown();
+        } catch (Throwable t) {
+            AgentLog.debug("nacos client shut down with " + t);
+        }
+    }
+
+    @Override
+    public List<RuleDocument> read(String location, String application, long timeoutMillis) throws Exception {
+        Target t = Target.of(location, application);
+        ConfigService s = factory.create(t.properties());
+        try {
+            List<RuleDocument> docs = new ArrayList<RuleDocument>();
+            for (String dataId : new String[] {t.globalDataId, t.appDataId}) {
+                if (dataId == null) {
+                    continue;
+                }
+                String text = s.getConfig(dataId, t.group, timeoutMillis);
+                if (text != null) {
+                    docs.add(new RuleDocument(dataId.equals(t.globalDataId) ? RuleDocument.Role.GLOBAL
+                            : RuleDocument.Role.APPLICATION, t.origin(dataId), text));
+                }
+            }
+            return docs;
+        } finally {
+            s.shutDown();
+        }
+    }
+
+    @Override
+    public String write(String location, String application, RuleDocument.Role role, String text,
+                        long timeoutMillis) throws Exception {
+        Target t = Target.of(location, application);
+        String dataId = role == RuleDocument.Role.GLOBAL ? t.globalDataId : t.appDataId;
+        if (dataId == null) {
+            throw new IllegalArgumentException(role == RuleDocument.Role.GLOBAL
+                    ? "no global document: globalDataId is empty" : "no application document: give --app NAME or dataId=");
+        }
+        ConfigService s = factory.create(t.properties());
+        try {
+            if (!s.publishConfig(dataId, t.group, text, "yaml")) {
+                throw new IllegalStateException("Nacos at " + t.hosts + " did not accept " + t.origin(dataId));
+            }
+            return t.origin(dataId);
+        } finally {
+            s.shutDown();
+        }
+    }
+
+    /** What a nacos: location names. */
+    static final class Target {
+        final String hosts;
+        final String namespace;
+        final String group;
+        final String appDataId;
+        final String globalDataId;
+        final long timeoutMillis;
+        final CenterLocation location;
+        final String shown;
+
+        private Target(CenterLocation location, String application, String shown) {
+            this.location = location;
+            this.shown = shown;
+            this.hosts = location.hosts();
+            if (!location.path().isEmpty() && !location.path().equals("/")) {
+                throw new IllegalArgumentException("nacos: '" + location.path() + "' after the hosts is not used; "
+                        + "give namespace, group and dataId as parameters, as in " + EXAMPLE);
+            }
+            this.namespace = location.get("namespace", "");
+            this.group = nonEmpty(location.get("group"), DEFAULT_GROUP);
+            String app = location.get("dataId");
+            this.appDataId = app != null && !app.isEmpty() ? app
+                    : application != null && !application.isEmpty() ? application + APP_DATA_ID_SUFFIX : null;
+            String global = location.get("globalDataId");
+            this.globalDataId = global == null ? GLOBAL_DATA_ID : global.isEmpty() ? null : global;
+            if (appDataId == null && globalDataId == null) {
+                throw new IllegalArgumentException("nacos: no document to read: the application name is unknown "
+                        + "(set lanes.app) and globalDataId is empty; give dataId=... or keep the global document");
+            }
+            if (appDataId != null && appDataId.equals(globalDataId)) {
+                throw new IllegalArgumentException("nacos: dataId and globalDataId are both '" + appDataId + "'");
+            }
+            this.timeoutMillis = location.millis("timeout", DEFAULT_TIMEOUT_MILLIS, 100L, 60000L);
+        }
+
+        static Target of(String location, String application) {
+            CenterLocation parsed = CenterLocation.parse("nacos", location, 8848, EXAMPLE, PARAMETERS);
+            return new Target(parsed, application, RuleSources.redact("nacos:" + location));
+        }
+
+        String origin(String dataId) {
+            return "nacos:" + (namespace.isEmpty() ? "" : namespace + "/") + group + "/" + dataId;
+        }
+
+        Properties properties() {
+            Properties p = new Properties();
+            p.setProperty(PropertyKeyConst.SERVER_ADDR, hosts);
+            if (!namespace.isEmpty()) {
+                p.setProperty(PropertyKeyConst.NAMESPACE, namespace);
+            }
+            copy(p, "username", PropertyKeyConst.USERNAME);
+            copy(p, "password", PropertyKeyConst.PASSWORD);
+            copy(p, "accessKey", PropertyKeyConst.ACCESS_KEY);
+            copy(p, "secretKey", PropertyKeyConst.SECRET_KEY);
+            copy(p, "contextPath", PropertyKeyConst.CONTEXT_PATH);
+            p.setProperty(PropertyKeyConst.CONFIG_REQUEST_TIMEOUT, String.valueOf(timeoutMillis));
+            return p;
+        }
+
+        private void copy(Properties p, String parameter, String key) {
+            String v = location.get(parameter);
+            if (v != null && !v.isEmpty()) {
+                p.setProperty(key, v);
+            }
+        }
+
+        private static String nonEmpty(String v, String fallback) {
+            return v == null || v.isEmpty() ? fallback : v;
+        }
+    }
+}

@@ -1,0 +1,371 @@
+package dev.lanes.rules.zookeeper;
+
+import dev.lanes.bridge.AgentFaults;
+import dev.lanes.bridge.AgentLog;
+import dev.lanes.core.rules.RuleDocument;
+import dev.lanes.core.rules.source.RuleSink;
+import dev.lanes.core.rules.source.RuleSource;
+import dev.lanes.core.rules.source.RuleSources;
+import dev.lanes.rules.center.CenterDocuments;
+import dev.lanes.rules.center.CenterLocation;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.CuratorWatcher;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
+import org.apache.curator.retry.BoundedExponentialBackoffRetry;
+import org.apache.zookeeper.ClientCnxnSocketNIO;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.client.ZKClientConfig;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * Rules from ZooKeeper ({@code lanes.rules=zookeeper://host:2181/lanes/rules}): one znode per
+ * document, {@code <path>/global} and {@code <path>/<app>}, read through Curator with a watch on
+ * each, so that a change applies within moments. After a lost connection or session the nodes
+ * are read again, which picks up every change made in the meantime; while ZooKeeper is away,
+ * the rules in force stay.
+ */
+public final class ZooKeeperRuleSource implements RuleSource {
+
+    static final String EXAMPLE = "zookeeper://127.0.0.1:2181/lanes/rules";
+    static final String DEFAULT_PATH = "/lanes/rules";
+    static final String GLOBAL_NODE = "global";
+    private static final String[] PARAMETERS = {"node", "globalNode", "sessionTimeout", "connectionTimeout",
+        "digest"};
+    static final long MAX_RETRY_MILLIS = 10000L;
+
+    private final long firstRetryMillis;
+    private volatile boolean closed;
+    private CuratorFramework client;
+    private ScheduledExecutorService executor;
+    private Target target;
+    private CenterDocuments documents;
+    private final AtomicBoolean refreshQueued = new AtomicBoolean();
+    private long retryMillis;
+
+    /** The source ServiceLoader creates. */
+    public ZooKeeperRuleSource() {
+        this(500L);
+    }
+
+    ZooKeeperRuleSource(long firstRetryMillis) {
+        this.firstRetryMillis = firstRetryMillis;
+        this.retryMillis = firstRetryMillis;
+    }
+
+    @Override
+    public String scheme() {
+        return "zookeeper";
+    }
+
+    @Override
+    public void start(String location, RuleSink sink) {
+        start(location, null, sink);
+    }
+
+    /** Checks the location, connects and reads in the background; returns at once. */
+    @Override
+    public synchronized void start(String location, String application, RuleSink sink) {
+        if (client != null || closed) {
+            throw new IllegalStateException("the zookeeper rule source was already started");
+        }
+        target = Target.of(location, application);
+        documents = new CenterDocuments(sink, target.shown, target.globalNode == null ? null
+                : target.origin(target.globalNode), target.appNode == null ? null : target.origin(target.appNode));
+        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, threads("lanes-rules-zookeeper"));
+        ex.setRemoveOnCancelPolicy(true);
+        executor = ex;
+        client = target.client(threads("lanes-rules-zookeeper-client"));
+        client.getConnectionStateListenable().addListener(new ConnectionStateListener() {
+            @Override
+            public void stateChanged(CuratorFramework c, ConnectionState state) {
+                if (state == ConnectionState.RECONNECTED || state == ConnectionState.CONNECTED) {
+                    // Watches may have been lost with the session, or a read failed before the first
+                    // connection: read everything again.
+                    refreshSoon();
+                } else if (state == ConnectionState.LOST) {
+                    documents.failed("lost the connection to ZooKeeper at " + target.hosts
+                            + "; reconnecting", null);
+                }
+            }
+        });
+        client.start();
+        refreshSoon();
+    }
+
+    private static ThreadFactory threads(final String name) {
+        return new ThreadFactory() {
+            @Override
+            public Thread newThread(Runnable r) {
+                Thread t = new Thread(r, name);
+                t.setDaemon(true);
+                t.setContextClassLoader(ZooKeeperRuleSource.class.getClassLoader());
+                return t;
+            }
+        };
+    }
+
+    private final CuratorWatcher watcher = new CuratorWatcher() {
+        @Override
+        public void process(WatchedEvent event) {
+            if (event.getType() != org.apache.zookeeper.Watcher.Event.EventType.None) {
+                refreshSoon();
+            }
+        }
+    };
+
+    /** Queues one read of every node; several triggers before it runs make one read. */
+    private void refreshSoon() {
+        if (closed || !refreshQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            executor.execute(new Runnable() {
+                @Override
+                public void run() {
+                    refreshQueued.set(false);
+                    refresh();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            refreshQueued.set(false);
+        }
+    }
+
+    private void refresh() {
+        if (closed) {
+            return;
+        }
+        try {
+            List<String> texts = new ArrayList<String>();
+            for (RuleDocument.Role role : documents.roles()) {
+                texts.add(read(role == RuleDocument.Role.GLOBAL ? target.globalNode : target.appNode));
+            }
+            int i = 0;
+            for (RuleDocument.Role role : documents.roles()) {
+                documents.update(role, texts.get(i++));
+            }
+            documents.recovered();
+            retryMillis = firstRetryMillis;
+        } catch (Throwable t) {
+            if (closed) {
+                return;
+            }
+            if (!(t instanceof KeeperException) && !(t instanceof InterruptedException)) {
+                AgentFaults.report("rules:zookeeper", t);
+            }
+            documents.failed("cannot read rules from ZooKeeper at " + target.hosts + ": " + describe(t), null);
+            // Curator reconnects on its own; this retry also covers a read that failed while connected.
+            try {
+                executor.schedule(new Runnable() {
+                    @Override
+                    public void run() {
+                        refreshSoon();
+                    }
+                }, retryMillis, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                // Closed meanwhile.
+            }
+            retryMillis = Math.min(MAX_RETRY_MILLIS, retryMillis * 2);
+        }
+    }
+
+    /** The node's text, watching it for a change; null (watching for its creation) when it does not exist. */
+    private String read(String path) throws Exception {
+        while (true) {
+            try {
+                byte[] data = client.getData().usingWatcher(watcher).forPath(path);
+                return data == null ? "" : new String(data, StandardCharsets.UTF_8);
+            } catch (KeeperException.NoNodeException e) {
+                Stat stat = client.checkExists().usingWatcher(watcher).forPath(path);
+                if (stat == null) {
+                    return null;
+                }
+                // Created in between: read it.
+            }
+        }
+    }
+
+    private static String describe(Throwable t) {
+        if (t instanceof KeeperException) {
+            KeeperException k = (KeeperException) t;
+            return k.code() + (k.getPath() == null ? "" : " at " + k.getPath());
+        }
+        return String.valueOf(t);
+    }
+
+    /** Stops watching and closes the client; nothing is delivered after it returns. */
+    @Override
+    public void close() {
+        closed = true;
+        ScheduledExecutorService ex;
+        CuratorFramework c;
+        synchronized (this) {
+            ex = executor;
+            c = client;
+        }
+        if (ex != null) {
+            ex.shutdownNow();
+            try {
+                ex.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Throwable t) {
+                AgentLog.debug("zookeeper client closed with " + t);
+            }
+        }
+    }
+
+    @Override
+    public List<RuleDocument> read(String location, String application, long timeoutMillis) throws Exception {
+        Target t = Target.of(location, application);
+        CuratorFramework c = connected(t, timeoutMillis);
+        try {
+            List<RuleDocument> docs = new ArrayList<RuleDocument>();
+            for (String path : new String[] {t.globalNode, t.appNode}) {
+                if (path == null) {
+                    continue;
+                }
+                try {
+                    byte[] data = c.getData().forPath(path);
+                    docs.add(new RuleDocument(path.equals(t.globalNode) ? RuleDocument.Role.GLOBAL
+                            : RuleDocument.Role.APPLICATION, t.origin(path),
+                            data == null ? "" : new String(data, StandardCharsets.UTF_8)));
+                } catch (KeeperException.NoNodeException absent) {
+                    // Left out.
+                }
+            }
+            return docs;
+        } finally {
+            c.close();
+        }
+    }
+
+    @Override
+    public String write(String location, String application, RuleDocument.Role role, String text,
+                        long timeoutMillis) throws Exception {
+        Target t = Target.of(location, application);
+        String path = role == RuleDocument.Role.GLOBAL ? t.globalNode : t.appNode;
+        if (path == null) {
+            throw new IllegalArgumentException(role == RuleDocument.Role.GLOBAL
+                    ? "no global document: globalNode is empty" : "no application document: give --app NAME or node=");
+        }
+        CuratorFramework c = connected(t, timeoutMillis);
+        try {
+            c.create().orSetData().creatingParentsIfNeeded().forPath(path, text.getBytes(StandardCharsets.UTF_8));
+            return t.origin(path);
+        } finally {
+            c.close();
+        }
+    }
+
+    /** A started client, connected within {@code timeoutMillis}, for the command line. */
+    private static CuratorFramework connected(Target t, long timeoutMillis) throws InterruptedException {
+        CuratorFramework c = t.client(threads("lanes-cli-zookeeper"));
+        c.start();
+        if (!c.blockUntilConnected((int) timeoutMillis, TimeUnit.MILLISECONDS)) {
+            c.close();
+            throw new IllegalStateException("cannot connect to ZooKeeper at " + t.hosts + " within " + timeoutMillis
+                    + " ms");
+        }
+        return c;
+    }
+
+    /** What a zookeeper: location names. */
+    static final class Target {
+        final String hosts;
+        final String appNode;
+        final String globalNode;
+        final int sessionTimeoutMillis;
+        final int connectionTimeoutMillis;
+        final String digest;
+        final String shown;
+
+        private Target(CenterLocation location, String application, String shown) {
+            this.shown = shown;
+            this.hosts = location.hosts();
+            String base = location.path().isEmpty() || location.path().equals("/") ? DEFAULT_PATH : location.path();
+            if (base.endsWith("/")) {
+                base = base.substring(0, base.length() - 1);
+            }
+            String node = location.get("node");
+            this.appNode = node != null && !node.isEmpty() ? checkPath(node, "node")
+                    : application != null && !application.isEmpty() ? checkPath(base + "/" + application, "path") : null;
+            String global = location.get("globalNode");
+            this.globalNode = global == null ? checkPath(base + "/" + GLOBAL_NODE, "path")
+                    : global.isEmpty() ? null : checkPath(global, "globalNode");
+            if (appNode == null && globalNode == null) {
+                throw new IllegalArgumentException("zookeeper: no document to read: the application name is unknown "
+                        + "(set lanes.app) and globalNode is empty; give node=... or keep the global document");
+            }
+            if (appNode != null && appNode.equals(globalNode)) {
+                throw new IllegalArgumentException("zookeeper: the application's node and the global node are both '"
+                        + appNode + "' (an application may not be called '" + GLOBAL_NODE + "')");
+            }
+            this.sessionTimeoutMillis = (int) location.millis("sessionTimeout", 30000L, 1000L, 600000L);
+            this.connectionTimeoutMillis = (int) location.millis("connectionTimeout", 5000L, 100L, 600000L);
+            this.digest = location.get("digest");
+            if (digest != null && digest.indexOf(':') <= 0) {
+                throw new IllegalArgumentException("zookeeper: digest=" + RuleSources.redact("?digest=" + digest)
+                        .substring("?digest=".length()) + " is invalid; expected user:password");
+            }
+        }
+
+        static Target of(String location, String application) {
+            CenterLocation parsed = CenterLocation.parse("zookeeper", location, 2181, EXAMPLE, PARAMETERS);
+            return new Target(parsed, application, RuleSources.redact("zookeeper:" + location));
+        }
+
+        private static String checkPath(String path, String what) {
+            if (!path.startsWith("/") || path.endsWith("/") || path.contains("//") || path.contains("/./")
+                    || path.contains("/../")) {
+                throw new IllegalArgumentException("zookeeper: " + what + " '" + path + "' is not a znode path; "
+                        + "expected an absolute path such as /lanes/rules/orders");
+            }
+            return path;
+        }
+
+        String origin(String path) {
+            return "zookeeper:" + path;
+        }
+
+        CuratorFramework client(ThreadFactory threads) {
+            ZKClientConfig config = new ZKClientConfig();
+            // Settings the application may have made for its own ZooKeeper client name classes it
+            // loads, or SASL it set up: the agent's relocated client uses its own plain NIO socket.
+            config.setProperty(ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, ClientCnxnSocketNIO.class.getName());
+            config.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "false");
+            config.setProperty(ZKClientConfig.SECURE_CLIENT, "false");
+            // Without it, a read queued while the client cannot connect may wait for ever, and with
+            // it the reads that pick up changes after an outage.
+            config.setProperty(ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT,
+                    String.valueOf(Math.max(3000, 2 * connectionTimeoutMillis)));
+            CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder()
+                    .connectString(hosts)
+                    .sessionTimeoutMs(sessionTimeoutMillis)
+                    .connectionTimeoutMs(connectionTimeoutMillis)
+                    .retryPolicy(new BoundedExponentialBackoffRetry(200, 2000, 3))
+                    .zkClientConfig(config)
+                    .threadFactory(threads);
+            if (digest != null) {
+                b.authorization("digest", digest.getBytes(StandardCharsets.UTF_8));
+            }
+            return b.build();
+        }
+    }
+}

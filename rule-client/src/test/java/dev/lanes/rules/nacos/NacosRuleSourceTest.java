@@ -1,0 +1,179 @@
+package dev.lanes.rules.nacos;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lanes.core.rules.RuleDocument;
+import dev.lanes.core.rules.RuleStore;
+import dev.lanes.rules.center.Latencies;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The Nacos source through nacos-client's ConfigService interface, on an in-memory config server. */
+class NacosRuleSourceTest {
+
+    private static final long DEADLINE_MILLIS = 10_000L;
+    private static final String GROUP = "LANES";
+
+    private final InMemoryConfigService.Server server = new InMemoryConfigService.Server();
+    private final RuleStore store = new RuleStore();
+    private NacosRuleSource source;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (source != null) {
+            source.close();
+        }
+        server.stop();
+    }
+
+    private void start(String location, String app) {
+        source = new NacosRuleSource(server.factory(), 50L);
+        source.start(location, app, store.sinkFor("nacos:" + location));
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + DEADLINE_MILLIS;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
+    void readsBothDocumentsThenFollowsPushesToItsListeners() throws Exception {
+        server.publish("lanes-rules.yaml", GROUP, "version: g1\nlanes: [{name: gray, tag: gray}]\n");
+        server.publish("orders.lanes-rules.yaml", GROUP, "version: o1\n");
+        start("//127.0.0.1:8848?namespace=dev&group=" + GROUP + "&username=lanes&password=s3cret&timeout=2s",
+                "orders");
+
+        await("first rules", () -> store.appliedCount() == 1);
+        assertEquals("o1+g1", store.current().version());
+        assertEquals("nacos:dev/LANES/orders.lanes-rules.yaml", store.documents().get(1).origin());
+        Properties p = server.created.get(0);
+        assertEquals("127.0.0.1:8848", p.getProperty("serverAddr"));
+        assertEquals("dev", p.getProperty("namespace"));
+        assertEquals("lanes", p.getProperty("username"));
+        assertEquals("s3cret", p.getProperty("password"));
+        assertEquals("2000", p.getProperty("configRequestTimeout"));
+        assertEquals(2, server.listenerCount());
+        assertFalse(store.current().source().contains("s3cret"), store.current().source());
+
+        Latencies latencies = new Latencies("nacos listener, publish to effect (in-memory ConfigService)");
+        for (int i = 2; i <= 51; i++) {
+            String version = "o" + i;
+            long t0 = System.nanoTime();
+            server.publish("orders.lanes-rules.yaml", GROUP, "version: " + version + "\n");
+            await(version, () -> store.current().version().equals(version + "+g1"));
+            latencies.add(System.nanoTime() - t0);
+        }
+        latencies.report();
+
+        server.publish("lanes-rules.yaml", GROUP, "version: g2\n");
+        await("global change", () -> store.current().version().equals("o51+g2"));
+        server.publish("orders.lanes-rules.yaml", GROUP, null);
+        await("application document deleted: the global one alone", () -> store.current().version().equals("g2"));
+        server.publish("lanes-rules.yaml", GROUP, null);
+        await("both deleted", () -> store.sourceErrorCount() == 1);
+        assertEquals("g2", store.current().version(), "deleting every document keeps the last good rules");
+    }
+
+    @Test
+    void aFailingServerIsReportedOnceAndRetriedUntilItAnswers() throws Exception {
+        server.publish("orders.lanes-rules.yaml", "DEFAULT_GROUP", "version: o1\n");
+        server.failNextReads.set(5);
+        start("//127.0.0.1:8848?globalDataId=", "orders");
+        await("rules after the failures", () -> store.appliedCount() == 1);
+        assertEquals("o1", store.current().version());
+        assertEquals(1L, store.sourceErrorCount(), "the same failure is reported once");
+        assertTrue(store.lastError().message().contains("Client not connected"), store.lastError().message());
+        assertTrue(server.reads.get() >= 6);
+    }
+
+    @Test
+    void aSlowServerNeverHoldsUpStart() throws Exception {
+        server.publish("lanes-rules.yaml", "DEFAULT_GROUP", "version: g1\n");
+        server.readDelayMillis = 3000;
+        long t0 = System.nanoTime();
+        start("//127.0.0.1:8848?timeout=500", null);
+        assertTrue(System.nanoTime() - t0 < 1_000_000_000L, "start returned at once");
+        await("the timeout reported", () -> store.sourceErrorCount() == 1);
+        assertTrue(store.lastError().message().contains("timed out after 500 ms"), store.lastError().message());
+        server.readDelayMillis = 0;
+        await("rules once the server is quick again", () -> store.appliedCount() == 1);
+    }
+
+    @Test
+    void anInvalidPushIsRejectedWholeWithDocumentFieldAndLine() throws Exception {
+        server.publish("lanes-rules.yaml", "DEFAULT_GROUP", "version: g1\n");
+        server.publish("orders.lanes-rules.yaml", "DEFAULT_GROUP", "version: o1\n");
+        start("//127.0.0.1:8848", "orders");
+        await("first rules", () -> store.appliedCount() == 1);
+
+        server.publish("lanes-rules.yaml", "DEFAULT_GROUP", "version: g2\nroutes:\n  - service: a\n    to: {tag: '!'}\n");
+        await("rejection", () -> store.rejectedCount() == 1);
+        assertEquals("o1+g1", store.current().version());
+        var problem = store.lastError().problems().get(0);
+        assertEquals("nacos:DEFAULT_GROUP/lanes-rules.yaml", problem.document());
+        assertEquals("routes[0].to.tag", problem.field());
+        assertEquals(4, problem.line());
+
+        server.publish("lanes-rules.yaml", "DEFAULT_GROUP", "version: g3\n");
+        await("the fixed document", () -> store.current().version().equals("o1+g3"));
+    }
+
+    @Test
+    void closeRemovesTheListenersAndShutsTheClientDown() throws Exception {
+        server.publish("lanes-rules.yaml", "DEFAULT_GROUP", "version: g1\n");
+        start("//127.0.0.1:8848", null);
+        await("first rules", () -> store.appliedCount() == 1);
+        assertEquals(1, server.listenerCount());
+        source.close();
+        assertEquals(0, server.listenerCount());
+        assertTrue(server.clients.get(0).shutDown);
+        server.publish("lanes-rules.yaml", "DEFAULT_GROUP", "version: g2\n");
+        Thread.sleep(100);
+        assertEquals("g1", store.current().version());
+    }
+
+    @Test
+    void readAndWriteForTheCommandLine() throws Exception {
+        NacosRuleSource cli = new NacosRuleSource(server.factory(), 50L);
+        assertEquals("nacos:DEFAULT_GROUP/lanes-rules.yaml", cli.write("//127.0.0.1", null,
+                RuleDocument.Role.GLOBAL, "version: g\n", 1000));
+        assertEquals("nacos:DEFAULT_GROUP/orders.lanes-rules.yaml", cli.write("//127.0.0.1", "orders",
+                RuleDocument.Role.APPLICATION, "version: o\n", 1000));
+        List<RuleDocument> docs = cli.read("//127.0.0.1", "orders", 1000);
+        assertEquals(List.of(RuleDocument.Role.GLOBAL, RuleDocument.Role.APPLICATION),
+                docs.stream().map(RuleDocument::role).toList());
+        assertEquals(1, cli.read("//127.0.0.1?dataId=none.yaml", null, 1000).size());
+        assertTrue(server.clients.stream().allMatch(c -> c.shutDown), "every client of the CLI is shut down");
+        assertThrows(IllegalArgumentException.class, () -> cli.write("//127.0.0.1", null,
+                RuleDocument.Role.APPLICATION, "x", 1000));
+    }
+
+    @Test
+    void malformedLocationsAreRejectedWithWhatWasExpected() {
+        assertTrue(message("//h:8848?dataid=x", "a").contains("unknown parameter 'dataid'; expected one of"));
+        assertTrue(message("//h:8848/public", "a").contains("give namespace, group and dataId as parameters"));
+        assertTrue(message("//h:8848?globalDataId=", null).contains("no document to read"));
+        assertTrue(message("//user:pw@h:8848", "a").contains("user:***@"));
+        assertFalse(message("//user:pw@h:8848", "a").contains("pw"));
+        assertTrue(message("//h:8848?timeout=forever", "a").contains("parameter timeout=forever is invalid"));
+        assertNull(server.created.isEmpty() ? null : "created", "no client is created for a malformed location");
+    }
+
+    private String message(String location, String app) {
+        return assertThrows(IllegalArgumentException.class,
+                () -> new NacosRuleSource(server.factory(), 50L).start(location, app, store.sinkFor("n")))
+                .getMessage();
+    }
+}

@@ -68,6 +68,14 @@ public interface Routing {
     default void applicationNameFound(String name) {
     }
 
+    /**
+     * Holds the caller while the agent is starting its rule source, at most
+     * {@code lanes.rules.startup.wait}; returns at once ever after. Called before an instance
+     * is registered, so that it takes traffic with its rules in force.
+     */
+    default void awaitRules() {
+    }
+
     /** This application's name, from {@code lanes.app} or a framework; null while unknown. */
     default String applicationName() {
         return null;

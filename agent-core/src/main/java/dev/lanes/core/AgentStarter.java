@@ -6,15 +6,16 @@ import dev.lanes.bridge.Lanes;
 import dev.lanes.core.admin.AdminServer;
 import dev.lanes.core.config.AgentConfig;
 import dev.lanes.core.config.Setting;
+import dev.lanes.core.plugin.AgentTimings;
 import dev.lanes.core.plugin.ExtensionLoader;
 import dev.lanes.core.plugin.PluginContext;
 import dev.lanes.core.plugin.PluginInstaller;
 import dev.lanes.core.plugin.PluginStatus;
 import dev.lanes.core.routing.LaneMetrics;
 import dev.lanes.core.routing.LaneRouter;
-import dev.lanes.core.rules.RuleLifecycle;
+import dev.lanes.core.rules.RuleStartup;
 import dev.lanes.core.rules.RuleStore;
-import dev.lanes.core.rules.source.RuleSource;
+import dev.lanes.core.rules.source.RuleSources;
 
 import java.io.File;
 import java.lang.instrument.Instrumentation;
@@ -49,6 +50,7 @@ public final class AgentStarter {
 
     private static void doStart(Instrumentation inst, String args, File agentJar, boolean attached) {
         long startMillis = System.currentTimeMillis();
+        long startNanos = System.nanoTime();
         AgentConfig config = AgentConfig.load(args);
         String level = config.get(Setting.LOG_LEVEL);
         if (level != null) {
@@ -62,12 +64,14 @@ public final class AgentStarter {
         final String app = applicationName(config);
 
         RuleStore rules = new RuleStore();
-        LaneMetrics metrics = new LaneMetrics();
-        LaneRouter router = new LaneRouter(app, tag, rules, metrics, SystemClock.INSTANCE);
-        Lanes.install(router);
-
         ClassLoader agentLoader = AgentStarter.class.getClassLoader();
-        RuleSource source = RuleLifecycle.start(config, app, rules, agentLoader);
+        // The rule source starts on its own thread, overlapping the application's start-up;
+        // the engine's first decisions wait for it (bounded) through the supplier.
+        RuleStartup ruleStartup = RuleStartup.begin(config, app, rules, agentLoader);
+        LaneMetrics metrics = new LaneMetrics();
+        LaneRouter router = new LaneRouter(app, tag, ruleStartup, metrics, SystemClock.INSTANCE);
+        Lanes.install(router);
+        long rulesNanos = System.nanoTime();
 
         ClassLoader pluginLoader = ExtensionLoader.create(config.get(Setting.EXTENSIONS), agentLoader);
         final AgentConfig settings = config;
@@ -106,17 +110,28 @@ public final class AgentStarter {
             plugins = Collections.emptyList();
         }
 
+        long pluginsNanos = System.nanoTime();
         AgentState current = new AgentState(version, app, tag, attached, startMillis, config, plugins, rules, metrics);
         state = current;
 
         String port = config.get(Setting.ADMIN_PORT);
         AdminServer admin = port == null ? null : AdminServer.start(Integer.parseInt(port), current);
-        Runtime.getRuntime().addShutdownHook(new Thread(new Shutdown(source, admin), "lanes-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(new Shutdown(ruleStartup, admin), "lanes-shutdown"));
 
+        long endNanos = System.nanoTime();
+        AgentTimings.instance().premain(endNanos - startNanos);
+        String rulesSetting = config.get(Setting.RULES);
         AgentLog.info("Lanes " + version + " started" + (attached ? " (attached)" : "") + ": app="
                 + (app == null ? "(unknown)" : app) + ", tag=" + (tag == null ? "(base)" : tag) + ", rules="
-                + rules.current().source() + ", plugins=" + names(plugins) + ", in "
-                + (System.currentTimeMillis() - startMillis) + " ms");
+                + (rulesSetting == null ? "none" : RuleSources.redact(rulesSetting) + (ruleStartup.isReady() ? ""
+                : " (starting in the background)")) + ", plugins=" + names(plugins) + ", in "
+                + millis(endNanos - startNanos) + " ms (settings and rule source "
+                + millis(rulesNanos - startNanos) + " ms, plugins " + millis(pluginsNanos - rulesNanos)
+                + " ms, admin " + millis(endNanos - pluginsNanos) + " ms)");
+    }
+
+    private static long millis(long nanos) {
+        return nanos / 1_000_000L;
     }
 
     /** The tag-less fallbacks for the application name: the frameworks' own settings. */
@@ -147,10 +162,10 @@ public final class AgentStarter {
 
     /** Stops the rule source and the admin endpoint when the JVM exits. */
     private static final class Shutdown implements Runnable {
-        private final RuleSource source;
+        private final RuleStartup source;
         private final AdminServer admin;
 
-        Shutdown(RuleSource source, AdminServer admin) {
+        Shutdown(RuleStartup source, AdminServer admin) {
             this.source = source;
             this.admin = admin;
         }

@@ -5,6 +5,7 @@ import dev.lanes.core.admin.AdminServer;
 import dev.lanes.core.config.AgentConfig;
 import dev.lanes.core.config.Setting;
 import dev.lanes.core.rules.source.RuleSources;
+import dev.lanes.core.plugin.AgentTimings;
 import dev.lanes.core.plugin.PluginStatus;
 import dev.lanes.core.routing.LaneMetrics;
 import dev.lanes.core.rules.RuleDocument;
@@ -65,6 +66,7 @@ public final class AgentState implements AdminServer.StateSource {
         doc.put("attached", attached);
         doc.put("startedAt", time(startMillis));
         doc.put("plugins", plugins());
+        doc.put("agentTime", AgentTimings.instance().toMap());
         doc.put("rules", rulesDocument());
         doc.put("lastError", error(rules.lastError()));
         doc.put("lanes", metrics.snapshot());

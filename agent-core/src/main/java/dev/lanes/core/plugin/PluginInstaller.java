@@ -7,6 +7,7 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.bytecode.StackManipulation;
@@ -26,7 +27,6 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.WeakHashMap;
 
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameContains;
 import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
@@ -91,7 +91,7 @@ public final class PluginInstaller {
                     for (int i = 0; i < advice.matchers.size(); i++) {
                         forAdvice = forAdvice.advice(advice.matchers.get(i), advice.names.get(i));
                     }
-                    builder = builder.type(ti.typeMatcher(), support).transform(support).transform(forAdvice);
+                    builder = builder.type(new TypeMatch(ti.typeMatcher(), support)).transform(support).transform(forAdvice);
                     transformations++;
                 }
                 AgentLog.info("plugin " + name + " installed (" + instrumentations.size() + " instrumentations)");
@@ -152,14 +152,15 @@ public final class PluginInstaller {
     /** The shared agent configuration: advice only, retransformation, and a strict ignore list. */
     private static AgentBuilder baseBuilder() {
         // ignore(none()): advice must reach synthetic methods too (lambda bodies such as
-        // WebFlux's InvocableHandlerMethod#lambda$invoke$0). The type pool cache is shared
-        // across transformations: super-type matchers would otherwise re-read class files.
+        // WebFlux's InvocableHandlerMethod#lambda$invoke$0). Type descriptions are cached only
+        // while classes are being loaded, bounded (TypeCaches).
         return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED).ignore(none()))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Reiterating.INSTANCE)
-                .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
-                .with(new WeakTypePoolCache())
+                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
+                .with(TypeCaches.instance())
+                .with(new HeaderReadingBuffers())
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(new FaultListener())
                 .ignore(ignored());
@@ -169,6 +170,8 @@ public final class PluginInstaller {
      * Everything the agent never needs to look at, by name prefix, before any other matcher:
      * the agent itself, Byte Buddy, other agents, generated classes and JDK internals. Only
      * {@code java.util.concurrent} and {@code java.lang.Thread} of the JDK may be instrumented.
+     * Names only: a matcher that reads modifiers or super types here would parse the class
+     * file of every class the application loads.
      */
     static ElementMatcher.Junction<TypeDescription> ignored() {
         return nameStartsWith("dev.lanes.")
@@ -185,8 +188,7 @@ public final class PluginInstaller {
                 .or(nameStartsWith("co.elastic.apm.agent."))
                 .or(nameStartsWith("org.gradle.").or(nameStartsWith("org.apache.maven.")))
                 .or(nameContains("$$Lambda").or(nameContains("$ByteBuddy$"))
-                        .or(nameContains("$$EnhancerBySpringCGLIB$$")).or(nameContains("$$SpringCGLIB$$")))
-                .or(isSynthetic());
+                        .or(nameContains("$$EnhancerBySpringCGLIB$$")).or(nameContains("$$SpringCGLIB$$")));
     }
 
     /** Called by inlined advice (through the exception handler) when advice code throws. */
@@ -215,6 +217,32 @@ public final class PluginInstaller {
     }
 
     /**
+     * One instrumentation's type matcher behind its plugin's class-loader check, run with the
+     * loader's super-type memo ({@link SuperTypes}) and timed.
+     */
+    private static final class TypeMatch implements AgentBuilder.RawMatcher {
+        private final ElementMatcher<? super TypeDescription> typeMatcher;
+        private final ElementMatcher<ClassLoader> loaderMatcher;
+
+        TypeMatch(ElementMatcher<? super TypeDescription> typeMatcher, ElementMatcher<ClassLoader> loaderMatcher) {
+            this.typeMatcher = typeMatcher;
+            this.loaderMatcher = loaderMatcher;
+        }
+
+        @Override
+        public boolean matches(TypeDescription typeDescription, ClassLoader classLoader, JavaModule module,
+                               Class<?> classBeingRedefined, ProtectionDomain protectionDomain) {
+            long begin = System.nanoTime();
+            try {
+                return loaderMatcher.matches(classLoader)
+                        && SuperTypes.matchIn(classLoader, typeMatcher, typeDescription);
+            } finally {
+                AgentTimings.instance().matched(System.nanoTime() - begin);
+            }
+        }
+    }
+
+    /**
      * Asks the plugin once per class loader whether its framework fits, remembers the answer,
      * and defines the plugin's helpers in a loader the first time one of its types is
      * transformed there.
@@ -228,6 +256,8 @@ public final class PluginInstaller {
         private final Map<ClassLoader, Boolean> supported = new WeakHashMap<ClassLoader, Boolean>();
         private final Map<ClassLoader, Boolean> injected = new WeakHashMap<ClassLoader, Boolean>();
         private volatile Boolean bootstrapSupported;
+        /** Most classes come from the loader the previous one came from: answer without a lock. */
+        private volatile LastAnswer lastAnswer;
 
         LoaderSupport(LanesPlugin plugin, PluginStatus status, HelperInjector injector, ClassLoader pluginLoader) {
             this.plugin = plugin;
@@ -255,16 +285,21 @@ public final class PluginInstaller {
                 }
                 return b;
             }
+            LastAnswer last = lastAnswer;
+            if (last != null && last.get() == loader) {
+                return last.supported;
+            }
+            Boolean known;
             synchronized (supported) {
-                Boolean b = supported.get(loader);
-                if (b != null) {
-                    return b;
+                known = supported.get(loader);
+            }
+            boolean b = known != null ? known.booleanValue() : ask(loader);
+            if (known == null) {
+                synchronized (supported) {
+                    supported.put(loader, b);
                 }
             }
-            boolean b = ask(loader);
-            synchronized (supported) {
-                supported.put(loader, b);
-            }
+            lastAnswer = new LastAnswer(loader, b);
             return b;
         }
 
@@ -321,6 +356,16 @@ public final class PluginInstaller {
         }
     }
 
+    /** A loader (held weakly) and the plugin's verdict on it. */
+    private static final class LastAnswer extends java.lang.ref.WeakReference<ClassLoader> {
+        final boolean supported;
+
+        LastAnswer(ClassLoader loader, boolean supported) {
+            super(loader);
+            this.supported = supported;
+        }
+    }
+
     private static final LogAt DEBUG = new LogAt(true);
     private static final LogAt INFO = new LogAt(false);
 
@@ -341,34 +386,41 @@ public final class PluginInstaller {
         }
     }
 
-    /** Type descriptions cached per class loader, dropped with the loader (redeploys). */
-    private static final class WeakTypePoolCache extends AgentBuilder.PoolStrategy.WithTypePoolCache {
-        private final Map<ClassLoader, TypePool.CacheProvider> caches =
-                new WeakHashMap<ClassLoader, TypePool.CacheProvider>();
-        private final TypePool.CacheProvider bootstrap = new TypePool.CacheProvider.Simple();
-
-        WeakTypePoolCache() {
-            super(TypePool.Default.ReaderMode.FAST);
+    /**
+     * Byte Buddy's retaining class file buffers, which also hand the bytes of the class being
+     * loaded to {@link SuperTypes}, so that its header is read without a type description.
+     */
+    private static final class HeaderReadingBuffers implements AgentBuilder.ClassFileBufferStrategy {
+        @Override
+        public ClassFileLocator resolve(String name, byte[] binaryRepresentation, ClassLoader classLoader,
+                                        JavaModule module, ProtectionDomain protectionDomain) {
+            SuperTypes.loading(name, binaryRepresentation);
+            return AgentBuilder.ClassFileBufferStrategy.Default.RETAINING.resolve(name, binaryRepresentation,
+                    classLoader, module, protectionDomain);
         }
 
         @Override
-        protected TypePool.CacheProvider locate(ClassLoader loader) {
-            if (loader == null) {
-                return bootstrap;
-            }
-            synchronized (caches) {
-                TypePool.CacheProvider cache = caches.get(loader);
-                if (cache == null) {
-                    cache = new TypePool.CacheProvider.Simple();
-                    caches.put(loader, cache);
-                }
-                return cache;
-            }
+        public TypePool typePool(AgentBuilder.PoolStrategy poolStrategy, ClassFileLocator classFileLocator,
+                                 ClassLoader classLoader, String name) {
+            return AgentBuilder.ClassFileBufferStrategy.Default.RETAINING.typePool(poolStrategy, classFileLocator,
+                    classLoader, name);
         }
     }
 
     /** Reports transformation errors as agent faults; the class loads untransformed. */
     private static final class FaultListener extends AgentBuilder.Listener.Adapter {
+        @Override
+        public void onDiscovery(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded) {
+            AgentTimings.instance().classStarted();
+        }
+
+        @Override
+        public void onComplete(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded) {
+            if (AgentTimings.instance().classDone()) {
+                SuperTypes.loaded();
+            }
+        }
+
         @Override
         public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
                             Throwable throwable) {
@@ -378,6 +430,7 @@ public final class PluginInstaller {
         @Override
         public void onTransformation(TypeDescription typeDescription, ClassLoader classLoader, JavaModule module,
                                      boolean loaded, DynamicType dynamicType) {
+            AgentTimings.instance().transformed();
             if (AgentLog.isDebug()) {
                 AgentLog.debug("transformed " + typeDescription.getName() + (loaded ? " (retransformed)" : ""));
             }

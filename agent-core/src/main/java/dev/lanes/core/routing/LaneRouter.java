@@ -38,6 +38,7 @@ public final class LaneRouter implements Routing {
     private static final String PLACE_CHOOSE = "routing:choose";
     private static final String PLACE_RECORD = "routing:record";
     private static final String PLACE_ROUTES = "routing:hasRoutes";
+    private static final String PLACE_AWAIT_RULES = "routing:awaitRules";
     private static final int MAX_MALFORMED_SERVICES = 1_000;
     private static final int MAX_MALFORMED_PER_SERVICE = 1_000;
     /** Up to this many ejected addresses, comparing beats a hash look-up per candidate. */
@@ -300,6 +301,15 @@ public final class LaneRouter implements Routing {
             return null;
         } finally {
             sc.busy = false;
+        }
+    }
+
+    @Override
+    public void awaitRules() {
+        try {
+            snapshot();
+        } catch (Throwable t) {
+            AgentFaults.report(PLACE_AWAIT_RULES, t);
         }
     }
 

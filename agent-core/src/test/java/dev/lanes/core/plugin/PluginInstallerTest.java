@@ -1,6 +1,8 @@
 package dev.lanes.core.plugin;
 
 import dev.lanes.bridge.AgentFaults;
+import example.hierarchy.NotWatched;
+import example.hierarchy.WatchedDeep;
 import example.instrumented.Advised;
 import example.instrumented.Declined;
 import example.instrumented.Switched;
@@ -18,7 +20,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,6 +69,8 @@ class PluginInstallerTest {
                 new TestPlugin("throwing-advice", "example.instrumented.Throwing", ThrowingAdvice.class, Support.SUPPORTED),
                 new TestPlugin("declining", "example.instrumented.Declined", AppendAdvice.class,
                         Support.unsupported("framework 0.1 is not supported (needs 1.x)")),
+                new TestPlugin("hierarchy", SuperTypes.named("example.hierarchy.Watched").and(not(isInterface())),
+                        AppendAdvice.class, Support.SUPPORTED),
                 new FailingPlugin()));
     }
 
@@ -82,6 +88,15 @@ class PluginInstallerTest {
         assertEquals("Advised+advised", new Advised().value());
         assertEquals(PluginStatus.State.INSTALLED, status("advising").state());
         assertTrue(status("advising").activeLoaders() >= 1);
+    }
+
+    @Test
+    void superTypeMatchingAdvisesEveryImplementationAndNothingElse() {
+        assertEquals("WatchedDeep+advised", new WatchedDeep().value());
+        assertEquals("NotWatched", new NotWatched().value());
+        // Advised, Throwing and WatchedDeep at least, each counted by the listener.
+        long transformed = (Long) AgentTimings.instance().toMap().get("classesTransformed");
+        assertTrue(transformed >= 3, "transformed " + transformed);
     }
 
     @Test
@@ -131,11 +146,15 @@ class PluginInstallerTest {
 
     private static final class TestPlugin implements LanesPlugin {
         private final String name;
-        private final String target;
+        private final ElementMatcher<TypeDescription> target;
         private final Class<?> advice;
         private final Support support;
 
         TestPlugin(String name, String target, Class<?> advice, Support support) {
+            this(name, named(target), advice, support);
+        }
+
+        TestPlugin(String name, ElementMatcher<TypeDescription> target, Class<?> advice, Support support) {
             this.name = name;
             this.target = target;
             this.advice = advice;
@@ -157,7 +176,7 @@ class PluginInstallerTest {
             return Collections.singletonList(new TypeInstrumentation() {
                 @Override
                 public ElementMatcher<TypeDescription> typeMatcher() {
-                    return named(target);
+                    return target;
                 }
 
                 @Override

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,6 +106,48 @@ class RuleLifecycleTest {
         assertEquals("o2", saved.version(), "and its rules are cached");
         assertEquals("version: o2\n", saved.documents().get(0).text());
         assertFalse(Files.readString(cacheFile.toPath()).contains("s3cret"), "no secret in the cache file");
+    }
+
+    @Test
+    void theSourceStartsInTheBackgroundAndTheFirstDecisionWaitsForItsRules() throws Exception {
+        FakeCenter.sink = null;
+        RuleStore store = new RuleStore();
+        RuleStartup startup = RuleStartup.begin(config("lanes.rules", "fake://center", "lanes.rules.startup.wait",
+                "30s", "lanes.rules.cache", "off"), "orders", store, loader());
+        // begin() has returned although the source has not answered: premain does not wait.
+        assertFalse(startup.isReady());
+        AtomicReference<RuleSnapshot> seen = new AtomicReference<>();
+        Thread firstDecision = new Thread(() -> seen.set(startup.get()));
+        firstDecision.start();
+        while (FakeCenter.sink == null) {
+            Thread.onSpinWait();
+        }
+        FakeCenter.sink.accept(DOCS, "fake://center orders");
+        firstDecision.join();
+        assertEquals("o1+g1", seen.get().version(), "the first decision saw the source's rules, not none");
+        assertTrue(startup.isReady());
+        startup.close();
+    }
+
+    @Test
+    void withASilentSourceTheFirstDecisionWaitsAtMostTheStartupWaitThenUsesTheCache() throws Exception {
+        File cacheFile = dir.resolve("cache.yaml").toFile();
+        new RuleCache(cacheFile).save(DOCS, "fake://center", "o1+g1");
+        FakeCenter.sink = null;
+        RuleStore store = new RuleStore();
+        RuleStartup startup = RuleStartup.begin(config("lanes.rules", "fake://center", "lanes.rules.startup.wait",
+                "200ms", "lanes.rules.cache", cacheFile.toString()), "orders", store, loader());
+        assertEquals("o1+g1", startup.get().version(), "the cached rules are in force for the first decision");
+        assertTrue(startup.isReady());
+        startup.close();
+    }
+
+    @Test
+    void withNoRuleSourceTheRulesAreReadyAtOnce() throws Exception {
+        RuleStore store = new RuleStore();
+        RuleStartup startup = RuleStartup.begin(config(), "orders", store, loader());
+        assertTrue(startup.isReady());
+        assertEquals(RuleSnapshot.EMPTY, startup.get());
     }
 
     @Test

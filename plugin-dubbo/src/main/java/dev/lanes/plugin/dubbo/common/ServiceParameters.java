@@ -30,6 +30,7 @@ public final class ServiceParameters {
     public static void beforeExport(Object config) {
         try {
             if (config instanceof AbstractMethodConfig) {
+                Lanes.routing().awaitRules();
                 publish((AbstractMethodConfig) config, Lanes.routing().instanceTag(), System.currentTimeMillis());
             }
             if (config instanceof AbstractInterfaceConfig) {

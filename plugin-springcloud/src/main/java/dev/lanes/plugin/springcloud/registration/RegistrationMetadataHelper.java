@@ -37,6 +37,7 @@ public final class RegistrationMetadataHelper {
         try {
             if (registration instanceof Registration) {
                 Lanes.routing().applicationNameFound(((Registration) registration).getServiceId());
+                Lanes.routing().awaitRules();
                 publish((Registration) registration, Lanes.routing().instanceTag(), System.currentTimeMillis());
             }
         } catch (Throwable t) {

@@ -1,12 +1,12 @@
 package dev.lanes.plugin.springcloud.registration;
 
 import dev.lanes.core.plugin.AdviceTarget;
+import dev.lanes.core.plugin.SuperTypes;
 import dev.lanes.core.plugin.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isBridge;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
@@ -26,7 +26,7 @@ public final class ServiceRegistryInstrumentation implements TypeInstrumentation
 
     @Override
     public ElementMatcher<TypeDescription> typeMatcher() {
-        return not(isInterface()).and(hasSuperType(named(SERVICE_REGISTRY)));
+        return SuperTypes.named(SERVICE_REGISTRY).and(not(isInterface()));
     }
 
     @Override

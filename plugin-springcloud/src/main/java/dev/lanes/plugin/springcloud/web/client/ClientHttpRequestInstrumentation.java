@@ -1,7 +1,5 @@
 package dev.lanes.plugin.springcloud.web.client;
 
-import static net.bytebuddy.matcher.ElementMatchers.failSafe;
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -9,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.lanes.core.plugin.AdviceTarget;
+import dev.lanes.core.plugin.SuperTypes;
 import dev.lanes.core.plugin.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -28,7 +27,7 @@ public final class ClientHttpRequestInstrumentation implements TypeInstrumentati
     public ElementMatcher<TypeDescription> typeMatcher() {
         // Fail-safe: a super type missing from the class path (an optional dependency of some
         // library) means "not a match", never an error.
-        return failSafe(hasSuperType(named("org.springframework.http.client.ClientHttpRequest"))).and(not(isInterface()));
+        return SuperTypes.named("org.springframework.http.client.ClientHttpRequest").and(not(isInterface()));
     }
 
     @Override

@@ -1,7 +1,5 @@
 package dev.lanes.plugin.springcloud.web.servlet.javax;
 
-import static net.bytebuddy.matcher.ElementMatchers.failSafe;
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
@@ -11,6 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.lanes.core.plugin.AdviceTarget;
+import dev.lanes.core.plugin.SuperTypes;
 import dev.lanes.core.plugin.TypeInstrumentation;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -26,7 +25,7 @@ public final class JavaxFilterInstrumentation implements TypeInstrumentation {
     public ElementMatcher<TypeDescription> typeMatcher() {
         // Fail-safe: a super type missing from the class path (an optional dependency of some
         // library) means "not a match", never an error.
-        return failSafe(hasSuperType(named("javax.servlet.Filter"))).and(not(isInterface()));
+        return SuperTypes.named("javax.servlet.Filter").and(not(isInterface()));
     }
 
     @Override

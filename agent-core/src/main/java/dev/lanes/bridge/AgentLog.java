@@ -1,8 +1,6 @@
 package dev.lanes.bridge;
 
 import java.io.PrintStream;
-import java.text.SimpleDateFormat;
-import java.util.Date;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -96,13 +94,52 @@ public final class AgentLog {
         return s.substring(0, max) + "...";
     }
 
+    /**
+     * "yyyy-MM-dd HH:mm:ss.SSS" in the default time zone, by arithmetic: the agent logs during
+     * premain, where a first SimpleDateFormat (locale data, calendars) costs some 15 ms.
+     */
+    public static String timestamp(long epochMillis) {
+        long local = epochMillis + java.util.TimeZone.getDefault().getOffset(epochMillis);
+        long days = Math.floorDiv(local, 86_400_000L);
+        long millisOfDay = Math.floorMod(local, 86_400_000L);
+        // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+        long z = days + 719_468L;
+        long era = Math.floorDiv(z, 146_097L);
+        long doe = z - era * 146_097L;
+        long yoe = (doe - doe / 1_460L + doe / 36_524L - doe / 146_096L) / 365L;
+        long doy = doe - (365L * yoe + yoe / 4L - yoe / 100L);
+        long mp = (5L * doy + 2L) / 153L;
+        long day = doy - (153L * mp + 2L) / 5L + 1L;
+        long month = mp < 10 ? mp + 3 : mp - 9;
+        long year = yoe + era * 400L + (month <= 2 ? 1 : 0);
+        StringBuilder sb = new StringBuilder(23);
+        sb.append(year).append('-');
+        two(sb, month).append('-');
+        two(sb, day).append(' ');
+        two(sb, millisOfDay / 3_600_000L).append(':');
+        two(sb, millisOfDay / 60_000L % 60L).append(':');
+        two(sb, millisOfDay / 1_000L % 60L).append('.');
+        long ms = millisOfDay % 1_000L;
+        if (ms < 100) {
+            sb.append('0');
+        }
+        return two(sb, ms).toString();
+    }
+
+    private static StringBuilder two(StringBuilder sb, long value) {
+        if (value < 10) {
+            sb.append('0');
+        }
+        return sb.append(value);
+    }
+
     private static void log(int at, String message, Throwable t) {
         if (at < level) {
             return;
         }
         try {
             String name = at == DEBUG ? "DEBUG" : at == INFO ? "INFO" : at == WARN ? "WARN" : "ERROR";
-            String time = new SimpleDateFormat("yyyy-MM-dd HH:mm:ss.SSS").format(new Date());
+            String time = timestamp(System.currentTimeMillis());
             PrintStream stream = out;
             synchronized (stream) {
                 stream.println(time + " [lanes] " + name + " " + message);

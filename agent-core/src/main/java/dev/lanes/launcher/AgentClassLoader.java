@@ -19,6 +19,11 @@ import java.util.jar.JarFile;
  * system class loader nor class-path scanners of the application ever see them. Parent is the
  * platform loader: the agent sees the JDK and the bridge (on the bootstrap path), never the
  * application's classes.
+ *
+ * <p>The rule-center clients and their libraries (some 13,000 files) are packed in bundles,
+ * jars inside the agent jar ({@link Bundles}), opened only when a class or resource of theirs is
+ * first asked for: an agent without a Nacos or ZooKeeper rule source never opens them, and does
+ * not keep their central directory (2 MB) on the application's heap.
  */
 public final class AgentClassLoader extends ClassLoader {
 
@@ -31,11 +36,13 @@ public final class AgentClassLoader extends ClassLoader {
 
     private final JarFile jar;
     private final String jarUrl;
+    private final Bundles bundles;
 
     public AgentClassLoader(File agentJar, ClassLoader parent) throws IOException {
         super(parent);
         this.jar = new JarFile(agentJar, false);
         this.jarUrl = "jar:" + agentJar.toURI() + "!/";
+        this.bundles = Bundles.read(jar, agentJar);
     }
 
     /** The platform class loader on Java 9+, or null (bootstrap) on Java 8. */
@@ -49,10 +56,10 @@ public final class AgentClassLoader extends ClassLoader {
 
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
-        String path = PREFIX + name.replace('.', '/') + ".classdata";
-        JarEntry entry = jar.getJarEntry(path);
+        String internal = name.replace('.', '/');
+        JarEntry entry = jar.getJarEntry(PREFIX + internal + ".classdata");
         if (entry == null) {
-            throw new ClassNotFoundException(name);
+            return findBundledClass(name, internal + ".class");
         }
         try {
             byte[] bytes = read(jar.getInputStream(entry));
@@ -60,6 +67,23 @@ public final class AgentClassLoader extends ClassLoader {
             return defineClass(name, bytes, 0, bytes.length, AgentClassLoader.class.getProtectionDomain());
         } catch (IOException e) {
             throw new ClassNotFoundException(name, e);
+        }
+    }
+
+    private Class<?> findBundledClass(String name, String resource) throws ClassNotFoundException {
+        Bundles.Bundle bundle = bundles.forResource(resource);
+        if (bundle == null) {
+            throw new ClassNotFoundException(name);
+        }
+        try {
+            byte[] bytes = bundle.read(resource);
+            if (bytes == null) {
+                throw new ClassNotFoundException(name);
+            }
+            definePackageFor(name);
+            return defineClass(name, bytes, 0, bytes.length, AgentClassLoader.class.getProtectionDomain());
+        } catch (IOException e) {
+            throw new ClassNotFoundException(name + " (bundle " + bundle.name() + ": " + e.getMessage() + ")", e);
         }
     }
 
@@ -88,7 +112,8 @@ public final class AgentClassLoader extends ClassLoader {
     protected URL findResource(String name) {
         String stored = storedName(name);
         if (jar.getJarEntry(stored) == null) {
-            return null;
+            Bundles.Bundle bundle = bundles.forResource(name);
+            return bundle == null ? null : bundle.url(name);
         }
         try {
             return new URL(jarUrl + stored);
@@ -115,7 +140,7 @@ public final class AgentClassLoader extends ClassLoader {
         return PREFIX + name;
     }
 
-    static byte[] read(InputStream in) throws IOException {
+    public static byte[] read(InputStream in) throws IOException {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, in.available()));
             byte[] buffer = new byte[8192];

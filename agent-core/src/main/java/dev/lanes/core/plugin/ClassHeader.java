@@ -16,11 +16,14 @@ final class ClassHeader {
     /** Binary names of the direct interfaces. */
     final String[] interfaces;
     final boolean isInterface;
+    /** Bit i is set when the constant pool holds the name {@code wanted[i]} given to {@link #read}. */
+    final long mentioned;
 
-    private ClassHeader(String superName, String[] interfaces, boolean isInterface) {
+    private ClassHeader(String superName, String[] interfaces, boolean isInterface, long mentioned) {
         this.superName = superName;
         this.interfaces = interfaces;
         this.isInterface = isInterface;
+        this.mentioned = mentioned;
     }
 
     /**
@@ -29,6 +32,19 @@ final class ClassHeader {
      * @throws IllegalArgumentException when {@code bytes} is not a well-formed class file header
      */
     static ClassHeader read(byte[] bytes) {
+        return read(bytes, NONE);
+    }
+
+    private static final byte[][] NONE = new byte[0][];
+
+    /**
+     * Reads the header of {@code bytes}, noting which of the ASCII names {@code wanted} its
+     * constant pool holds: a class that declares a method has its name in the pool, so a name
+     * missing from it is a method the class cannot declare.
+     *
+     * @throws IllegalArgumentException when {@code bytes} is not a well-formed class file header
+     */
+    static ClassHeader read(byte[] bytes, byte[][] wanted) {
         try {
             if (u4(bytes, 0) != MAGIC) {
                 throw new IllegalArgumentException("not a class file");
@@ -36,13 +52,21 @@ final class ClassHeader {
             int count = u2(bytes, 8);
             // Offsets of the CONSTANT_Class and CONSTANT_Utf8 entries we may need; others are skipped.
             int[] offsets = new int[count];
+            long mentioned = 0L;
             int p = 10;
             for (int i = 1; i < count; i++) {
                 offsets[i] = p;
                 int tag = bytes[p] & 0xFF;
                 switch (tag) {
                     case 1: // Utf8
-                        p += 3 + u2(bytes, p + 1);
+                        int length = u2(bytes, p + 1);
+                        for (int w = 0; w < wanted.length; w++) {
+                            if (wanted[w].length == length && (mentioned & (1L << w)) == 0 && equal(bytes, p + 3,
+                                    wanted[w])) {
+                                mentioned |= 1L << w;
+                            }
+                        }
+                        p += 3 + length;
                         break;
                     case 7: // Class
                     case 8: // String
@@ -81,10 +105,19 @@ final class ClassHeader {
                 interfaces[i] = className(bytes, offsets, u2(bytes, p + 8 + 2 * i));
             }
             String superName = superIndex == 0 ? null : className(bytes, offsets, superIndex);
-            return new ClassHeader(superName, interfaces, (access & ACC_INTERFACE) != 0);
+            return new ClassHeader(superName, interfaces, (access & ACC_INTERFACE) != 0, mentioned);
         } catch (ArrayIndexOutOfBoundsException e) {
             throw new IllegalArgumentException("truncated class file", e);
         }
+    }
+
+    private static boolean equal(byte[] bytes, int offset, byte[] name) {
+        for (int i = 0; i < name.length; i++) {
+            if (bytes[offset + i] != name[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String className(byte[] bytes, int[] offsets, int classIndex) {

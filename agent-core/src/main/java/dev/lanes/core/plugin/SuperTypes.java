@@ -27,6 +27,8 @@ public final class SuperTypes {
     private static final List<String> NAMES = new ArrayList<String>();
     private static volatile String[] names = new String[0];
     private static volatile boolean watchesJava;
+    private static final List<String> METHODS = new ArrayList<String>();
+    private static volatile byte[][] methods = new byte[0][];
     private static final ThreadLocal<Context> CONTEXT = new ThreadLocal<Context>() {
         @Override
         protected Context initialValue() {
@@ -39,7 +41,38 @@ public final class SuperTypes {
 
     /** Matches {@code typeName} itself and every type that extends or implements it. */
     public static ElementMatcher.Junction<TypeDescription> named(String typeName) {
-        return new Matcher(typeName, bit(typeName));
+        return new Matcher(typeName, bit(typeName), null, 0L);
+    }
+
+    /**
+     * As {@link #named}, for the types that also declare a method named {@code methodName}: the
+     * only ones that advice on that method changes. Most classes are ruled out by their constant
+     * pool alone (the method name is not in it), before any super type is looked at.
+     */
+    public static ElementMatcher.Junction<TypeDescription> declaring(String typeName, String methodName) {
+        return new Matcher(typeName, bit(typeName), methodName, methodBit(methodName));
+    }
+
+    private static synchronized long methodBit(String methodName) {
+        int index = METHODS.indexOf(methodName);
+        if (index < 0) {
+            for (int i = 0; i < methodName.length(); i++) {
+                if (methodName.charAt(i) > 0x7F) {
+                    throw new IllegalArgumentException("method names are ASCII here: " + methodName);
+                }
+            }
+            if (METHODS.size() >= MAX_NAMES) {
+                throw new IllegalStateException("more than " + MAX_NAMES + " watched method names");
+            }
+            METHODS.add(methodName);
+            byte[][] bytes = new byte[METHODS.size()][];
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = METHODS.get(i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            }
+            methods = bytes;
+            index = METHODS.size() - 1;
+        }
+        return 1L << index;
     }
 
     private static synchronized long bit(String typeName) {
@@ -85,6 +118,7 @@ public final class SuperTypes {
         Context context = CONTEXT.get();
         context.loadingName = name;
         context.loadingBytes = classFile;
+        context.header = null;
     }
 
     /** Forgets the class file of {@link #loading}, once the agent is done with the class. */
@@ -92,6 +126,7 @@ public final class SuperTypes {
         Context context = CONTEXT.get();
         context.loadingName = null;
         context.loadingBytes = null;
+        context.header = null;
     }
 
     /** The mask of the watched names {@code type} is or inherits. */
@@ -108,15 +143,7 @@ public final class SuperTypes {
         if (known != null) {
             return known.longValue();
         }
-        ClassHeader header = null;
-        byte[] bytes = name.equals(context.loadingName) ? context.loadingBytes : null;
-        if (bytes != null) {
-            try {
-                header = ClassHeader.read(bytes);
-            } catch (IllegalArgumentException e) {
-                header = null;
-            }
-        }
+        ClassHeader header = context.header(name);
         if (header == null) {
             // A class whose bytes were not handed over (nested loading): its description has them.
             return maskOf(type, watched, 0);
@@ -204,27 +231,64 @@ public final class SuperTypes {
         return mask;
     }
 
+    /**
+     * Whether {@code type} may declare a method of the names in {@code methodBits}: from its
+     * constant pool when its class file is at hand, else from its description.
+     */
+    static boolean mayDeclare(TypeDescription type, long methodBits, String methodName) {
+        Context context = CONTEXT.get();
+        ClassHeader header = context.inLoader ? context.header(type.getName()) : null;
+        if (header != null) {
+            return (header.mentioned & methodBits) != 0;
+        }
+        return !type.getDeclaredMethods().filter(net.bytebuddy.matcher.ElementMatchers.named(methodName)).isEmpty();
+    }
+
     /** Per thread: the loader being matched in, and the class file being loaded. */
     private static final class Context {
         ClassLoader loader;
         boolean inLoader;
         String loadingName;
         byte[] loadingBytes;
+        /** The header of the class being loaded, read once for all matchers. */
+        ClassHeader header;
+
+        /** The header of the class being loaded when it is {@code name}, else null. */
+        ClassHeader header(String name) {
+            if (loadingBytes == null || !name.equals(loadingName)) {
+                return null;
+            }
+            if (header == null) {
+                try {
+                    header = ClassHeader.read(loadingBytes, methods);
+                } catch (IllegalArgumentException e) {
+                    return null;
+                }
+            }
+            return header;
+        }
     }
 
     /** One watched name. */
     private static final class Matcher extends ElementMatcher.Junction.AbstractBase<TypeDescription> {
         private final String typeName;
         private final long bit;
+        private final String methodName;
+        private final long methodBit;
 
-        Matcher(String typeName, long bit) {
+        Matcher(String typeName, long bit, String methodName, long methodBit) {
             this.typeName = typeName;
             this.bit = bit;
+            this.methodName = methodName;
+            this.methodBit = methodBit;
         }
 
         @Override
         public boolean matches(TypeDescription target) {
             try {
+                if (methodName != null && !mayDeclare(target, methodBit, methodName)) {
+                    return false;
+                }
                 return (mask(target) & bit) != 0;
             } catch (Throwable t) {
                 return false;
@@ -233,7 +297,7 @@ public final class SuperTypes {
 
         @Override
         public String toString() {
-            return "hasSuperType(" + typeName + ")";
+            return "hasSuperType(" + typeName + ")" + (methodName == null ? "" : ".declaring(" + methodName + ")");
         }
     }
 }

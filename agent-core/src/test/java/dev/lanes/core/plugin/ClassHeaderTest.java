@@ -41,6 +41,13 @@ class ClassHeaderTest {
     }
 
     @Test
+    void notesWhichNamesTheConstantPoolHolds() throws IOException {
+        byte[][] wanted = {"value".getBytes(), "doFilter".getBytes(), "run".getBytes()};
+        assertEquals(0b101L, ClassHeader.read(bytes(NotWatched.class), wanted).mentioned);
+        assertEquals(0b001L, ClassHeader.read(bytes(WatchedDeep.class), wanted).mentioned);
+    }
+
+    @Test
     void rejectsWhatIsNotAClassFile() throws IOException {
         assertThrows(IllegalArgumentException.class, () -> ClassHeader.read(new byte[]{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
         byte[] truncated = Arrays.copyOf(bytes(WatchedDeep.class), 40);

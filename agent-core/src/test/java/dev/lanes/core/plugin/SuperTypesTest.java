@@ -68,6 +68,20 @@ class SuperTypesTest {
     }
 
     @Test
+    void declaringRulesOutTypesThatDoNotDeclareTheMethod() throws IOException {
+        ElementMatcher<TypeDescription> value = SuperTypes.declaring("example.hierarchy.Watched", "value");
+        ElementMatcher<TypeDescription> other = SuperTypes.declaring("example.hierarchy.Watched", "compareTo");
+        // From the constant pool of the class being loaded...
+        assertTrue(matchAsLoaded(value, WatchedDeep.class));
+        assertFalse(matchAsLoaded(other, WatchedDeep.class), "WatchedDeep inherits compareTo, declares none");
+        assertFalse(matchAsLoaded(value, NotWatched.class), "declares value() but inherits nothing watched");
+        // ...and from descriptions outside the agent.
+        assertTrue(value.matches(TypeDescription.ForLoadedType.of(WatchedDeep.class)));
+        assertFalse(other.matches(TypeDescription.ForLoadedType.of(WatchedDeep.class)));
+        assertTrue(other.matches(TypeDescription.ForLoadedType.of(example.hierarchy.WatchedBase.class)));
+    }
+
+    @Test
     void cachesAreBoundedAndCleared() {
         TypeCaches.Descriptions descriptions = TypeCaches.instance().forLoader(loader).descriptions;
         for (int i = 0; i < TypeCaches.MAX_DESCRIPTIONS + 100; i++) {

@@ -26,7 +26,7 @@ public final class ServiceRegistryInstrumentation implements TypeInstrumentation
 
     @Override
     public ElementMatcher<TypeDescription> typeMatcher() {
-        return SuperTypes.named(SERVICE_REGISTRY).and(not(isInterface()));
+        return SuperTypes.declaring(SERVICE_REGISTRY, "register").and(not(isInterface()));
     }
 
     @Override

@@ -27,7 +27,7 @@ public final class ClientHttpRequestInstrumentation implements TypeInstrumentati
     public ElementMatcher<TypeDescription> typeMatcher() {
         // Fail-safe: a super type missing from the class path (an optional dependency of some
         // library) means "not a match", never an error.
-        return SuperTypes.named("org.springframework.http.client.ClientHttpRequest").and(not(isInterface()));
+        return SuperTypes.declaring("org.springframework.http.client.ClientHttpRequest", "execute").and(not(isInterface()));
     }
 
     @Override

@@ -25,7 +25,7 @@ public final class JavaxFilterInstrumentation implements TypeInstrumentation {
     public ElementMatcher<TypeDescription> typeMatcher() {
         // Fail-safe: a super type missing from the class path (an optional dependency of some
         // library) means "not a match", never an error.
-        return SuperTypes.named("javax.servlet.Filter").and(not(isInterface()));
+        return SuperTypes.declaring("javax.servlet.Filter", "doFilter").and(not(isInterface()));
     }
 
     @Override

@@ -26,7 +26,7 @@ public final class JavaxServletInstrumentation implements TypeInstrumentation {
     public ElementMatcher<TypeDescription> typeMatcher() {
         // Fail-safe: a super type missing from the class path (an optional dependency of some
         // library) means "not a match", never an error.
-        return SuperTypes.named("javax.servlet.Servlet").and(not(isInterface()));
+        return SuperTypes.declaring("javax.servlet.Servlet", "service").and(not(isInterface()));
     }
 
     @Override

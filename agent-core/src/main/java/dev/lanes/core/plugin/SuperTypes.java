@@ -241,6 +241,11 @@ public final class SuperTypes {
         if (header != null) {
             return (header.mentioned & methodBits) != 0;
         }
+        if (type instanceof TypeDescription.ForLoadedType) {
+            // Reflection on a loaded class's methods loads every type in their signatures, inside
+            // the transformer, where those loads go untransformed. Leave it to the hierarchy.
+            return true;
+        }
         return !type.getDeclaredMethods().filter(net.bytebuddy.matcher.ElementMatchers.named(methodName)).isEmpty();
     }
 

@@ -135,14 +135,14 @@ final class CandidateGroups {
             this.weights = weights;
         }
 
-        private Grouping(Grouping g, Weights weights) {
+        private Grouping(Grouping g, RuleSnapshot rules, Weights weights) {
             this.list = g.list;
             this.size = g.size;
             this.firstHash = g.firstHash;
             this.middleHash = g.middleHash;
             this.lastHash = g.lastHash;
             this.view = g.view;
-            this.rules = g.rules;
+            this.rules = rules;
             this.byTag = g.byTag;
             this.base = g.base;
             this.all = g.all;
@@ -155,8 +155,8 @@ final class CandidateGroups {
             this.weights = weights;
         }
 
-        boolean matches(List<?> candidates, int n, InstanceView<?> view, RuleSnapshot rules) {
-            return this.rules == rules && this.view == view && size == n && list.get() == candidates
+        boolean matches(List<?> candidates, int n, InstanceView<?> view) {
+            return this.view == view && size == n && list.get() == candidates
                     && System.identityHashCode(candidates.get(0)) == firstHash
                     && System.identityHashCode(candidates.get(n - 1)) == lastHash
                     && System.identityHashCode(candidates.get(n >>> 1)) == middleHash;
@@ -171,8 +171,9 @@ final class CandidateGroups {
     }
 
     /**
-     * The grouping of {@code candidates} for {@code service}, built now when the list, the rules
-     * or the view changed and the list was seen before; null when the caller should scan.
+     * The grouping of {@code candidates} for {@code service}: built when the list or the view
+     * changed (a new list the second time it is seen), carried over when only the rules changed;
+     * null when the caller should scan.
      */
     <T> Grouping lookup(String service, List<T> candidates, int n, InstanceView<T> view, RuleSnapshot rules,
                         LaneRouter reader) {
@@ -191,7 +192,13 @@ final class CandidateGroups {
             }
         }
         Grouping g = slot.grouping;
-        if (g != null && g.matches(candidates, n, view, rules)) {
+        if (g != null && g.matches(candidates, n, view)) {
+            if (g.rules != rules) {
+                // New rules: the groups by tag still hold (tags are the instances'), the warm-up
+                // weights may not. One small object, not a new grouping.
+                g = new Grouping(g, rules, null);
+                slot.grouping = g;
+            }
             return g;
         }
         boolean sameList = g != null && g.list.get() == candidates;
@@ -227,7 +234,7 @@ final class CandidateGroups {
         Slot slot = slots.get(service);
         if (slot != null && slot.grouping == g) {
             // A lost race only means another thread published weights as fresh as these.
-            slot.grouping = new Grouping(g, fresh);
+            slot.grouping = new Grouping(g, g.rules, fresh);
         }
         return fresh;
     }

@@ -74,6 +74,45 @@ class CandidateGroupsTest {
     }
 
     @Test
+    void aListSeenAgainIsNotReadAgain() {
+        Harness h = new Harness().with(rules().lanes(lane("gray", Fallback.BASE))
+                .warmup(new WarmupSettings(true, 40_000L, 1.0, 10)));
+        List<Inst> all = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            all.add(started("10.2.0." + i + ":80", i % 10 == 0 ? "gray" : null, i % 7 == 0 ? START - 10_000L : -1));
+        }
+        int[] reads = new int[1];
+        InstanceView<Inst> counting = new InstanceView<Inst>() {
+            @Override
+            public String tag(Inst instance) {
+                reads[0]++;
+                return instance.tag();
+            }
+
+            @Override
+            public long startMillis(Inst instance) {
+                reads[0]++;
+                return instance.start();
+            }
+
+            @Override
+            public String address(Inst instance) {
+                reads[0]++;
+                return instance.address();
+            }
+        };
+        for (int i = 0; i < 2; i++) {
+            h.router.choose("order", all, counting, Req.of());
+        }
+        reads[0] = 0;
+        for (int i = 0; i < 1_000; i++) {
+            assertNull(h.router.choose("order", all, counting, Req.of()).tag());
+        }
+        // One read per call: the tag of the instance picked, checked against its group.
+        assertEquals(1_000, reads[0]);
+    }
+
+    @Test
     void aNewListOfTheSameSizeWithOtherTagsIsSeenAtOnce() {
         Harness h = new Harness().with(rules().lanes(lane("gray", Fallback.BASE)));
         Inst a0 = base("10.0.0.1:80");

@@ -28,7 +28,8 @@ import java.util.function.Supplier;
 /**
  * The routing engine: the semantics of DESIGN.md rows 1-7 and 9 over framework-free
  * candidates. {@link #choose} neither allocates nor locks in the steady state: it works on
- * per-thread index buffers and reads the rules through one volatile snapshot per call.
+ * candidates grouped once per list ({@link CandidateGroups}) and per-thread buffers, and reads
+ * the rules through one volatile snapshot per call.
  */
 public final class LaneRouter implements Routing {
 
@@ -43,6 +44,11 @@ public final class LaneRouter implements Routing {
     private static final int MAX_MALFORMED_PER_SERVICE = 1_000;
     /** Up to this many ejected addresses, comparing beats a hash look-up per candidate. */
     private static final int SCAN_EJECTED_UP_TO = 8;
+    /**
+     * Draws of a pick among a cached group before an exact pass among its members left: with the
+     * default panic threshold (half the group left at least) the first few draws all but always do.
+     */
+    private static final int MAX_REDRAWS = 16;
 
     private volatile String applicationName;
     private final String instanceTag;
@@ -50,6 +56,8 @@ public final class LaneRouter implements Routing {
     private final LaneMetrics metrics;
     private final LongSupplier clock;
     private final OutlierDetector outliers;
+    /** Candidates grouped by tag per service, so that {@link #choose} does not scan them per call. */
+    private final CandidateGroups groups = new CandidateGroups();
     /** Instances already reported for a malformed tag, so that the hot path does not build log keys. */
     private final ConcurrentMap<String, ConcurrentMap<String, Boolean>> malformedSeen =
             new ConcurrentHashMap<String, ConcurrentMap<String, Boolean>>();
@@ -224,23 +232,48 @@ public final class LaneRouter implements Routing {
         Scratch sc = acquire();
         try {
             RuleSnapshot snapshot = snapshot();
-            select(sc, snapshot, service, candidates, n, view, request, clock.getAsLong());
-            if (snapshot.dryRun() || sc.count == n) {
-                return candidates;
+            long now = clock.getAsLong();
+            select(sc, snapshot, service, candidates, n, view, request, now, true, false);
+            if (sc.grouping != null && !snapshot.dryRun() && sc.count < n && !stillTagged(sc, candidates, view)) {
+                // Edited in place (see CandidateGroups): decide this call by a scan, counted once.
+                groups.invalidate(service);
+                select(sc, snapshot, service, candidates, n, view, request, now, false, false);
             }
-            List<T> out = new ArrayList<T>(sc.count);
-            for (int k = 0; k < sc.count; k++) {
-                out.add(candidates.get(sc.selected[k]));
-            }
-            return out;
+            return eligibleOf(sc, snapshot, candidates, n);
         } catch (LaneUnavailableException e) {
             throw e;
         } catch (Throwable t) {
             AgentFaults.report(PLACE_ELIGIBLE, t);
             return candidates;
         } finally {
+            sc.grouping = null;
+            sc.group = null;
             sc.busy = false;
         }
+    }
+
+    /** True when every selected candidate still publishes the tag its grouping recorded. */
+    private static <T> boolean stillTagged(Scratch sc, List<T> candidates, InstanceView<T> view) {
+        for (int k = 0; k < sc.count; k++) {
+            int index = sc.selected[k];
+            if (!sc.grouping.stillTagged(index, candidates.get(index), view)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The selection {@link #select} left in {@code sc}, as a list for the framework's balancer. */
+    private <T> List<T> eligibleOf(Scratch sc, RuleSnapshot snapshot, List<T> candidates, int n) {
+        countOutcome(sc);
+        if (snapshot.dryRun() || sc.count == n) {
+            return candidates;
+        }
+        List<T> out = new ArrayList<T>(sc.count);
+        for (int k = 0; k < sc.count; k++) {
+            out.add(candidates.get(sc.selected[k]));
+        }
+        return out;
     }
 
     @Override
@@ -279,7 +312,24 @@ public final class LaneRouter implements Routing {
         try {
             RuleSnapshot snapshot = snapshot();
             long now = clock.getAsLong();
-            select(sc, snapshot, service, candidates, n, view, request, now);
+            select(sc, snapshot, service, candidates, n, view, request, now, true, true);
+            if (sc.grouping != null && !snapshot.dryRun()) {
+                int k = pickInGroup(sc, snapshot.warmup(), service, n, now);
+                if (k < 0) {
+                    countOutcome(sc);
+                    return null;
+                }
+                T picked = candidates.get(k);
+                if (sc.grouping.stillTagged(k, picked, view)) {
+                    countOutcome(sc);
+                    return picked;
+                }
+                // The list was edited in place (against the assumption CandidateGroups documents):
+                // forget its grouping and decide this call by a scan, counted once.
+                groups.invalidate(service);
+                select(sc, snapshot, service, candidates, n, view, request, now, false, false);
+            }
+            countOutcome(sc);
             if (snapshot.dryRun()) {
                 return null;
             }
@@ -300,8 +350,81 @@ public final class LaneRouter implements Routing {
             AgentFaults.report(PLACE_CHOOSE, t);
             return null;
         } finally {
+            sc.grouping = null;
+            sc.group = null;
             sc.busy = false;
         }
+    }
+
+    /**
+     * Row 7 on a cached group: the index of a pick weighted by warm-up (or uniform) among the
+     * group less its ejected members, or -1 when the framework may choose among all candidates.
+     * Ejected members are rejected after the pick and the pick redrawn, which gives exactly the
+     * distribution of a pick among the members left, without a pass over the group.
+     */
+    private int pickInGroup(Scratch sc, WarmupSettings warmup, String service, int n, long now) {
+        CandidateGroups.Group group = sc.group;
+        int count = group.count;
+        int[] indexes = group.indexes;
+        int ejected = sc.ejectedCount;
+        int[] cumulative = null;
+        if (warmup.enabled()) {
+            cumulative = groups.weights(service, sc.grouping, warmup, now).cumulative[group.id];
+        }
+        if (cumulative == null && ejected == 0 && count == n) {
+            return -1;
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < MAX_REDRAWS; attempt++) {
+            int k = cumulative == null ? random.nextInt(count) : cumulativeIndex(cumulative, random);
+            int index = indexes[k];
+            if (ejected == 0 || !contains(sc.ejected, ejected, index)) {
+                return index;
+            }
+        }
+        // Nearly the whole group ejected yet above the panic threshold (a low threshold): one
+        // exact pass among the members left, which the redraws above only approximated in time.
+        int total = 0;
+        for (int k = 0; k < count; k++) {
+            if (!contains(sc.ejected, ejected, indexes[k])) {
+                total += cumulative == null ? 1 : cumulative[k] - (k == 0 ? 0 : cumulative[k - 1]);
+            }
+        }
+        int r = random.nextInt(total);
+        for (int k = 0; k < count; k++) {
+            if (!contains(sc.ejected, ejected, indexes[k])) {
+                r -= cumulative == null ? 1 : cumulative[k] - (k == 0 ? 0 : cumulative[k - 1]);
+                if (r < 0) {
+                    return indexes[k];
+                }
+            }
+        }
+        return indexes[count - 1];
+    }
+
+    /** The first k with {@code cumulative[k] > r}, r uniform below the total: a weighted pick. */
+    private static int cumulativeIndex(int[] cumulative, ThreadLocalRandom random) {
+        int r = random.nextInt(cumulative[cumulative.length - 1]);
+        int low = 0;
+        int high = cumulative.length - 1;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (cumulative[mid] > r) {
+                high = mid;
+            } else {
+                low = mid + 1;
+            }
+        }
+        return low;
+    }
+
+    private static boolean contains(int[] values, int count, int value) {
+        for (int i = 0; i < count; i++) {
+            if (values[i] == value) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -334,10 +457,14 @@ public final class LaneRouter implements Routing {
 
     /**
      * Leaves in {@code sc} the indexes of the candidates the call may go to ({@code sc.selected}
-     * null meaning all of them), counting the outcome under the lane of this hop.
+     * null meaning all of them) and the outcome to count under the lane of this hop. With
+     * {@code cached}, it works on the grouping of the list when there is one ({@code sc.grouping}
+     * and {@code sc.group} set); with {@code deferEjection} too, it leaves the ejected members of
+     * the group in {@code sc.ejected} for {@link #pickInGroup} instead of filtering them out.
      */
     private <T> void select(Scratch sc, RuleSnapshot snapshot, String service, List<T> candidates, int n,
-                            InstanceView<T> view, RequestView request, long now) {
+                            InstanceView<T> view, RequestView request, long now, boolean cached,
+                            boolean deferEjection) {
         // Row 6: a matching custom route picks the tag of this hop; else the traffic tag does.
         String target = null;
         boolean routed = false;
@@ -355,27 +482,43 @@ public final class LaneRouter implements Routing {
         }
 
         sc.ensure(n);
+        sc.grouping = null;
+        sc.group = null;
+        sc.ejectedCount = 0;
+        sc.outcome = null;
+        sc.dryRunDifference = false;
+        CandidateGroups.Grouping grouping = cached ? groups.lookup(service, candidates, n, view, snapshot, this) : null;
+        CandidateGroups.Group laneGroup = null;
         int inLane = 0;
         int inBase = 0;
         int[] lane = sc.lane;
         int[] base = sc.base;
-        for (int i = 0; i < n; i++) {
-            String tag = tagOf(service, candidates.get(i), view);
-            if (tag == null) {
-                base[inBase++] = i;
-            } else if (target != null && tag.equals(target)) {
-                lane[inLane++] = i;
+        if (grouping != null) {
+            laneGroup = target == null ? null : grouping.byTag.get(target);
+            inLane = laneGroup == null ? 0 : laneGroup.count;
+            inBase = grouping.base.count;
+        } else {
+            for (int i = 0; i < n; i++) {
+                String tag = tagOf(service, candidates.get(i), view);
+                if (tag == null) {
+                    base[inBase++] = i;
+                } else if (target != null && tag.equals(target)) {
+                    lane[inLane++] = i;
+                }
             }
         }
 
         String counted = target == null ? LaneMetrics.BASE : target;
         LaneMetrics.Kind outcome;
+        CandidateGroups.Group chosen;
         if (target == null) {
             // Row 1: untagged traffic stays on base instances while the service has any.
             outcome = inBase > 0 ? LaneMetrics.Kind.ROUTED : LaneMetrics.Kind.FALLBACK_ANY;
+            chosen = grouping == null ? null : grouping.base;
             use(sc, base, inBase, n);
         } else if (inLane > 0) {
             outcome = LaneMetrics.Kind.ROUTED;
+            chosen = laneGroup;
             use(sc, lane, inLane, n);
         } else {
             // Row 2: no instance of the lane here. Row 9: a tag no rule names falls back like "base".
@@ -390,9 +533,22 @@ public final class LaneRouter implements Routing {
                 throw new LaneUnavailableException(service, target);
             }
             outcome = inBase > 0 ? LaneMetrics.Kind.FALLBACK_BASE : LaneMetrics.Kind.FALLBACK_ANY;
+            chosen = grouping == null ? null : grouping.base;
             use(sc, base, inBase, n);
         }
-        metrics.increment(counted, outcome);
+        if (grouping != null) {
+            // An empty group means every candidate (use() above); the group's indexes are shared
+            // and read-only, never a per-thread buffer.
+            if (chosen.count == 0) {
+                chosen = grouping.all;
+            }
+            sc.grouping = grouping;
+            sc.group = chosen;
+            sc.selected = chosen.count == n ? null : chosen.indexes;
+            sc.count = chosen.count;
+        }
+        sc.counted = counted;
+        sc.outcome = outcome;
 
         OutlierSettings outlier = snapshot.outlier();
         if (outlier.enabled() && service != null) {
@@ -400,13 +556,65 @@ public final class LaneRouter implements Routing {
             if (state != null) {
                 state.observe(n);
                 if (state.mayHaveEjections(now)) {
-                    dropEjected(sc, state, outlier, candidates, view, now);
+                    if (grouping != null && deferEjection && !grouping.sharedAddresses) {
+                        findEjected(sc, state, outlier, grouping, now);
+                    } else {
+                        if (deferEjection) {
+                            // choose then weighs the filtered selection itself, not the group.
+                            sc.grouping = null;
+                            sc.group = null;
+                        }
+                        dropEjected(sc, state, outlier, candidates, view, now);
+                    }
                 }
             }
         }
-        if (snapshot.dryRun() && sc.count < n) {
-            metrics.increment(counted, LaneMetrics.Kind.DRY_RUN_DIFFERENCE);
+        if (snapshot.dryRun() && sc.count - sc.ejectedCount < n) {
+            sc.dryRunDifference = true;
         }
+    }
+
+    /** Counts the outcome {@link #select} left in {@code sc}, once per call. */
+    private void countOutcome(Scratch sc) {
+        if (sc.outcome != null) {
+            metrics.increment(sc.counted, sc.outcome);
+            if (sc.dryRunDifference) {
+                metrics.increment(sc.counted, LaneMetrics.Kind.DRY_RUN_DIFFERENCE);
+            }
+            sc.outcome = null;
+        }
+    }
+
+    /**
+     * Row 7 on a cached group: the members of the selection that are ejected now, found from the
+     * few ejected addresses rather than from every member's address; none when too few would
+     * remain (panic threshold).
+     */
+    private static void findEjected(Scratch sc, OutlierDetector.ServiceState state, OutlierSettings outlier,
+                                    CandidateGroups.Grouping grouping, long now) {
+        OutlierDetector.AddressState[] ejected = state.ejected;
+        CandidateGroups.Group group = sc.group;
+        boolean everyone = group == grouping.all;
+        int[] found = sc.kept;
+        int count = 0;
+        for (int i = 0; i < ejected.length; i++) {
+            OutlierDetector.AddressState a = ejected[i];
+            if (a.ejectedUntil > now) {
+                Integer index = grouping.indexOfAddress.get(a.address);
+                if (index != null && (everyone || grouping.groupOf[index.intValue()] == group.id)
+                        && !contains(found, count, index.intValue())) {
+                    found[count++] = index.intValue();
+                }
+            }
+        }
+        int total = sc.count;
+        int remaining = total - count;
+        if (count == 0 || remaining == 0
+                || (long) remaining * 100L < (long) outlier.panicThresholdPercent() * total) {
+            return;
+        }
+        sc.ejected = found;
+        sc.ejectedCount = count;
     }
 
     /** Makes {@code indexes[0..count)} the selection, or all candidates when there are none. */
@@ -512,7 +720,7 @@ public final class LaneRouter implements Routing {
     }
 
     /** The instance's tag, or null for a base instance; a malformed tag counts as base. */
-    private <T> String tagOf(String service, T instance, InstanceView<T> view) {
+    <T> String tagOf(String service, T instance, InstanceView<T> view) {
         String tag = view.tag(instance);
         if (tag == null || Tags.isValid(tag)) {
             return tag;
@@ -580,6 +788,16 @@ public final class LaneRouter implements Routing {
         /** Indexes of the selection, or null when the selection is every candidate. */
         int[] selected;
         int count;
+        /** The grouping and group the selection came from, or null after a scan. */
+        CandidateGroups.Grouping grouping;
+        CandidateGroups.Group group;
+        /** Candidate indexes of the group's ejected members, to redraw a pick that lands on one. */
+        int[] ejected;
+        int ejectedCount;
+        /** The outcome to count, once the call is decided. */
+        String counted;
+        LaneMetrics.Kind outcome;
+        boolean dryRunDifference;
         boolean busy;
 
         void ensure(int n) {

@@ -7,7 +7,7 @@ import java.util.List;
  * the CI test) finds each figure by it; {@code difference} says whether the summary shows
  * agent minus bare next to the ratio (start-up and memory, where the absolute cost matters).
  */
-enum Figure {
+public enum Figure {
     START_A("start A: JVM start to ready (s)", "%.2f", true, false),
     START_B("start B: JVM start to ready (s)", "%.2f", true, false),
     START_C("start C: JVM start to ready (s)", "%.2f", true, false),
@@ -56,7 +56,7 @@ enum Figure {
     }
 
     /** The row's label, as printed (unique, never two spaces in a row). */
-    String label() {
+    public String label() {
         return label;
     }
 
@@ -70,7 +70,7 @@ enum Figure {
     }
 
     /** Only an arm with the agent has it; "-" elsewhere. */
-    boolean agentOnly() {
+    public boolean agentOnly() {
         return agentOnly;
     }
 }

@@ -110,7 +110,7 @@ record BenchOptions(int rounds, List<String> arms, Rules rules, Path agentJar, D
         return String.format(Locale.ROOT, "rounds %d, arms %s, rules %s, line %s, JVM options '%s', %d connections,"
                 + " warm-up %s s, saturated %s s, fixed rate %s for %s s with %d workers, quiet at %.0f%% idle"
                 + " (wait at most %s s)",
-                rounds, String.join(",", arms), rules.name().toLowerCase(Locale.ROOT), line.id(),
+                rounds, String.join(",", arms), anyAgent() ? rules.name().toLowerCase(Locale.ROOT) : "(no agent arm)", line.id(),
                 String.join(" ", jvmArgs), connections, secs(warmup), secs(duration),
                 rate > 0 ? rate + " req/s" : "half the saturated", secs(rateDuration), workers, quietIdlePercent,
                 secs(quietWait));

@@ -285,7 +285,7 @@ public final class FootprintBench {
             }
             throw e instanceof ArmFailure failure ? failure : new ArmFailure(prefix + "failed: " + e.getMessage(), e);
         } finally {
-            stopAll(services);
+            ServiceProcess.stopAll(services);
         }
     }
 
@@ -336,24 +336,6 @@ public final class FootprintBench {
             seconds[i] = JvmProbe.cpuSeconds(services.get(i).pid());
         }
         return seconds;
-    }
-
-    /** SIGTERM to every service at once, SIGKILL after their grace period. */
-    private static void stopAll(List<ServiceProcess> services) {
-        List<Thread> stoppers = new ArrayList<>();
-        for (ServiceProcess service : services) {
-            Thread stopper = new Thread(service::stop, "bench-stop-" + service.name());
-            stopper.start();
-            stoppers.add(stopper);
-        }
-        for (Thread stopper : stoppers) {
-            try {
-                stopper.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 
     private void printTable(Map<Figure, Double> first, Map<Figure, Double> second, boolean summary) {

@@ -17,11 +17,11 @@ final class QuietMachine {
     private QuietMachine() {
     }
 
-    /** What a wait saw: the last idle share (percent, NaN without /proc), samples taken, whether it was quiet. */
+    /** What a wait saw: the last idle share (NaN: not sampled), samples (-1: no wait asked), whether quiet. */
     record Wait(double idlePercent, int samples, boolean quiet, double seconds) {
         String describe() {
             if (Double.isNaN(idlePercent)) {
-                return "no /proc/stat here; not waiting";
+                return samples < 0 ? "not waiting (--quiet-idle 0)" : "no /proc/stat here; not waiting";
             }
             return String.format("CPU idle %.0f%% after %d sample(s) of 1 s, %.0f s", idlePercent, samples, seconds)
                     + (quiet ? "" : " (not quiet; going on)");
@@ -34,7 +34,10 @@ final class QuietMachine {
      */
     static Wait await(double thresholdPercent, double maxSeconds) {
         long started = System.nanoTime();
-        if (thresholdPercent <= 0 || !Files.isReadable(PROC_STAT)) {
+        if (thresholdPercent <= 0) {
+            return new Wait(Double.NaN, -1, true, 0);
+        }
+        if (!Files.isReadable(PROC_STAT)) {
             return new Wait(Double.NaN, 0, true, 0);
         }
         long deadline = started + (long) (maxSeconds * 1e9);

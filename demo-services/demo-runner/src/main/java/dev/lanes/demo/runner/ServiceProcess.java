@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -232,6 +233,24 @@ public final class ServiceProcess implements AutoCloseable {
     /** SIGTERM (the instance deregisters and shuts down), SIGKILL after 30 s. */
     public void stop() {
         child.stop(30_000);
+    }
+
+    /** Stops the instances in parallel (SIGTERM first, as {@link #stop()}) and waits for all of them. */
+    public static void stopAll(Collection<ServiceProcess> instances) {
+        List<Thread> stoppers = new ArrayList<>();
+        for (ServiceProcess instance : instances) {
+            Thread stopper = new Thread(instance::stop, "stop-" + instance.name());
+            stopper.start();
+            stoppers.add(stopper);
+        }
+        for (Thread stopper : stoppers) {
+            try {
+                stopper.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
     }
 
     /** SIGKILL: the instance vanishes without deregistering, as in a crash. */

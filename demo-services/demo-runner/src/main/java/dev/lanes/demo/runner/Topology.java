@@ -295,20 +295,7 @@ public final class Topology implements AutoCloseable {
     /** Stops every instance (in parallel, SIGTERM first), then the registry. Logs stay in workDir. */
     @Override
     public void close() {
-        List<Thread> stoppers = new ArrayList<>();
-        for (ServiceProcess instance : instances.values()) {
-            Thread stopper = new Thread(instance::stop, "stop-" + instance.name());
-            stopper.start();
-            stoppers.add(stopper);
-        }
-        for (Thread stopper : stoppers) {
-            try {
-                stopper.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        ServiceProcess.stopAll(instances.values());
         registry.close();
     }
 

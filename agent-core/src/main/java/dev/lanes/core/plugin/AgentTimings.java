@@ -1,5 +1,7 @@
 package dev.lanes.core.plugin;
 
+import dev.lanes.bridge.AgentLog;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -79,6 +81,15 @@ public final class AgentTimings {
 
     public long matchingMillis() {
         return matchingNanos.get() / 1_000_000L;
+    }
+
+    /** One line, once class loading has settled after start-up: what the agent's matching cost. */
+    void reportStartup() {
+        AgentLog.info("class loading settled: the agent saw " + classesSeen.get() + " classes and "
+                + "transformed " + classesTransformed.get() + ", in " + classHandlingMillis() + " ms on the loading threads"
+                + " (matching " + matchingMillis() + " ms, transforming "
+                + Math.max(0L, classHandlingMillis() - matchingMillis()) + " ms), after a premain of " + premainMillis()
+                + " ms; type caches emptied");
     }
 
     /** For the admin endpoint. */

@@ -36,6 +36,8 @@ public final class TypeCaches extends AgentBuilder.PoolStrategy.WithTypePoolCach
     private final LoaderCache bootstrap = new LoaderCache(ClassFileLocator.ForClassLoader.ofBootLoader());
     private volatile long lastUseMillis;
     private volatile boolean sweeping;
+    /** Whether the first quiet spell (the end of start-up's class loading) was reported. */
+    private volatile boolean reported;
 
     private TypeCaches() {
         super(TypePool.Default.ReaderMode.FAST);
@@ -123,6 +125,10 @@ public final class TypeCaches extends AgentBuilder.PoolStrategy.WithTypePoolCach
                         sweeping = false;
                     }
                     clear();
+                    if (!reported) {
+                        reported = true;
+                        AgentTimings.instance().reportStartup();
+                    }
                     return;
                 }
             }

@@ -18,6 +18,9 @@ import java.util.Set;
  */
 public final class ServiceProcess implements AutoCloseable {
 
+    /** The LoadBalancer cache switch; the demo turns the cache off unless an instance's arguments set it. */
+    public static final String LB_CACHE = "--spring.cloud.loadbalancer.cache.enabled";
+
     /** Short enough that an instance killed without deregistering disappears in seconds. */
     static final String ZK_SESSION_TIMEOUT = "10s";
 
@@ -103,7 +106,9 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("--demo.next=" + spec.next());
         command.add("--demo.instance=" + spec.name());
         command.addAll(registryArgs);
-        command.add("--spring.cloud.loadbalancer.cache.enabled=false");
+        if (spec.appArgs().stream().noneMatch(arg -> arg.startsWith(LB_CACHE + "="))) {
+            command.add(LB_CACHE + "=false");
+        }
         // Used by the builds with Dubbo only: its registry is the same ZooKeeper.
         if (dubboZooKeeper != null) {
             command.add("--demo.dubbo.registry=zookeeper://" + dubboZooKeeper);

@@ -14,7 +14,7 @@ import java.util.Locale;
 record BenchOptions(int rounds, List<String> arms, Rules rules, Path agentJar, DemoLine line, Path java,
         List<String> jvmArgs, int connections, Duration warmup, Duration duration, Duration rateDuration,
         double rate, int workers, double quietIdlePercent, Duration quietWait, Duration startTimeout,
-        Path workDir) {
+        Path workDir, boolean loadBalancerCache) {
 
     /** Where the agent arm's rules come from. */
     enum Rules {
@@ -45,6 +45,8 @@ record BenchOptions(int rounds, List<String> arms, Rules rules, Path agentJar, D
             "  --quiet-wait S       ... but at most S seconds (default 60)",
             "  --start-timeout S    how long the three services may take to be ready (default 180)",
             "  --work-dir PATH      logs (default .lanes-bench/run-<time> in the repository)",
+            "  --lb-cache MODE      Spring Cloud LoadBalancer's instance cache: default (on, as Spring Cloud",
+            "                       ships it) or off (as the demo runs, every call asks discovery) (default default)",
             "exit: 0 done, 1 an arm failed (its logs are printed), 64 bad command line");
 
     static BenchOptions defaults() {
@@ -69,6 +71,7 @@ record BenchOptions(int rounds, List<String> arms, Rules rules, Path agentJar, D
         Duration quietWait = Duration.ofSeconds(60);
         Duration startTimeout = Duration.ofSeconds(180);
         Path workDir = null;
+        boolean lbCache = true;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -90,6 +93,7 @@ record BenchOptions(int rounds, List<String> arms, Rules rules, Path agentJar, D
                 case "--quiet-wait" -> quietWait = seconds(value(args, ++i, arg), arg, true);
                 case "--start-timeout" -> startTimeout = seconds(value(args, ++i, arg), arg, false);
                 case "--work-dir" -> workDir = Paths.get(value(args, ++i, arg));
+                case "--lb-cache" -> lbCache = lbCache(value(args, ++i, arg));
                 case "-h", "--help" -> throw new UsageException(null);
                 default -> throw new UsageException("unknown argument '" + arg + "'");
             }
@@ -98,7 +102,15 @@ record BenchOptions(int rounds, List<String> arms, Rules rules, Path agentJar, D
             throw new UsageException("--quiet-idle: '" + quietIdle + "' is above 100; expected a percentage");
         }
         return new BenchOptions(rounds, arms, rules, agent, line, java, jvmArgs, connections, warmup, duration,
-                rateDuration, rate, workers, quietIdle, quietWait, startTimeout, workDir);
+                rateDuration, rate, workers, quietIdle, quietWait, startTimeout, workDir, lbCache);
+    }
+
+    private static boolean lbCache(String value) {
+        return switch (value) {
+            case "default" -> true;
+            case "off" -> false;
+            default -> throw new UsageException("--lb-cache: '" + value + "' is neither default nor off");
+        };
     }
 
     boolean anyAgent() {
@@ -109,11 +121,11 @@ record BenchOptions(int rounds, List<String> arms, Rules rules, Path agentJar, D
     String describe() {
         return String.format(Locale.ROOT, "rounds %d, arms %s, rules %s, line %s, JVM options '%s', %d connections,"
                 + " warm-up %s s, saturated %s s, fixed rate %s for %s s with %d workers, quiet at %.0f%% idle"
-                + " (wait at most %s s)",
+                + " (wait at most %s s), LoadBalancer cache %s",
                 rounds, String.join(",", arms), anyAgent() ? rules.name().toLowerCase(Locale.ROOT) : "(no agent arm)", line.id(),
                 String.join(" ", jvmArgs), connections, secs(warmup), secs(duration),
                 rate > 0 ? rate + " req/s" : "half the saturated", secs(rateDuration), workers, quietIdlePercent,
-                secs(quietWait));
+                secs(quietWait), loadBalancerCache ? "on (default)" : "off");
     }
 
     private static String secs(Duration d) {

@@ -212,7 +212,12 @@ public final class FootprintBench {
         try {
             long startedAt = System.nanoTime();
             for (String name : CHAIN) {
-                services.add(ServiceProcess.start(launch, InstanceSpec.of(name), zk, dir));
+                InstanceSpec spec = InstanceSpec.of(name);
+                if (options.loadBalancerCache()) {
+                    // The demo turns the cache off (so that new instances show at once); users keep it.
+                    spec = spec.withAppArgs(ServiceProcess.LB_CACHE + "=true");
+                }
+                services.add(ServiceProcess.start(launch, spec, zk, dir));
             }
             awaitChain(services, zk);
             out.printf("%sstarted %s in %.1f s (pids %s)%n", prefix, CHAIN, (System.nanoTime() - startedAt) / 1e9,

@@ -22,7 +22,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code GET /chain} answers with the whole path a request took: this hop, then the hops
  * its downstream ({@code demo.next}) reported. Headers are never forwarded by hand:
- * carrying the traffic tag to the next hop is the agent's job, and the demo shows it. The
+ * carrying the traffic tag (and the headers the rules name under {@code propagate}, such as
+ * {@code x-env}) to the next hop is the agent's job, and the demo shows it. The
  * HTTP client of that call is {@code demo.client} (see {@link NextHop}); a next hop
  * {@code dubbo:<service>} is called over Dubbo (see {@link DubboNext}), with the optional query
  * parameter {@code arg} as the call's argument, so that rules can match it.
@@ -32,6 +33,8 @@ public class ChainController {
 
     /** The traffic tag header that the agent propagates; read here only to report it. */
     static final String TAG_HEADER = "x-lanes-tag";
+    /** A header of the application's own (an environment name), read here only to report it. */
+    static final String ENV_HEADER = "x-env";
     /** Registration metadata key under which the agent publishes the instance tag. */
     static final String TAG_METADATA_KEY = "lanes.tag";
     /** {@code demo.next} prefix of a next hop called over Dubbo. */
@@ -63,19 +66,21 @@ public class ChainController {
     @GetMapping(path = "/chain", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<Map<String, Object>> chain(
             @RequestHeader(name = TAG_HEADER, required = false) String seenTag,
+            @RequestHeader(name = ENV_HEADER, required = false) String seenEnv,
             @RequestParam(name = "arg", required = false) String argument) {
-        Map<String, Object> body = run(seenTag, "http", argument);
+        Map<String, Object> body = run(seenTag, seenEnv, "http", argument);
         return body.containsKey("error") ? ResponseEntity.status(HttpStatus.BAD_GATEWAY).body(body)
                 : ResponseEntity.ok(body);
     }
 
     /**
-     * Serves one request that arrived over {@code via} ("http" or "dubbo"): this hop, then the
-     * next one. The answer has "hops" and, when a downstream call failed, "error".
+     * Serves one request that arrived over {@code via} ("http" or "dubbo"; "own-work" for work
+     * this instance started itself): this hop, then the next one. The answer has "hops" and,
+     * when a downstream call failed, "error".
      */
-    public Map<String, Object> run(String seenTag, String via, String argument) {
+    public Map<String, Object> run(String seenTag, String seenEnv, String via, String argument) {
         List<Object> hops = new ArrayList<>();
-        hops.add(thisHop(seenTag, via));
+        hops.add(thisHop(seenTag, seenEnv, via));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("hops", hops);
         if (next.isEmpty()) {
@@ -142,7 +147,7 @@ public class ChainController {
                 + known);
     }
 
-    private Map<String, Object> thisHop(String seenTag, String via) {
+    private Map<String, Object> thisHop(String seenTag, String seenEnv, String via) {
         Map<String, String> metadata = registration.getMetadata();
         Map<String, Object> hop = new LinkedHashMap<>();
         hop.put("service", service);
@@ -151,6 +156,7 @@ public class ChainController {
         hop.put("port", registration.getPort());
         hop.put("tag", metadata == null ? null : metadata.get(TAG_METADATA_KEY));
         hop.put("seenTag", seenTag);
+        hop.put("seenEnv", seenEnv);
         hop.put("client", next.isEmpty() ? null : next.startsWith(DUBBO_PREFIX) ? "dubbo" : nextHop.client());
         hop.put("via", via);
         return hop;

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** Sends {@code GET /chain} to an instance, with optional headers, and reads the path it took. */
@@ -69,6 +70,29 @@ public final class ChainClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted during GET " + baseUrl + pathAndQuery, e);
         }
+    }
+
+    /**
+     * Starts the work an instance started with {@code demo.own-work=true} does itself
+     * ({@code POST /own-work/start}); false when it did not answer 200.
+     */
+    public boolean startOwnWork(String baseUrl) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/own-work/start")).timeout(timeout)
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+        } catch (IOException e) {
+            throw new IllegalStateException("POST " + baseUrl + "/own-work/start failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during POST " + baseUrl + "/own-work/start", e);
+        }
+    }
+
+    /** The runs of an instance's own work so far ({@code GET /own-work}); empty when it does not answer. */
+    public List<OwnWorkRun> ownWork(String baseUrl) {
+        String body = getText(baseUrl + "/own-work", timeout);
+        return body == null ? List.of() : OwnWorkRun.parseAll(body);
     }
 
     private static String encode(String value) {

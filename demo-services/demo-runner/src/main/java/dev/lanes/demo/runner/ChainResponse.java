@@ -16,14 +16,19 @@ public record ChainResponse(int status, List<Hop> hops, Map<String, Object> erro
 
     /** Reads the demo's JSON answer; a body that is not one yields no hops and the body as error. */
     public static ChainResponse parse(int status, String body) {
-        List<Hop> hops = new ArrayList<>();
-        Map<String, Object> error = null;
         Object json;
         try {
             json = Json.parse(body);
         } catch (IllegalArgumentException e) {
-            return new ChainResponse(status, hops, Map.of("message", "not a chain answer: " + body), body);
+            return new ChainResponse(status, List.of(), Map.of("message", "not a chain answer: " + body), body);
         }
+        return of(status, json, body);
+    }
+
+    /** A chain answer already parsed ({@code hops}, {@code error}); {@code body} is the text it came from. */
+    static ChainResponse of(int status, Object json, String body) {
+        List<Hop> hops = new ArrayList<>();
+        Map<String, Object> error = null;
         if (json instanceof Map<?, ?> map) {
             if (map.get("hops") instanceof List<?> list) {
                 for (Object item : list) {

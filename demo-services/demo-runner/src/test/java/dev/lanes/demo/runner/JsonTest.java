@@ -47,6 +47,25 @@ class JsonTest {
     }
 
     @Test
+    void ownWorkRunsReadWorkThreadAndTheirPath() {
+        List<OwnWorkRun> runs = OwnWorkRun.parseAll("{\"started\":true,\"runs\":["
+                + "{\"work\":\"runner\",\"thread\":\"main\",\"hops\":[{\"instance\":\"a-gray\",\"via\":\"own-work\"},"
+                + "{\"instance\":\"b-base\",\"seenTag\":\"gray\",\"seenEnv\":null}]},"
+                + "{\"work\":\"scheduled\",\"thread\":\"scheduling-1\",\"hops\":[{\"instance\":\"a-gray\"}],"
+                + "\"error\":{\"message\":\"refused\"}}]}");
+        assertEquals(2, runs.size());
+        assertEquals("runner", runs.get(0).work());
+        assertEquals("main", runs.get(0).thread());
+        assertEquals("a-gray -> b-base", runs.get(0).answer().path());
+        assertEquals("own-work", runs.get(0).answer().hops().get(0).via());
+        assertEquals("gray", runs.get(0).answer().hops().get(1).seenTag());
+        assertTrue(runs.get(0).answer().ok());
+        assertEquals("scheduling-1", runs.get(1).thread());
+        assertEquals(false, runs.get(1).answer().ok());
+        assertEquals("refused", runs.get(1).answer().errorMessage());
+    }
+
+    @Test
     void chainResponseOfANonJsonBodyHasNoHops() {
         ChainResponse response = ChainResponse.parse(500, "<html>oops</html>");
         assertTrue(response.hops().isEmpty());

@@ -9,7 +9,8 @@ import dev.lanes.demo.dubbo.ChainService;
 
 /**
  * The provider of {@link ChainService}: the same hop as {@code GET /chain}, reporting the
- * {@code x-lanes-tag} attachment it received as the tag it saw.
+ * {@code x-lanes-tag} attachment it received as the tag it saw, and its {@code x-env} attachment as
+ * the environment header it saw.
  */
 final class ChainServiceImpl implements ChainService {
 
@@ -24,6 +25,7 @@ final class ChainServiceImpl implements ChainService {
     public Map<String, Object> chain(String argument) {
         // RpcContext.getContext() reads the request's attachments in Dubbo 2.7 and 3.x alike.
         String seenTag = RpcContext.getContext().getAttachment("x-lanes-tag");
-        return chain.run(seenTag, "dubbo", argument);
+        String seenEnv = RpcContext.getContext().getAttachment("x-env");
+        return chain.run(seenTag, seenEnv, "dubbo", argument);
     }
 }

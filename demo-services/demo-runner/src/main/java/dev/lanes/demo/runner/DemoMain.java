@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Predicate;
 
@@ -32,8 +33,13 @@ public final class DemoMain {
             "exit: 0 done, 1 could not start, 2 some request failed, 3 with the agent, routing not as expected");
 
     private static final String TAG_HEADER = "x-lanes-tag";
+    /** A header of the application's own that the rules carry down the chain and route by. */
+    private static final String ENV_HEADER = "x-env";
 
-    /** Rules of the demo, in the agent's rule format: one lane that falls back to base. */
+    /**
+     * Rules of the demo, in the agent's rule format: one lane that falls back to base, and the
+     * header {@code x-env} carried down the chain, routed at the last hop.
+     */
     static final String RULES = String.join(System.lineSeparator(),
             "# Written by the Lanes demo. The gray lane: gray instances serve gray traffic;",
             "# where a service has no gray instance, its base instances serve it (fallback: base).",
@@ -41,6 +47,15 @@ public final class DemoMain {
             "  - name: gray",
             "    tag: gray",
             "    fallback: base",
+            "# The x-env header a client sends to the first service travels down the whole chain,",
+            "# so a route at any hop can match it: here calls to service-c with x-env: dev1 go to",
+            "# its gray instance, whatever lane the request is in.",
+            "propagate: [" + ENV_HEADER + "]",
+            "routes:",
+            "  - name: env-dev1-to-gray-c",
+            "    service: service-c",
+            "    match: {headers: {" + ENV_HEADER + ": {exact: dev1}}}",
+            "    to: {tag: gray}",
             "");
 
     private DemoMain() {
@@ -199,7 +214,12 @@ public final class DemoMain {
                         r -> r.ok() && r.path().equals("a-base -> b-base -> c-gray") && seenAllTheWay(r, "gray")),
                 new Kind("untagged -> a-gray", "a-gray", Map.of(),
                         "a-gray dyes its traffic gray: a-gray -> b-base -> c-gray",
-                        r -> r.ok() && r.path().equals("a-gray -> b-base -> c-gray")));
+                        r -> r.ok() && r.path().equals("a-gray -> b-base -> c-gray")),
+                new Kind(ENV_HEADER + ": dev1 -> a-base", "a-base", Map.of(ENV_HEADER, "dev1"),
+                        "x-env: dev1 reaches every hop and a route sends it to c-gray: a-base -> b-base -> c-gray,"
+                                + " untagged",
+                        r -> r.ok() && r.path().equals("a-base -> b-base -> c-gray") && seenAllTheWay(r, null)
+                                && envAllTheWay(r, "dev1")));
         int failures = 0;
         List<String[]> rows = new ArrayList<>();
         List<String> checks = new ArrayList<>();
@@ -215,12 +235,12 @@ public final class DemoMain {
                 if (kind.expected().test(response)) {
                     asExpected++;
                 }
-                counts.merge(List.of(describe(response), tagsSeen(response)), 1, Integer::sum);
+                counts.merge(List.of(describe(response), tagsSeen(response), envSeen(response)), 1, Integer::sum);
             }
             boolean first = true;
             for (Map.Entry<List<String>, Integer> path : counts.entrySet()) {
                 rows.add(new String[] {first ? kind.label() : "", path.getKey().get(0), path.getKey().get(1),
-                        String.valueOf(path.getValue())});
+                        path.getKey().get(2), String.valueOf(path.getValue())});
                 first = false;
             }
             allAsExpected &= asExpected == options.requests();
@@ -234,8 +254,8 @@ public final class DemoMain {
         System.out.println();
         if (agent == null) {
             System.out.println("Without the agent the load balancer knows no lanes: gray instances take untagged"
-                    + System.lineSeparator() + "traffic, and the x-lanes-tag header stops at the first hop since the"
-                    + " services never forward it.");
+                    + System.lineSeparator() + "traffic, and the x-lanes-tag and x-env headers stop at the first hop since"
+                    + " the services never" + System.lineSeparator() + "forward them.");
         } else {
             System.out.println("With the agent:");
             checks.forEach(System.out::println);
@@ -258,7 +278,7 @@ public final class DemoMain {
         return agent == null || allAsExpected ? 0 : 3;
     }
 
-    /** The kinds of traffic of the chain with a Dubbo hop: rows 1 to 4 across both protocols. */
+    /** The kinds of traffic of the chain with a Dubbo hop: rows 1 to 4 and 6 across both protocols. */
     private static List<Kind> dubboKinds(Topology topology) {
         return List.of(
                 new Kind("untagged -> a-base", "a-base", Map.of(),
@@ -270,7 +290,12 @@ public final class DemoMain {
                                 && seenAllTheWay(r, "gray")),
                 new Kind("untagged -> a-gray", "a-gray", Map.of(),
                         "a-gray dyes its traffic gray: a-gray -> b-base => d-gray -> c-gray",
-                        r -> r.ok() && r.path().equals("a-gray -> b-base -> d-gray -> c-gray")));
+                        r -> r.ok() && r.path().equals("a-gray -> b-base -> d-gray -> c-gray")),
+                new Kind(ENV_HEADER + ": dev1 -> a-base", "a-base", Map.of(ENV_HEADER, "dev1"),
+                        "x-env: dev1 reaches every hop, over HTTP and Dubbo, and a route sends it to c-gray:"
+                                + " a-base -> b-base => d-base -> c-gray, untagged",
+                        r -> r.ok() && r.path().equals("a-base -> b-base -> d-base -> c-gray")
+                                && seenAllTheWay(r, null) && envAllTheWay(r, "dev1")));
     }
 
     /**
@@ -299,9 +324,20 @@ public final class DemoMain {
         return !response.hops().isEmpty();
     }
 
+    /** Every hop saw the traffic tag {@code tag} (null: none). */
     private static boolean seenAllTheWay(ChainResponse response, String tag) {
         for (Hop hop : response.hops()) {
-            if (!tag.equals(hop.seenTag())) {
+            if (!Objects.equals(tag, hop.seenTag())) {
+                return false;
+            }
+        }
+        return !response.hops().isEmpty();
+    }
+
+    /** Every hop saw the header {@code x-env} with the value {@code env}. */
+    private static boolean envAllTheWay(ChainResponse response, String env) {
+        for (Hop hop : response.hops()) {
+            if (!env.equals(hop.seenEnv())) {
                 return false;
             }
         }
@@ -331,8 +367,17 @@ public final class DemoMain {
         return String.join(", ", seen);
     }
 
+    /** The x-env header each hop saw, "-" for none. */
+    static String envSeen(ChainResponse response) {
+        List<String> seen = new ArrayList<>();
+        for (Hop hop : response.hops()) {
+            seen.add(hop.seenEnv() == null ? "-" : hop.seenEnv());
+        }
+        return String.join(", ", seen);
+    }
+
     static void printTable(List<String[]> rows) {
-        String[] header = {"Requests", "Path", "Tags seen", "Count"};
+        String[] header = {"Requests", "Path", "Tags seen", "x-env seen", "Count"};
         int[] width = new int[header.length];
         for (int c = 0; c < header.length; c++) {
             width[c] = header[c].length();
@@ -340,10 +385,14 @@ public final class DemoMain {
                 width[c] = Math.max(width[c], row[c].length());
             }
         }
-        String format = "%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %" + width[3] + "s%n";
+        String format = "%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %-" + width[3] + "s  %"
+                + width[4] + "s%n";
         System.out.printf(format, (Object[]) header);
-        System.out.printf(format, "-".repeat(width[0]), "-".repeat(width[1]), "-".repeat(width[2]),
-                "-".repeat(width[3]));
+        String[] rules = new String[header.length];
+        for (int c = 0; c < header.length; c++) {
+            rules[c] = "-".repeat(width[c]);
+        }
+        System.out.printf(format, (Object[]) rules);
         for (String[] row : rows) {
             System.out.printf(format, (Object[]) row);
         }
@@ -362,6 +411,7 @@ public final class DemoMain {
         System.out.println("  curl -s " + topology.url("a-base") + "/chain");
         System.out.println("  curl -s -H '" + TAG_HEADER + ": gray' " + topology.url("a-base") + "/chain");
         System.out.println("  curl -s " + topology.url("a-gray") + "/chain");
+        System.out.println("  curl -s -H '" + ENV_HEADER + ": dev1' " + topology.url("a-base") + "/chain");
         if (topology.instances().stream().anyMatch(i -> i.spec().isDubboProvider())) {
             System.out.println("  curl -s '" + topology.url("b-base") + "/chain?arg=vip-1'   (arg is the argument of B's Dubbo call)");
             System.out.println("  curl -s " + topology.url("b-base") + "/instances/service-d   (what B's discovery sees)");

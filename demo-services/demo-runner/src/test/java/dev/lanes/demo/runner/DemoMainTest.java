@@ -55,5 +55,14 @@ class DemoMainTest {
                 + "\"calling\":\"service-c\",\"status\":null,\"message\":\"no instance of lane gray\"}}");
         assertEquals("a-base -> b-base -> FAILED (HTTP 502: no instance of lane gray)", DemoMain.describe(failed));
         assertEquals("gray, gray", DemoMain.tagsSeen(failed));
+        assertEquals("-, -", DemoMain.envSeen(failed));
+    }
+
+    @Test
+    void showsTheEnvironmentHeaderEachHopSaw() {
+        ChainResponse response = ChainResponse.parse(200, "{\"hops\":[{\"instance\":\"a-base\",\"seenEnv\":\"dev1\"},"
+                + "{\"instance\":\"b-base\",\"seenEnv\":\"dev1\"},{\"instance\":\"c-gray\",\"seenEnv\":null}]}");
+        assertEquals("dev1, dev1, -", DemoMain.envSeen(response));
+        assertEquals("-, -, -", DemoMain.tagsSeen(response));
     }
 }

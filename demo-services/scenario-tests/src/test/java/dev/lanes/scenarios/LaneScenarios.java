@@ -23,6 +23,7 @@ import dev.lanes.demo.runner.ChainResponse;
 import dev.lanes.demo.runner.DemoLine;
 import dev.lanes.demo.runner.Hop;
 import dev.lanes.demo.runner.InstanceSpec;
+import dev.lanes.demo.runner.OwnWorkRun;
 import dev.lanes.demo.runner.Registry;
 import dev.lanes.demo.runner.ServiceProcess;
 import dev.lanes.demo.runner.Topology;
@@ -47,18 +48,27 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * {@code java -javaagent:lanes-agent.jar [-Dlanes.tag=T] -Dlanes.rules=file:rules.yaml -jar demo-app.jar}
  * of one Spring line on one JDK. Each subclass is one (line, JDK, registry); its scenarios run
  * in order on the one topology it starts, and every request's whole path is asserted: the
- * instance, its service, address and registered tag, and the tag header it received, at
- * every hop.
+ * instance, its service, address and registered tag, and the tag header and {@code x-env}
+ * header it received, at every hop. The A instances also run work of their own
+ * ({@code demo.own-work}), started by one scenario.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class LaneScenarios {
 
     static final String TAG_HEADER = "x-lanes-tag";
+    /** A header of the application's own, carried down the chain only when the rules list it under propagate. */
+    static final String ENV_HEADER = "x-env";
+    /** The A instances start work of their own (a runner on main, a thread, a scheduled job) when told to. */
+    static final String OWN_WORK = "--demo.own-work=true";
     /** Requests of each kind in a scenario: enough for round robin to reach every candidate many times. */
     static final int REQUESTS = 30;
     /** How long a rule change may take to show; the file source promises about a second. */
     static final Duration RULE_DEADLINE = Duration.ofSeconds(10);
+    /** How long the A instances may take for their own work once started: a few calls each. */
+    static final Duration OWN_WORK_DEADLINE = Duration.ofSeconds(60);
+    /** The scheduled runs of own work (the demo's default {@code demo.own-work.scheduled-runs}). */
+    static final int OWN_WORK_SCHEDULED = 3;
     static final List<String> INSTANCES = List.of("a-base", "a-gray", "b-base", "c-base", "c-gray", "c-dev1");
 
     static final String NO_RULES = "# No rules: tagged instances alone make the lanes (DESIGN row 9).\n";
@@ -74,6 +84,20 @@ abstract class LaneScenarios {
                 tag: gray
                 fallback: none
             """;
+    /** A route at B on x-env, a header B sees only when the agent carried it from A. */
+    static final String ENV_ROUTE = """
+            routes:
+              - name: env-dev1-to-c-dev1
+                service: service-c
+                match:
+                  headers:
+                    x-env: {exact: dev1}
+                to: {tag: dev1}
+            """;
+    /** The route, and x-env carried down the chain (named in another case: header names match in any case). */
+    static final String ENV_CARRIED_AND_ROUTED = GRAY_FALLS_BACK + "propagate: [X-Env]\n" + ENV_ROUTE;
+    /** The same route without propagate: the header stops at A, so the route never matches. */
+    static final String ENV_ROUTED_NOT_CARRIED = GRAY_FALLS_BACK + ENV_ROUTE;
     /** Applied at B (the caller of C): the agent has put the request's tag on B's outbound call. */
     static final String GRAY_CALLS_TO_C_GO_TO_DEV1 = GRAY_FALLS_BACK + """
             routes:
@@ -134,7 +158,8 @@ abstract class LaneScenarios {
                 .registry(registry)
                 .workDir(work);
         for (String name : INSTANCES) {
-            builder.instance(InstanceSpec.of(name));
+            InstanceSpec spec = InstanceSpec.of(name);
+            builder.instance(name.startsWith("a-") ? spec.withAppArgs(OWN_WORK) : spec);
         }
         topology = builder.start();
         rules.awaitApplied(topology, version, RULE_DEADLINE);
@@ -255,6 +280,60 @@ abstract class LaneScenarios {
         }
     }
 
+    @Test
+    @Order(8)
+    @DisplayName("work an instance starts itself (runner on main, own thread, @Scheduled) carries its tag: gray on a-gray, none on a-base")
+    void ownWorkCarriesTheInstanceTag() {
+        for (String a : List.of("a-gray", "a-base")) {
+            assertTrue(http.startOwnWork(topology.url(a)), a + " did not start its own work");
+        }
+        // Not in a lane's request: a-gray's tag alone sends its calls to gray (C) or, where a
+        // service has none (B), to base with the tag kept.
+        for (OwnWorkRun run : awaitOwnWork("a-gray")) {
+            assertOwnWork(run, "a-gray -> b-base -> c-gray", "-, gray, gray");
+        }
+        for (OwnWorkRun run : awaitOwnWork("a-base")) {
+            assertOwnWork(run, "a-base -> b-base -> c-base", "-, -, -");
+        }
+    }
+
+    @Test
+    @Order(9)
+    @DisplayName("x-env listed under propagate travels A -> B -> C and a route at B matches it; absent, other values and without propagate it routes as before")
+    void carriedHeaderIsRoutedAtALaterHop() throws IOException {
+        boolean restored = false;
+        try {
+            rules.awaitApplied(topology, rules.write(ENV_CARRIED_AND_ROUTED), RULE_DEADLINE);
+            for (int i = 0; i < REQUESTS; i++) {
+                // Sent to A only; B never forwards it, the agent does, and B's call to C is routed by it.
+                assertPath(request("a-base", Map.of(ENV_HEADER, "dev1")), "a-base -> b-base -> c-dev1", "-, -, -",
+                        "dev1, dev1, dev1");
+                // Interleaved on the same threads: nothing carried over from the request before.
+                assertPath(request("a-base", Map.of()), "a-base -> b-base -> c-base", "-, -, -", "-, -, -");
+                assertPath(request("a-base", Map.of(ENV_HEADER, "prod")), "a-base -> b-base -> c-base", "-, -, -",
+                        "prod, prod, prod");
+                // The route wins over the lane for its hop; the tag goes on unchanged.
+                assertPath(request("a-base", Map.of(TAG_HEADER, "gray", ENV_HEADER, "dev1")),
+                        "a-base -> b-base -> c-dev1", "gray, gray, gray", "dev1, dev1, dev1");
+                assertPath(request("a-gray", Map.of(ENV_HEADER, "dev1")), "a-gray -> b-base -> c-dev1",
+                        "-, gray, gray", "dev1, dev1, dev1");
+                assertPath(request("a-gray", Map.of(ENV_HEADER, "prod")), "a-gray -> b-base -> c-gray",
+                        "-, gray, gray", "prod, prod, prod");
+            }
+            rules.awaitApplied(topology, rules.write(ENV_ROUTED_NOT_CARRIED), RULE_DEADLINE);
+            send(REQUESTS, "a-base", Map.of(ENV_HEADER, "dev1"), "a-base -> b-base -> c-base", "-, -, -",
+                    "dev1, -, -");
+            send(REQUESTS, "a-gray", Map.of(ENV_HEADER, "dev1"), "a-gray -> b-base -> c-gray", "-, gray, gray",
+                    "dev1, -, -");
+            restoreGrayFallback();
+            restored = true;
+        } finally {
+            if (!restored) {
+                restoreGrayFallback();
+            }
+        }
+    }
+
     /** Back to the gray lane with fallback: base, applied by every instance. */
     void restoreGrayFallback() throws IOException {
         rules.awaitApplied(topology, rules.write(GRAY_FALLS_BACK), RULE_DEADLINE);
@@ -281,26 +360,53 @@ abstract class LaneScenarios {
         }
         Map<String, Integer> servedByB = new LinkedHashMap<>();
         for (int i = 0; i < REQUESTS; i++) {
-            ChainResponse dyed = request("a-gray", null);
+            ChainResponse dyed = request("a-gray", Map.of());
             String b = dyed.hops().size() > 1 ? dyed.hops().get(1).instance() : "?";
             assertTrue(specs.stream().anyMatch(s -> s.name().equals(b)), dyed.body());
             assertPath(dyed, "a-gray -> " + b + " -> c-gray", "-, gray, gray");
             servedByB.merge(b, 1, Integer::sum);
-            ChainResponse untagged = request("a-base", null);
+            ChainResponse untagged = request("a-base", Map.of());
             String b2 = untagged.hops().size() > 1 ? untagged.hops().get(1).instance() : "?";
             assertTrue(specs.stream().anyMatch(s -> s.name().equals(b2)), untagged.body());
             assertPath(untagged, "a-base -> " + b2 + " -> c-base", "-, -, -");
             servedByB.merge(b2, 1, Integer::sum);
         }
         ScenarioReport.line(label + " | A's calls over the B clients: " + servedByB);
+
+        // x-env carried by each client of B and routed at B: sent to B, and sent to A only.
+        rules.awaitApplied(topology, rules.write(ENV_CARRIED_AND_ROUTED), RULE_DEADLINE);
+        try {
+            for (String client : clients) {
+                String b = "b-" + client;
+                send(REQUESTS, b, Map.of(ENV_HEADER, "dev1"), b + " -> c-dev1", "-, -", "dev1, dev1");
+                send(REQUESTS, b, Map.of(TAG_HEADER, "gray", ENV_HEADER, "prod"), b + " -> c-gray", "gray, gray",
+                        "prod, prod");
+                send(REQUESTS, b, Map.of(), b + " -> c-base", "-, -", "-, -");
+            }
+            for (int i = 0; i < REQUESTS; i++) {
+                ChainResponse carried = request("a-base", Map.of(ENV_HEADER, "dev1"));
+                String b = carried.hops().size() > 1 ? carried.hops().get(1).instance() : "?";
+                assertTrue(specs.stream().anyMatch(s -> s.name().equals(b)), carried.body());
+                assertPath(carried, "a-base -> " + b + " -> c-dev1", "-, -, -", "dev1, dev1, dev1");
+            }
+        } finally {
+            restoreGrayFallback();
+        }
     }
 
     // ---------------------------------------------------------------- requests and assertions
 
-    /** {@code n} requests into {@code entry}, each of which must take exactly {@code path}. */
+    /** {@code n} requests into {@code entry}, each of which must take exactly {@code path}, with no x-env anywhere. */
     void send(int n, String entry, String tagHeader, String path, String seen) {
         for (int i = 0; i < n; i++) {
             assertPath(request(entry, tagHeader), path, seen);
+        }
+    }
+
+    /** {@code n} requests with these headers into {@code entry}, each of which must take exactly {@code path}. */
+    void send(int n, String entry, Map<String, String> headers, String path, String seen, String env) {
+        for (int i = 0; i < n; i++) {
+            assertPath(request(entry, headers), path, seen, env);
         }
     }
 
@@ -322,26 +428,42 @@ abstract class LaneScenarios {
     }
 
     ChainResponse request(String entry, String tagHeader) {
-        requests++;
-        return http.get(topology.url(entry), tagHeader == null ? Map.of() : Map.of(TAG_HEADER, tagHeader));
+        return request(entry, tagHeader == null ? Map.of() : Map.of(TAG_HEADER, tagHeader));
     }
 
-    /** 200, no error, and every hop as expected. */
+    ChainResponse request(String entry, Map<String, String> headers) {
+        requests++;
+        return http.get(topology.url(entry), headers);
+    }
+
+    /** 200, no error, and every hop as expected, none of them with an x-env header. */
     void assertPath(ChainResponse response, String path, String seen) {
+        assertPath(response, path, seen, null);
+    }
+
+    /** 200, no error, and every hop as expected, with the x-env header of {@code env} (null: none anywhere). */
+    void assertPath(ChainResponse response, String path, String seen, String env) {
         assertEquals(200, response.status(), response.body());
         assertNull(response.error(), response.body());
-        assertHops(response, path, seen);
+        assertHops(response, path, seen, env);
+    }
+
+    void assertHops(ChainResponse response, String path, String seen) {
+        assertHops(response, path, seen, null);
     }
 
     /**
      * The hops are exactly the instances of {@code path} ("a-gray -> b-base -> c-gray"), each
      * with its service, 127.0.0.1 and its port, the tag it was started with as registered by the
-     * agent, the client it called on with, and the tag header of {@code seen} ("-, gray, gray").
+     * agent, the client it called on with, the tag header of {@code seen} ("-, gray, gray") and the
+     * x-env header of {@code env} ("dev1, dev1, dev1"; null: none at any hop).
      */
-    void assertHops(ChainResponse response, String path, String seen) {
+    void assertHops(ChainResponse response, String path, String seen, String env) {
         String[] names = path.split(" -> ");
         String[] tags = seen.split(", ");
+        String[] envs = env == null ? null : env.split(", ");
         assertEquals(names.length, tags.length, "test: path and seen differ in length");
+        assertTrue(envs == null || envs.length == names.length, "test: path and env differ in length");
         assertEquals(List.of(names), response.instances(), response.body());
         for (int i = 0; i < names.length; i++) {
             Hop hop = response.hops().get(i);
@@ -352,10 +474,55 @@ abstract class LaneScenarios {
             assertEquals(served.port(), hop.port(), where);
             assertEquals(served.spec().tag(), hop.tag(), "registered tag, " + where);
             assertEquals("-".equals(tags[i]) ? null : tags[i], hop.seenTag(), "tag header received, " + where);
+            String expectedEnv = envs == null || "-".equals(envs[i]) ? null : envs[i];
+            assertEquals(expectedEnv, hop.seenEnv(), ENV_HEADER + " header received, " + where);
             if (i < names.length - 1) {
                 assertEquals(clientOf(served.spec()), hop.client(), "client, " + where);
             }
         }
+    }
+
+    /**
+     * Waits until {@code instance} has done all of its own work (once on main, once on its own
+     * thread, {@code OWN_WORK_SCHEDULED} scheduled runs) and returns the runs; each must have run
+     * on its kind of thread.
+     */
+    List<OwnWorkRun> awaitOwnWork(String instance) {
+        long deadline = System.nanoTime() + OWN_WORK_DEADLINE.toNanos();
+        while (true) {
+            List<OwnWorkRun> runs = http.ownWork(topology.url(instance));
+            Map<String, Integer> byWork = new HashMap<>();
+            for (OwnWorkRun run : runs) {
+                byWork.merge(run.work(), 1, Integer::sum);
+            }
+            if (byWork.getOrDefault("runner", 0) == 1 && byWork.getOrDefault("thread", 0) == 1
+                    && byWork.getOrDefault("scheduled", 0) == OWN_WORK_SCHEDULED) {
+                for (OwnWorkRun run : runs) {
+                    String thread = switch (run.work()) {
+                        case "runner" -> "main";
+                        case "thread" -> "demo-own-work";
+                        default -> null;
+                    };
+                    if (thread != null) {
+                        assertEquals(thread, run.thread(), instance + "'s own work: " + run);
+                    }
+                }
+                requests += runs.size();
+                return runs;
+            }
+            if (System.nanoTime() > deadline) {
+                fail(instance + " did not finish its own work within " + OWN_WORK_DEADLINE + ": " + runs);
+            }
+            RulesFile.sleep(200);
+        }
+    }
+
+    /** One run of an instance's own work took {@code path}, starting at the instance itself, which received nothing. */
+    void assertOwnWork(OwnWorkRun run, String path, String seen) {
+        String where = run.work() + " on " + run.thread() + ": " + run.answer().body();
+        assertTrue(run.answer().ok(), where);
+        assertEquals("own-work", run.answer().hops().get(0).via(), where);
+        assertHops(run.answer(), path, seen);
     }
 
     /**

@@ -40,6 +40,7 @@ import dev.lanes.demo.runner.ChainResponse;
 import dev.lanes.demo.runner.DemoLine;
 import dev.lanes.demo.runner.Hop;
 import dev.lanes.demo.runner.InstanceSpec;
+import dev.lanes.demo.runner.OwnWorkRun;
 import dev.lanes.demo.runner.ServiceProcess;
 import dev.lanes.demo.runner.Topology;
 
@@ -47,15 +48,22 @@ import dev.lanes.demo.runner.Topology;
  * The routing scenarios of the Spring Cloud issue, across the protocol boundary, for one Dubbo
  * line: real JVMs with the agent, a real ZooKeeper, the chain
  * {@code A -> B => D -> C} (HTTP, Dubbo, HTTP) with a base and a gray instance of A, D and C, a
- * dev1 instance of D only, and a Dubbo client from outside that runs without the agent. Each
- * response reports every hop, so each test asserts the whole path. One topology serves all the
- * scenarios of a line; on failure the logs of every process are printed.
+ * dev1 instance of D only, and a Dubbo client from outside that runs without the agent; B and a
+ * gray consumer of D of its own (W, {@code w-gray => D}) also run work of their own
+ * ({@code demo.own-work}), started by one scenario. Each response reports every hop, so each
+ * test asserts the whole path. One topology serves all the scenarios of a line; on failure the
+ * logs of every process are printed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class DubboLaneScenarios {
 
     static final String TAG = "x-lanes-tag";
+    /** A header of the application's own, carried down the chain only when the rules list it under propagate. */
+    static final String ENV = "x-env";
+    static final String OWN_WORK = "--demo.own-work=true";
+    /** Runs of each own-work instance: once on main, once on its own thread, three scheduled. */
+    static final int OWN_WORK_RUNS = 5;
     static final String SERVICE = "dev.lanes.demo.dubbo.ChainService";
     /** Requests per kind: enough that a random load balancer would have strayed. */
     static final int REQUESTS = 6;
@@ -107,10 +115,13 @@ abstract class DubboLaneScenarios {
         for (String name : List.of("a-base", "a-gray", "b-base", "d-base", "d-gray", "d-dev1", "c-base", "c-gray")) {
             InstanceSpec spec = InstanceSpec.ofDubboChain(name);
             if (name.startsWith("b-")) {
-                spec = spec.withAppArgs("--demo.dubbo.discovery=" + discovery());
+                spec = spec.withAppArgs("--demo.dubbo.discovery=" + discovery(), OWN_WORK);
             }
             builder.instance(spec);
         }
+        // A gray Dubbo consumer that no one calls: its own work alone shows where its calls go.
+        builder.instance(new InstanceSpec("w-gray", "service-w", InstanceSpec.DUBBO_NEXT_PREFIX + "service-d", "gray",
+                List.of(), List.of("--demo.dubbo.discovery=" + discovery(), OWN_WORK)));
         builder.outsider(new InstanceSpec("dubbo-client", "dubbo-client", "", null, List.of(),
                 List.of("--demo.dubbo.client=true")));
         long started = System.nanoTime();
@@ -125,7 +136,7 @@ abstract class DubboLaneScenarios {
             topology.dumpLogs();
             throw e;
         }
-        System.out.printf("%s: topology of 9 JVMs and ZooKeeper ready in %.1f s%n", line().id(),
+        System.out.printf("%s: topology of 10 JVMs and ZooKeeper ready in %.1f s%n", line().id(),
                 (System.nanoTime() - started) / 1e9);
     }
 
@@ -302,7 +313,115 @@ abstract class DubboLaneScenarios {
         }
     }
 
+    @Test
+    @Order(8)
+    void workADubboConsumerStartsItselfCarriesTheInstanceTag() {
+        // w-gray's consumer learns the providers on its own; a request through it shows when it knows d-gray.
+        awaitPath("w-gray's Dubbo consumer sees d-gray", () -> get("w-gray", Map.of()),
+                r -> r.ok() && r.instances().contains("d-gray"));
+        for (String consumer : List.of("w-gray", "b-base")) {
+            assertTrue(client.startOwnWork(topology.url(consumer)), consumer + " did not start its own work");
+        }
+        // Dubbo calls from main, from a thread of the application's own and from a scheduled job:
+        // gray on the gray consumer, untagged on the base one.
+        for (OwnWorkRun run : awaitOwnWork("w-gray")) {
+            assertOwnWork(run, "w-gray => d-gray -> c-gray", null, "gray", "gray");
+        }
+        for (OwnWorkRun run : awaitOwnWork("b-base")) {
+            assertOwnWork(run, "b-base => d-base -> c-base", null, null, null);
+        }
+    }
+
+    @Test
+    @Order(9)
+    void aHeaderListedUnderPropagateIsRoutedAtTheDubboHopAndTheHttpHopAfterIt() throws IOException {
+        String routes = String.join("\n",
+                "routes:",
+                "  - name: env-dev1-to-d-dev1",
+                "    service: " + SERVICE,
+                "    match: {headers: {x-env: {exact: dev1}}}",
+                "    to: {tag: dev1}",
+                "  - name: env-dev1-to-c-gray",
+                "    service: service-c",
+                "    match: {headers: {x-env: {exact: dev1}}}",
+                "    to: {tag: gray}",
+                "");
+        try {
+            writeRules(GRAY_LANE + "propagate: [x-env]\n" + routes);
+            // Sent to A only: B's Dubbo call carries it as attachment and is routed to d-dev1 by it,
+            // d-dev1's HTTP call carries it as header and is routed to c-gray by it, with the tag
+            // d-dev1 dyed the request with (the route wins over the lane for its hop).
+            awaitPath("the carried header routed", () -> get("a-base", Map.of(ENV, "dev1")),
+                    r -> r.ok() && r.protocolPath().equals("a-base -> b-base => d-dev1 -> c-gray"));
+            for (int i = 0; i < REQUESTS; i++) {
+                ChainResponse dev1 = get("a-base", Map.of(ENV, "dev1"));
+                assertPath(dev1, "a-base -> b-base => d-dev1 -> c-gray");
+                assertSeen(dev1, null, null, null, "dev1");
+                assertSeenEnv(dev1, "dev1", "dev1", "dev1", "dev1");
+                // Interleaved: nothing carried over from the request before.
+                ChainResponse none = get("a-base", Map.of());
+                assertPath(none, "a-base -> b-base => d-base -> c-base");
+                assertSeen(none, null, null, null, null);
+                assertSeenEnv(none, null, null, null, null);
+                ChainResponse prod = get("a-base", Map.of(ENV, "prod"));
+                assertPath(prod, "a-base -> b-base => d-base -> c-base");
+                assertSeenEnv(prod, "prod", "prod", "prod", "prod");
+                ChainResponse gray = get("a-gray", Map.of(ENV, "dev1"));
+                assertPath(gray, "a-gray -> b-base => d-dev1 -> c-gray");
+                assertSeen(gray, null, "gray", "gray", "gray");
+                assertSeenEnv(gray, "dev1", "dev1", "dev1", "dev1");
+            }
+            // Not listed under propagate: the header stops at A, and neither route sees it.
+            writeRules(GRAY_LANE + routes);
+            awaitPath("the header no longer carried", () -> get("a-base", Map.of(ENV, "dev1")),
+                    r -> r.ok() && r.protocolPath().equals("a-base -> b-base => d-base -> c-base")
+                            && envs(r).equals(java.util.Arrays.asList("dev1", null, null, null)));
+            for (int i = 0; i < REQUESTS; i++) {
+                ChainResponse stopped = get("a-base", Map.of(ENV, "dev1"));
+                assertPath(stopped, "a-base -> b-base => d-base -> c-base");
+                assertSeenEnv(stopped, "dev1", null, null, null);
+            }
+        } finally {
+            writeRules(GRAY_LANE);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------
+
+    /**
+     * Waits until {@code instance} has done all of its own work and returns the runs: once on
+     * main, once on its own thread, the rest scheduled.
+     */
+    private List<OwnWorkRun> awaitOwnWork(String instance) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            List<OwnWorkRun> runs = client.ownWork(topology.url(instance));
+            if (runs.size() == OWN_WORK_RUNS) {
+                List<String> threads = new ArrayList<>();
+                for (OwnWorkRun run : runs) {
+                    if (!run.work().equals("scheduled")) {
+                        threads.add(run.work() + " on " + run.thread());
+                    }
+                }
+                threads.sort(null);
+                assertEquals(List.of("runner on main", "thread on demo-own-work"), threads, runs.toString());
+                return runs;
+            }
+            if (System.nanoTime() > deadline) {
+                fail(instance + " did not finish its own work within 60 s: " + runs);
+            }
+            sleep(200);
+        }
+    }
+
+    /** One run of own work took {@code path} from the instance itself (which received nothing), with these tags seen after it. */
+    private static void assertOwnWork(OwnWorkRun run, String path, String... seen) {
+        ChainResponse answer = run.answer();
+        assertPath(answer, path);
+        assertEquals("own-work", answer.hops().get(0).via(), run.work() + ": " + answer.body());
+        assertSeen(answer, seen);
+        assertSeenEnv(answer, new String[seen.length]);
+    }
 
     private ChainResponse get(String instance, Map<String, String> headers) {
         return get(instance, "/chain", headers);
@@ -358,6 +477,19 @@ abstract class DubboLaneScenarios {
             seen.add(hop.seenTag());
         }
         assertEquals(java.util.Arrays.asList(expected), seen, r.body());
+    }
+
+    /** The x-env header or attachment each hop received (null: none). */
+    private static void assertSeenEnv(ChainResponse r, String... expected) {
+        assertEquals(java.util.Arrays.asList(expected), envs(r), r.body());
+    }
+
+    private static List<String> envs(ChainResponse r) {
+        List<String> seen = new ArrayList<>();
+        for (Hop hop : r.hops()) {
+            seen.add(hop.seenEnv());
+        }
+        return seen;
     }
 
     private static void sleep(long millis) {

@@ -5,7 +5,7 @@ package dev.lanes.bridge;
  * parameters, path and method; for Dubbo the method name and arguments. Every accessor
  * returns null when the attribute is absent or the protocol has no such thing.
  */
-public interface RequestView {
+public interface RequestView extends CarriedHeaders.Source {
 
     /** A view of a request that has no attributes at all. */
     RequestView EMPTY = new RequestView() {
@@ -41,6 +41,7 @@ public interface RequestView {
     };
 
     /** First value of a header, matched without regard to case. */
+    @Override
     String header(String name);
 
     String cookie(String name);

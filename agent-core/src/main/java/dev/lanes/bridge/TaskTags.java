@@ -8,9 +8,9 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Traffic tags of tasks handed to other threads, keyed weakly by the identity of the task
- * object: an executor captures the submitter's tag when a task is handed over, and the worker
- * attaches it around the task's run. No field is added to any class and the task object the
+ * Traffic state (tag and carried headers) of tasks handed to other threads, keyed weakly by the
+ * identity of the task object: an executor captures the submitter's state when a task is handed
+ * over, and the worker attaches it around the task's run. No field is added to any class and the task object the
  * application sees stays the same one.
  */
 public final class TaskTags {
@@ -19,7 +19,7 @@ public final class TaskTags {
      * Returned by the attach methods when nothing was attached, so that {@link #restore} knows
      * to leave the thread alone. Compared by identity, never by value.
      */
-    public static final String NOT_ATTACHED = new String("lanes:not-attached");
+    public static final Object NOT_ATTACHED = new Object();
 
     private static final int STRIPES = 64;
     private static final Stripe[] TABLE = new Stripe[STRIPES];
@@ -35,12 +35,15 @@ public final class TaskTags {
     private TaskTags() {
     }
 
-    /** Remembers the current traffic tag for {@code task}, unless there is none or one was remembered already. */
+    /**
+     * Remembers the current traffic state (tag and carried headers) for {@code task}, unless there
+     * is none or one was remembered already.
+     */
     public static void capture(Object task) {
-        String tag = TrafficContext.tag();
-        if (tag != null && task != null) {
+        Object state = TrafficContext.capture();
+        if (state != null && task != null) {
             int hash = hash(task);
-            TABLE[hash & (STRIPES - 1)].putIfAbsent(task, hash, tag);
+            TABLE[hash & (STRIPES - 1)].putIfAbsent(task, hash, state);
         }
     }
 
@@ -51,7 +54,7 @@ public final class TaskTags {
      * {@link TrafficContext.TaggedRunnable} around it.
      */
     public static Runnable forThreadPool(Runnable task) {
-        if (task == null || TrafficContext.tag() == null || task instanceof TrafficContext.TaggedRunnable) {
+        if (task == null || TrafficContext.isEmpty() || task instanceof TrafficContext.TaggedRunnable) {
             return task;
         }
         if (task instanceof FutureTask || task instanceof CompletableFuture.AsynchronousCompletionTask) {
@@ -67,7 +70,7 @@ public final class TaskTags {
      * its own and never hands the runnable back).
      */
     public static Runnable forForkJoinPool(Runnable task) {
-        if (task == null || TrafficContext.tag() == null) {
+        if (task == null || TrafficContext.isEmpty()) {
             return task;
         }
         if (task instanceof ForkJoinTask) {
@@ -81,7 +84,7 @@ public final class TaskTags {
      * Attaches the tag remembered for a task that runs once, and forgets it. Returns the value
      * for {@link #restore}.
      */
-    public static String attachOnce(Object task) {
+    public static Object attachOnce(Object task) {
         return attach(task, true);
     }
 
@@ -89,19 +92,19 @@ public final class TaskTags {
      * Attaches the tag remembered for a task that runs repeatedly (a periodic task) and keeps
      * it for the next run. Returns the value for {@link #restore}.
      */
-    public static String attachEach(Object task) {
+    public static Object attachEach(Object task) {
         return attach(task, false);
     }
 
     /** Undoes an attach; does nothing for {@link #NOT_ATTACHED}. */
-    public static void restore(String previous) {
+    public static void restore(Object previous) {
         if (previous != NOT_ATTACHED) {
-            TrafficContext.restore(previous);
+            TrafficContext.exit(previous);
         }
     }
 
-    /** The tag remembered for {@code task}, or null; for tests and diagnostics. */
-    public static String peek(Object task) {
+    /** The state remembered for {@code task} (see {@link TrafficContext#capture()}), or null; for tests and diagnostics. */
+    public static Object peek(Object task) {
         if (task == null || SIZE.get() == 0) {
             return null;
         }
@@ -114,17 +117,17 @@ public final class TaskTags {
         return SIZE.get();
     }
 
-    private static String attach(Object task, boolean forget) {
+    private static Object attach(Object task, boolean forget) {
         if (task == null || SIZE.get() == 0) {
             return NOT_ATTACHED;
         }
         try {
             int hash = hash(task);
-            String tag = TABLE[hash & (STRIPES - 1)].get(task, hash, forget);
-            if (tag == null) {
+            Object state = TABLE[hash & (STRIPES - 1)].get(task, hash, forget);
+            if (state == null) {
                 return NOT_ATTACHED;
             }
-            return TrafficContext.attach(tag);
+            return TrafficContext.enter(state);
         } catch (Throwable t) {
             // Runs inside JDK executors: never let a fault of ours reach the task.
             return NOT_ATTACHED;
@@ -139,13 +142,13 @@ public final class TaskTags {
 
     private static final class Entry extends WeakReference<Object> {
         final int hash;
-        final String tag;
+        final Object state;
         Entry next;
 
-        Entry(Object key, int hash, String tag, Entry next, ReferenceQueue<Object> queue) {
+        Entry(Object key, int hash, Object state, Entry next, ReferenceQueue<Object> queue) {
             super(key, queue);
             this.hash = hash;
-            this.tag = tag;
+            this.state = state;
             this.next = next;
         }
     }
@@ -156,7 +159,7 @@ public final class TaskTags {
         private Entry[] buckets = new Entry[16];
         private int count;
 
-        synchronized void putIfAbsent(Object key, int hash, String tag) {
+        synchronized void putIfAbsent(Object key, int hash, Object state) {
             expunge();
             int index = (hash >>> 6) & (buckets.length - 1);
             for (Entry e = buckets[index]; e != null; e = e.next) {
@@ -164,7 +167,7 @@ public final class TaskTags {
                     return;
                 }
             }
-            buckets[index] = new Entry(key, hash, tag, buckets[index], queue);
+            buckets[index] = new Entry(key, hash, state, buckets[index], queue);
             count++;
             SIZE.incrementAndGet();
             if (count > buckets.length * 3 / 4) {
@@ -172,7 +175,7 @@ public final class TaskTags {
             }
         }
 
-        synchronized String get(Object key, int hash, boolean remove) {
+        synchronized Object get(Object key, int hash, boolean remove) {
             expunge();
             int index = (hash >>> 6) & (buckets.length - 1);
             Entry previous = null;
@@ -182,7 +185,7 @@ public final class TaskTags {
                         unlink(index, previous, e);
                         e.clear();
                     }
-                    return e.tag;
+                    return e.state;
                 }
             }
             return null;

@@ -3,9 +3,10 @@ package dev.lanes.bridge;
 import java.util.concurrent.Callable;
 
 /**
- * The traffic tag of the request the current thread works for. Inbound instrumentation
- * attaches it and restores the previous value when the request ends, so a tag never leaks
- * to the next request served by the same thread.
+ * The traffic tag of the request the current thread works for, and the headers it carries down
+ * the chain ({@link CarriedHeaders}). Inbound instrumentation attaches them and restores the
+ * previous values when the request ends, so neither leaks to the next request served by the
+ * same thread.
  */
 public final class TrafficContext {
 
@@ -17,6 +18,8 @@ public final class TrafficContext {
     public static final String BAGGAGE_KEY = "lanes.tag";
 
     private static final ThreadLocal<String> TAG = new ThreadLocal<String>();
+    /** The headers the rules list under {@code propagate}, as the current request carries them. */
+    private static final ThreadLocal<CarriedHeaders> HEADERS = new ThreadLocal<CarriedHeaders>();
 
     private TrafficContext() {
     }
@@ -26,64 +29,142 @@ public final class TrafficContext {
         return TAG.get();
     }
 
+    /** The headers the current request carries down the chain, or null. */
+    public static CarriedHeaders headers() {
+        return HEADERS.get();
+    }
+
+    /**
+     * The tag an outbound call carries: the current request's, else this instance's own tag, so
+     * that work which starts on a tagged instance outside any request (a scheduled job, a runner,
+     * a thread of the application's) stays in the instance's lane (DESIGN row 4). Null on a base
+     * instance with no request tag.
+     */
+    public static String outboundTag() {
+        String tag = TAG.get();
+        return tag != null ? tag : Lanes.routing().instanceTag();
+    }
+
+    /** True when the thread has neither a traffic tag nor carried headers. */
+    public static boolean isEmpty() {
+        return TAG.get() == null && HEADERS.get() == null;
+    }
+
     /**
      * Makes {@code tag} current and returns the previous value, to be handed to
-     * {@link #restore(String)} in a finally block.
+     * {@link #restore(String)} in a finally block. Carried headers are left as they are.
      */
     public static String attach(String tag) {
         String previous = TAG.get();
-        if (tag == null) {
-            TAG.remove();
-        } else {
-            TAG.set(tag);
-        }
+        set(TAG, tag);
         return previous;
     }
 
     /** Restores a value returned by {@link #attach(String)}. */
     public static void restore(String previous) {
-        if (previous == null) {
-            TAG.remove();
+        set(TAG, previous);
+    }
+
+    /**
+     * The thread's traffic state as one value to hand to another thread or keep on a request:
+     * the tag itself (or null) when no header is carried, which costs nothing; else an
+     * immutable pair of tag and headers.
+     */
+    public static Object capture() {
+        return state(TAG.get(), HEADERS.get());
+    }
+
+    /** The state value for a tag and carried headers (see {@link #capture()}). */
+    public static Object state(String tag, CarriedHeaders headers) {
+        return headers == null ? tag : new State(tag, headers);
+    }
+
+    /** The tag of a state value from {@link #capture()} or {@link #state}. */
+    public static String tagOf(Object state) {
+        return state instanceof State ? ((State) state).tag : state instanceof String ? (String) state : null;
+    }
+
+    /** The carried headers of a state value from {@link #capture()} or {@link #state}. */
+    public static CarriedHeaders headersOf(Object state) {
+        return state instanceof State ? ((State) state).headers : null;
+    }
+
+    /**
+     * Makes a state value current (tag and carried headers together) and returns the previous
+     * one, to be handed to {@link #exit(Object)} in a finally block.
+     */
+    public static Object enter(Object state) {
+        Object previous = capture();
+        set(TAG, tagOf(state));
+        set(HEADERS, headersOf(state));
+        return previous;
+    }
+
+    /** Restores a value returned by {@link #enter(Object)}. */
+    public static void exit(Object previous) {
+        set(TAG, tagOf(previous));
+        set(HEADERS, headersOf(previous));
+    }
+
+    private static <V> void set(ThreadLocal<V> local, V value) {
+        if (value == null) {
+            local.remove();
         } else {
-            TAG.set(previous);
+            local.set(value);
         }
     }
 
-    /** Wraps a task so that it runs with the traffic tag current at the time of wrapping. */
+    /** Wraps a task so that it runs with the traffic state current at the time of wrapping. */
     public static Runnable wrap(Runnable task) {
-        String tag = TAG.get();
-        if (tag == null || task == null || task instanceof TaggedRunnable) {
+        Object state = capture();
+        if (state == null || task == null || task instanceof TaggedRunnable) {
             return task;
         }
-        return new TaggedRunnable(task, tag);
+        return new TaggedRunnable(task, state);
     }
 
-    /** Wraps a task so that it runs with the traffic tag current at the time of wrapping. */
+    /** Wraps a task so that it runs with the traffic state current at the time of wrapping. */
     public static <V> Callable<V> wrap(Callable<V> task) {
-        String tag = TAG.get();
-        if (tag == null || task == null || task instanceof TaggedCallable) {
+        Object state = capture();
+        if (state == null || task == null || task instanceof TaggedCallable) {
             return task;
         }
-        return new TaggedCallable<V>(task, tag);
+        return new TaggedCallable<V>(task, state);
+    }
+
+    /** A tag with the headers carried next to it; made only when headers are carried. */
+    private static final class State {
+        final String tag;
+        final CarriedHeaders headers;
+
+        State(String tag, CarriedHeaders headers) {
+            this.tag = tag;
+            this.headers = headers;
+        }
+
+        @Override
+        public String toString() {
+            return tag + " " + headers;
+        }
     }
 
     /** A task that carries the traffic tag of the thread that submitted it. */
     public static final class TaggedRunnable implements Runnable {
         private final Runnable delegate;
-        private final String tag;
+        private final Object state;
 
-        TaggedRunnable(Runnable delegate, String tag) {
+        TaggedRunnable(Runnable delegate, Object state) {
             this.delegate = delegate;
-            this.tag = tag;
+            this.state = state;
         }
 
         @Override
         public void run() {
-            String previous = attach(tag);
+            Object previous = enter(state);
             try {
                 delegate.run();
             } finally {
-                restore(previous);
+                exit(previous);
             }
         }
 
@@ -95,20 +176,20 @@ public final class TrafficContext {
     /** A task that carries the traffic tag of the thread that submitted it. */
     public static final class TaggedCallable<V> implements Callable<V> {
         private final Callable<V> delegate;
-        private final String tag;
+        private final Object state;
 
-        TaggedCallable(Callable<V> delegate, String tag) {
+        TaggedCallable(Callable<V> delegate, Object state) {
             this.delegate = delegate;
-            this.tag = tag;
+            this.state = state;
         }
 
         @Override
         public V call() throws Exception {
-            String previous = attach(tag);
+            Object previous = enter(state);
             try {
                 return delegate.call();
             } finally {
-                restore(previous);
+                exit(previous);
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.lanes.core;
 
 import dev.lanes.bridge.AgentFaults;
 import dev.lanes.bridge.AgentLog;
+import dev.lanes.bridge.CarriedHeaders;
 import dev.lanes.bridge.Lanes;
 import dev.lanes.core.admin.AdminServer;
 import dev.lanes.core.config.AgentConfig;
@@ -64,6 +65,8 @@ public final class AgentStarter {
         final String app = applicationName(config);
 
         RuleStore rules = new RuleStore();
+        // Set before the source can apply anything, so no snapshot's headers are missed.
+        rules.addListener(snapshot -> CarriedHeaders.propagate(snapshot.propagate().toArray(new String[0])));
         ClassLoader agentLoader = AgentStarter.class.getClassLoader();
         // The rule source starts on its own thread, overlapping the application's start-up;
         // the engine's first decisions wait for it (bounded) through the supplier.

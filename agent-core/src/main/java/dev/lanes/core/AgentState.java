@@ -123,6 +123,7 @@ public final class AgentState implements AdminServer.StateSource {
         doc.put("loadedAt", s.loadedAtMillis() > 0 ? time(s.loadedAtMillis()) : null);
         doc.put("lanes", s.lanes().size());
         doc.put("routes", s.routes().size());
+        doc.put("propagate", new ArrayList<Object>(s.propagate()));
         doc.put("dryRun", s.dryRun());
         doc.put("applied", rules.appliedCount());
         doc.put("rejected", rules.rejectedCount());

@@ -58,12 +58,12 @@ class TaskTagsTest {
         TaskTags.capture(task);
         TrafficContext.attach("outer");
 
-        String previous = TaskTags.attachOnce(task);
+        Object previous = TaskTags.attachOnce(task);
         assertEquals("gray", TrafficContext.tag());
         TaskTags.restore(previous);
         assertEquals("outer", TrafficContext.tag());
 
-        String again = TaskTags.attachOnce(task);
+        Object again = TaskTags.attachOnce(task);
         assertSame(TaskTags.NOT_ATTACHED, again, "forgotten after the first run");
         TaskTags.restore(again);
         assertEquals("outer", TrafficContext.tag(), "restoring NOT_ATTACHED leaves the thread alone");
@@ -76,7 +76,7 @@ class TaskTagsTest {
         TaskTags.capture(task);
         TrafficContext.restore(null);
         for (int run = 0; run < 3; run++) {
-            String previous = TaskTags.attachEach(task);
+            Object previous = TaskTags.attachEach(task);
             assertEquals("gray", TrafficContext.tag());
             TaskTags.restore(previous);
             assertNull(TrafficContext.tag());

@@ -2,6 +2,7 @@ package dev.lanes.core.routing;
 
 import dev.lanes.bridge.AgentFaults;
 import dev.lanes.bridge.AgentLog;
+import dev.lanes.bridge.CarriedHeaders;
 import dev.lanes.bridge.InstanceView;
 import dev.lanes.bridge.LaneUnavailableException;
 import dev.lanes.bridge.RequestView;
@@ -469,16 +470,22 @@ public final class LaneRouter implements Routing {
         String target = null;
         boolean routed = false;
         List<RouteRule> routes = snapshot.routesFor(service);
+        CarriedHeaders carried = routes.isEmpty() ? null : TrafficContext.headers();
         for (int i = 0, size = routes.size(); i < size && !routed; i++) {
             RouteRule route = routes.get(i);
             List<WeightedTag> to = route.to();
-            if (!to.isEmpty() && route.match().matches(request)) {
+            if (!to.isEmpty() && route.match().matches(request, carried)) {
                 target = destination(to);
                 routed = true;
             }
         }
         if (!routed) {
+            // The request's tag, else this instance's own: work that starts on a tagged
+            // instance outside any request prefers its lane (DESIGN row 4).
             target = TrafficContext.tag();
+            if (target == null) {
+                target = instanceTag;
+            }
         }
 
         sc.ensure(n);

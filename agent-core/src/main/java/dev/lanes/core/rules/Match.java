@@ -1,5 +1,6 @@
 package dev.lanes.core.rules;
 
+import dev.lanes.bridge.CarriedHeaders;
 import dev.lanes.bridge.RequestView;
 
 /**
@@ -38,13 +39,26 @@ public final class Match {
         this.argMatches = argMatches.clone();
     }
 
+    private static String header(RequestView request, CarriedHeaders carried, String name) {
+        String value = request.header(name);
+        return value == null && carried != null ? carried.get(name) : value;
+    }
+
     /** True when {@code request} satisfies every condition. */
     public boolean matches(RequestView request) {
+        return matches(request, null);
+    }
+
+    /**
+     * True when {@code request} satisfies every condition; a header the request lacks is looked
+     * up among the headers {@code carried} down the chain from an earlier hop (may be null).
+     */
+    public boolean matches(RequestView request, CarriedHeaders carried) {
         if (request == null) {
             request = RequestView.EMPTY;
         }
         for (int i = 0; i < headerNames.length; i++) {
-            if (!headerMatches[i].matches(request.header(headerNames[i]))) {
+            if (!headerMatches[i].matches(header(request, carried, headerNames[i]))) {
                 return false;
             }
         }
@@ -78,9 +92,14 @@ public final class Match {
      * value found), or null when it does. For explanations, not for the hot path.
      */
     public String mismatch(RequestView request) {
+        return mismatch(request, null);
+    }
+
+    /** As {@link #mismatch(RequestView)}, with the carried headers as {@link #matches(RequestView, CarriedHeaders)} sees them. */
+    public String mismatch(RequestView request, CarriedHeaders carried) {
         RequestView r = request == null ? RequestView.EMPTY : request;
         for (int i = 0; i < headerNames.length; i++) {
-            String why = fails("header " + headerNames[i], headerMatches[i], r.header(headerNames[i]));
+            String why = fails("header " + headerNames[i], headerMatches[i], header(r, carried, headerNames[i]));
             if (why != null) {
                 return why;
             }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.yaml.snakeyaml.DumperOptions;
@@ -23,6 +24,8 @@ import org.yaml.snakeyaml.nodes.Tag;
  *       the application's lanes do not use (a lane of the same name or tag replaces it);</li>
  *   <li>{@code routes}: the application's routes first; the global routes of a service are kept
  *       only when the application's document has no route for that service;</li>
+ *   <li>{@code propagate}: the union, the global document's names first, each name once
+ *       (without regard to case); the merged list is held to the same bound as one document's;</li>
  *   <li>{@code warmup}, {@code outlier}, {@code lossless}, {@code dryRun}: the application's
  *       value when it has one, as a whole; else the global one.</li>
  * </ul>
@@ -75,6 +78,20 @@ final class RuleMerger {
                     DumperOptions.FlowStyle.BLOCK)));
         }
 
+        // Carried headers are a union: a service needs every header any rule at any hop may match.
+        List<Node> propagate = new ArrayList<Node>();
+        Set<String> carried = new HashSet<String>();
+        for (Node name : concat(items(g.get("propagate")), items(a.get("propagate")))) {
+            String text = name instanceof ScalarNode ? ((ScalarNode) name).getValue().toLowerCase(Locale.ROOT) : null;
+            if (text == null || carried.add(text)) {
+                propagate.add(name);
+            }
+        }
+        if (!propagate.isEmpty()) {
+            tuples.add(new NodeTuple(key("propagate"), new SequenceNode(Tag.SEQ, propagate,
+                    DumperOptions.FlowStyle.FLOW)));
+        }
+
         for (String name : WHOLE) {
             Node value = a.containsKey(name) ? a.get(name) : g.get(name);
             if (value != null) {
@@ -96,6 +113,12 @@ final class RuleMerger {
             }
         }
         return map;
+    }
+
+    private static List<Node> concat(List<Node> first, List<Node> second) {
+        List<Node> all = new ArrayList<Node>(first);
+        all.addAll(second);
+        return all;
     }
 
     private static List<Node> items(Node node) {

@@ -1,5 +1,6 @@
 package dev.lanes.core.rules;
 
+import dev.lanes.bridge.CarriedHeaders;
 import dev.lanes.bridge.Tags;
 import java.nio.charset.Charset;
 import java.security.MessageDigest;
@@ -77,7 +78,29 @@ public final class RuleParser {
     static final long MIN_OUTLIER_INTERVAL_MILLIS = 100L;
 
     private static final String[] ROOT_KEYS = {"version", "dryRun", "lanes", "routes", "warmup", "outlier",
-        "lossless"};
+        "lossless", "propagate"};
+    private static final int MAX_HEADER_NAME = 64;
+    /** An HTTP header name: an RFC 9110 token. */
+    private static final Pattern HTTP_TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    /**
+     * Headers {@code propagate} refuses, each with the reason: the tag's own carriers, which
+     * travel already, and headers that describe one connection or one message body, which a
+     * proxy or client sets for each hop and which must never be copied to the next request.
+     */
+    private static final Map<String, String> NOT_CARRIED = new HashMap<String, String>();
+
+    static {
+        NOT_CARRIED.put("x-lanes-tag", "carries the traffic tag, which travels already");
+        NOT_CARRIED.put("baggage", "carries the traffic tag as the member lanes.tag, and travels with it");
+        for (String hopByHop : new String[] {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
+            "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"}) {
+            NOT_CARRIED.put(hopByHop, "is a hop-by-hop header, which belongs to one connection");
+        }
+        for (String perMessage : new String[] {"host", "content-length", "content-type", "content-encoding",
+            "expect"}) {
+            NOT_CARRIED.put(perMessage, "describes one request, and the client sets it for each");
+        }
+    }
     private static final String[] LANE_KEYS = {"name", "tag", "fallback", "entry"};
     private static final String[] ENTRY_KEYS = {"match", "percent", "stickyBy", "services"};
     private static final String[] MATCH_KEYS = {"headers", "cookies", "query", "path", "method", "args"};
@@ -327,11 +350,62 @@ public final class RuleParser {
         WarmupSettings warmup = f.has("warmup") ? warmup(f.get("warmup")) : WarmupSettings.OFF;
         OutlierSettings outlier = f.has("outlier") ? outlier(f.get("outlier")) : OutlierSettings.OFF;
         LosslessSettings lossless = f.has("lossless") ? lossless(f.get("lossless")) : LosslessSettings.DEFAULT;
+        List<String> propagate = propagate(f);
         if (!problems.isEmpty()) {
             return null;
         }
         return new RuleSnapshot(version, source, System.currentTimeMillis(), lanes, routes, warmup, outlier,
-                lossless, dryRun);
+                lossless, dryRun, propagate);
+    }
+
+    /** The headers carried down the call chain: lower-case HTTP header names, each once. */
+    private List<String> propagate(Fields root) {
+        List<String> names = new ArrayList<String>();
+        if (!root.has("propagate")) {
+            return names;
+        }
+        String expected = "a list of at most " + CarriedHeaders.MAX_NAMES
+                + " HTTP header names to carry down the call chain, such as [x-env, x-user-id]";
+        Node node = root.get("propagate");
+        List<Node> items = list(node, "propagate", expected);
+        if (items == null) {
+            return names;
+        }
+        if (items.size() > CarriedHeaders.MAX_NAMES) {
+            problem("propagate", line(node), items.size() + " names", "lists too many headers", "at most "
+                    + CarriedHeaders.MAX_NAMES + " names, the global and the application's documents together");
+        }
+        String nameExpected = "an HTTP header name of 1 to " + MAX_HEADER_NAME
+                + " letters, digits and !#$%&'*+.^_`|~-";
+        Map<String, Integer> seen = new HashMap<String, Integer>();
+        for (int i = 0; i < items.size(); i++) {
+            String path = "propagate[" + i + "]";
+            Node item = items.get(i);
+            String name = string(item, path, nameExpected, 1, MAX_HEADER_NAME);
+            if (name == null) {
+                continue;
+            }
+            if (!HTTP_TOKEN.matcher(name).matches()) {
+                problem(path, line(item), quote(name), "is not an HTTP header name", nameExpected);
+                continue;
+            }
+            String lower = name.toLowerCase(Locale.ROOT);
+            String refused = NOT_CARRIED.get(lower);
+            if (refused != null) {
+                problem(path, line(item), quote(name), "cannot be carried: it " + refused,
+                        "a header of the application's own, such as x-env");
+                continue;
+            }
+            Integer first = seen.get(lower);
+            if (first != null) {
+                problem(path, line(item), quote(name), "is listed twice (first at line " + first + ")",
+                        "each header once");
+                continue;
+            }
+            seen.put(lower, line(item));
+            names.add(lower);
+        }
+        return names;
     }
 
     private List<LaneRule> lanes(Fields root) {

@@ -29,10 +29,20 @@ public final class RuleSnapshot {
     private final OutlierSettings outlier;
     private final LosslessSettings lossless;
     private final boolean dryRun;
+    private final List<String> propagate;
 
     public RuleSnapshot(String version, String source, long loadedAtMillis, List<LaneRule> lanes,
                         List<RouteRule> routes, WarmupSettings warmup, OutlierSettings outlier,
                         LosslessSettings lossless, boolean dryRun) {
+        this(version, source, loadedAtMillis, lanes, routes, warmup, outlier, lossless, dryRun,
+                Collections.<String>emptyList());
+    }
+
+    /** @param propagate the lower-case names of the headers carried down the call chain */
+    public RuleSnapshot(String version, String source, long loadedAtMillis, List<LaneRule> lanes,
+                        List<RouteRule> routes, WarmupSettings warmup, OutlierSettings outlier,
+                        LosslessSettings lossless, boolean dryRun, List<String> propagate) {
+        this.propagate = Collections.unmodifiableList(new java.util.ArrayList<String>(propagate));
         this.version = version;
         this.source = source;
         this.loadedAtMillis = loadedAtMillis;
@@ -105,6 +115,11 @@ public final class RuleSnapshot {
 
     public LosslessSettings lossless() {
         return lossless;
+    }
+
+    /** The lower-case names of the headers carried down the call chain, in document order; never null. */
+    public List<String> propagate() {
+        return propagate;
     }
 
     /** When true, routing decisions are evaluated and counted but not enforced. */

@@ -82,6 +82,7 @@ public final class RuleStore implements Supplier<RuleSnapshot> {
         AgentLog.info("rules applied from " + origin + ": version " + next.version() + ", "
                 + next.lanes().size() + " lanes, " + next.routes().size() + " routes, warmup "
                 + (next.warmup().enabled() ? "on" : "off") + ", outlier " + (next.outlier().enabled() ? "on" : "off")
+                + (next.propagate().isEmpty() ? "" : ", carrying " + next.propagate())
                 + (next.dryRun() ? ", dry run" : ""));
         for (Consumer<RuleSnapshot> listener : listeners) {
             try {

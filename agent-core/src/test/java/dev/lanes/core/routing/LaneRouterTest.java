@@ -232,6 +232,24 @@ class LaneRouterTest {
         }
 
         @Test
+        void workThatStartsOnATaggedInstanceOutsideAnyRequestPrefersItsLane() {
+            Harness h = new Harness("gray");
+            List<Inst> all = list(b1, g1, d1);
+
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, Req.of()), "no request: the instance's tag");
+            assertEquals(list(b1), h.router.eligible("stock", list(b1, d1), VIEW, Req.of()),
+                    "no gray instance: base, as any gray traffic");
+            assertEquals(list(d1), inLane("dev1", () -> h.router.eligible("order", all, VIEW, Req.of())),
+                    "a tag the work carries still wins");
+        }
+
+        @Test
+        void workThatStartsOnABaseInstanceStaysUntagged() {
+            Harness h = new Harness();
+            assertEquals(list(b1), h.router.eligible("order", list(b1, g1, d1), VIEW, Req.of()));
+        }
+
+        @Test
         void malformedInstanceTagMakesABaseInstance() {
             assertNull(new Harness("not a tag").router.instanceTag());
             assertNull(new Harness("").router.inbound(null, Req.of()));
@@ -272,6 +290,24 @@ class LaneRouterTest {
     class Row6CustomRoutes {
 
         private final List<Inst> all = list(b1, g1, d1, b2);
+
+        @Test
+        void routesSeeTheHeadersCarriedFromAnEarlierHop() {
+            Harness h = new Harness().with(rules().routes(
+                    route("order", header("x-env", StringMatch.exact("dev1")), to("dev1", 100))));
+            List<Inst> all = list(b1, g1, d1);
+            Object previous = TrafficContext.enter(TrafficContext.state("gray",
+                    dev.lanes.bridge.CarriedHeaders.of("x-env", "dev1")));
+            try {
+                assertEquals(list(d1), h.router.eligible("order", all, VIEW, Req.of()),
+                        "the request at this hop lacks x-env; the carried value matches");
+                assertEquals(list(g1), h.router.eligible("order", all, VIEW, Req.of().header("x-env", "prod")),
+                        "a value on the request itself wins over the carried one");
+            } finally {
+                TrafficContext.exit(previous);
+            }
+            assertEquals(list(b1), h.router.eligible("order", all, VIEW, Req.of()), "nothing carried, no route");
+        }
 
         @Test
         void matchingRouteWinsOverTheTrafficTag() {
@@ -551,7 +587,10 @@ class LaneRouterTest {
             assertEquals("gray", tag);
             assertEquals(list(g1), inLane(tag, () -> h.router.eligible("order", all, VIEW, Req.of())));
             assertEquals(list(b1), inLane(tag, () -> h.router.eligible("stock", list(b1, d1), VIEW, Req.of())));
-            assertEquals(list(b1), h.router.eligible("order", all, VIEW, Req.of()));
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, Req.of()),
+                    "the gray instance's own work stays in its lane");
+            assertEquals(list(b1), new Harness().router.eligible("order", all, VIEW, Req.of()),
+                    "a base instance's own work stays on base");
         }
 
         @Test

@@ -15,12 +15,12 @@ public final class AttachOnceAdvice {
     }
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static String enter(@Advice.This Object task) {
+    public static Object enter(@Advice.This Object task) {
         return TaskTags.attachOnce(task);
     }
 
     @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-    public static void exit(@Advice.Enter String previous) {
+    public static void exit(@Advice.Enter Object previous) {
         TaskTags.restore(previous);
     }
 }

@@ -36,12 +36,12 @@ public final class FutureTaskInstrumentation implements TypeInstrumentation {
         }
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static String enter(@Advice.This Object task) {
+        public static Object enter(@Advice.This Object task) {
             return TaskTags.attachEach(task);
         }
 
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        public static void exit(@Advice.Enter String previous) {
+        public static void exit(@Advice.Enter Object previous) {
             TaskTags.restore(previous);
         }
     }

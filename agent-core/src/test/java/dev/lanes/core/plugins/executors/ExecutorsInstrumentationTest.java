@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lanes.bridge.CarriedHeaders;
 import dev.lanes.bridge.TaskTags;
 import dev.lanes.bridge.TrafficContext;
 import dev.lanes.testing.InstrumentationHarness;
@@ -230,5 +231,54 @@ class ExecutorsInstrumentationTest {
         Future<String> done = tagged("gray", () -> single.submit(TrafficContext::tag));
         done.get(WAIT, TimeUnit.SECONDS);
         assertNull(TaskTags.peek(done), "a one-shot task's tag is dropped once it ran");
+    }
+
+    /** Runs {@code action} with a tag and carried headers current on this thread, then restores. */
+    private static <V> V carrying(String tag, CarriedHeaders headers, Callable<V> action) throws Exception {
+        Object previous = TrafficContext.enter(TrafficContext.state(tag, headers));
+        try {
+            return action.call();
+        } finally {
+            TrafficContext.exit(previous);
+        }
+    }
+
+    /** What a worker sees: its tag and the carried x-env, such as "gray/dev1" or "null/null". */
+    private static String seen() {
+        CarriedHeaders headers = TrafficContext.headers();
+        return TrafficContext.tag() + "/" + (headers == null ? null : headers.get("x-env"));
+    }
+
+    @Test
+    void carriedHeadersTravelWithTheTagAndLeaveNothingBehind() throws Exception {
+        CarriedHeaders dev1 = CarriedHeaders.of("x-env", "dev1");
+        ExecutorService single = pool(Executors.newSingleThreadExecutor());
+        assertEquals("gray/dev1", carrying("gray", dev1, () -> single.submit(ExecutorsInstrumentationTest::seen))
+                .get(WAIT, TimeUnit.SECONDS));
+        assertEquals("null/dev1", carrying(null, dev1, () -> single.submit(ExecutorsInstrumentationTest::seen))
+                .get(WAIT, TimeUnit.SECONDS), "headers travel without a tag too");
+        BlockingQueue<String> executed = new LinkedBlockingQueue<>();
+        carrying(null, dev1, () -> {
+            single.execute(() -> executed.add(seen()));
+            return null;
+        });
+        assertEquals("null/dev1", executed.poll(WAIT, TimeUnit.SECONDS));
+        assertEquals("null/null", single.submit(ExecutorsInstrumentationTest::seen).get(WAIT, TimeUnit.SECONDS),
+                "the pool thread keeps nothing of the last request");
+
+        assertEquals("blue/dev1", carrying("blue", dev1,
+                () -> CompletableFuture.supplyAsync(ExecutorsInstrumentationTest::seen)).get(WAIT, TimeUnit.SECONDS));
+        assertEquals("blue/dev1", carrying("blue", dev1,
+                () -> ForkJoinPool.commonPool().submit(ExecutorsInstrumentationTest::seen)).get(WAIT, TimeUnit.SECONDS));
+
+        ScheduledExecutorService scheduler = pool(Executors.newSingleThreadScheduledExecutor());
+        assertEquals("gray/dev1", carrying("gray", dev1,
+                () -> scheduler.schedule(ExecutorsInstrumentationTest::seen, 1, TimeUnit.MILLISECONDS))
+                .get(WAIT, TimeUnit.SECONDS));
+        assertEquals("null/null", scheduler.submit(ExecutorsInstrumentationTest::seen).get(WAIT, TimeUnit.SECONDS));
+
+        assertEquals("gray/dev1", carrying("gray", dev1, () -> Mono.fromCallable(ExecutorsInstrumentationTest::seen)
+                .subscribeOn(Schedulers.boundedElastic()).block()));
+        assertEquals("null/null", seen(), "the submitting thread got back what it had");
     }
 }

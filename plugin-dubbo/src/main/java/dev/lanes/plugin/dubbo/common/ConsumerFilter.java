@@ -1,7 +1,9 @@
 package dev.lanes.plugin.dubbo.common;
 
 import dev.lanes.bridge.AgentFaults;
+import dev.lanes.bridge.CarriedHeaders;
 import dev.lanes.bridge.Lanes;
+import dev.lanes.bridge.RequestView;
 import dev.lanes.bridge.Routing;
 import dev.lanes.bridge.TrafficContext;
 import org.apache.dubbo.common.URL;
@@ -16,7 +18,9 @@ import java.util.function.BiConsumer;
 /**
  * The consumer-side Dubbo {@link Filter} of Lanes, first in every consumer filter chain: it
  * puts the traffic tag on the call as attachment {@code x-lanes-tag} (unless the call already
- * carries a valid one), and reports the call's outcome to outlier detection. It runs for the
+ * carries a valid one; the request's tag, else this instance's own), and each carried header as
+ * an attachment of its name (unless the call has one), and reports the call's outcome to
+ * outlier detection. It runs for the
  * provider the cluster chose, after routing and load balancing.
  */
 public final class ConsumerFilter implements Filter {
@@ -35,9 +39,19 @@ public final class ConsumerFilter implements Filter {
         String address = null;
         try {
             if (HopTags.carried(invocation) == null) {
-                String tag = TrafficContext.tag();
+                String tag = TrafficContext.outboundTag();
                 if (tag != null) {
                     invocation.setAttachment(HopTags.ATTACHMENT, tag);
+                }
+            }
+            CarriedHeaders carried = TrafficContext.headers();
+            if (carried != null) {
+                RequestView own = InvocationView.of(invocation);
+                for (int i = 0; i < carried.size(); i++) {
+                    // An attachment the application set itself, in any case, stays.
+                    if (own.header(carried.name(i)) == null) {
+                        invocation.setAttachment(carried.name(i), carried.value(i));
+                    }
                 }
             }
             URL url = invoker.getUrl();

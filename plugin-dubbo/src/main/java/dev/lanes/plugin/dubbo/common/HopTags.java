@@ -7,7 +7,8 @@ import org.apache.dubbo.rpc.Invocation;
 /**
  * The traffic tag of a Dubbo call: the {@code x-lanes-tag} attachment when the call carries a
  * valid one (set by the application, or passed on by Dubbo 2.7 from the request being served),
- * else the current thread's tag. Consumer routing and the consumer filter agree through it.
+ * else the current thread's tag, else this instance's own (work that starts on a tagged
+ * instance). Consumer routing and the consumer filter agree through it.
  */
 public final class HopTags {
 
@@ -29,9 +30,9 @@ public final class HopTags {
         return Tags.fromOutside(raw, "Dubbo attachment " + ATTACHMENT);
     }
 
-    /** The traffic tag of the call: carried, else the thread's. */
+    /** The traffic tag of the call: carried, else the thread's, else this instance's own. */
     public static String of(Invocation invocation) {
         String carried = carried(invocation);
-        return carried != null ? carried : TrafficContext.tag();
+        return carried != null ? carried : TrafficContext.outboundTag();
     }
 }

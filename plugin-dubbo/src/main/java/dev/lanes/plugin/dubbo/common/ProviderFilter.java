@@ -1,7 +1,9 @@
 package dev.lanes.plugin.dubbo.common;
 
 import dev.lanes.bridge.AgentFaults;
+import dev.lanes.bridge.CarriedHeaders;
 import dev.lanes.bridge.Lanes;
+import dev.lanes.bridge.RequestView;
 import dev.lanes.bridge.TrafficContext;
 import org.apache.dubbo.rpc.Filter;
 import org.apache.dubbo.rpc.Invocation;
@@ -13,7 +15,8 @@ import org.apache.dubbo.rpc.RpcException;
  * The provider-side Dubbo {@link Filter} of Lanes, first in every provider filter chain: it
  * decides the request's traffic tag (a valid {@code x-lanes-tag} attachment, else an ingress
  * rule, else this instance's own tag) and makes it the thread's tag while the service and the
- * other filters run, then gives the thread back the tag it had. An asynchronous service method
+ * other filters run, with the headers the rules carry down the chain (from the attachments of
+ * the same names), then gives the thread back what it had. An asynchronous service method
  * returns at once; what it hands to executors carries the tag with it.
  */
 public final class ProviderFilter implements Filter {
@@ -22,17 +25,18 @@ public final class ProviderFilter implements Filter {
 
     private static final String PLACE = "dubbo:provider-filter";
     /** Compared by identity: nothing was attached. */
-    private static final String NOT_ATTACHED = new String("lanes:not-attached");
+    private static final Object NOT_ATTACHED = new Object();
 
     private ProviderFilter() {
     }
 
     @Override
     public Result invoke(Invoker<?> invoker, Invocation invocation) throws RpcException {
-        String previous = NOT_ATTACHED;
+        Object previous = NOT_ATTACHED;
         try {
-            String tag = Lanes.routing().inbound(HopTags.carried(invocation), InvocationView.of(invocation));
-            previous = TrafficContext.attach(tag);
+            RequestView request = InvocationView.of(invocation);
+            String tag = Lanes.routing().inbound(HopTags.carried(invocation), request);
+            previous = TrafficContext.enter(TrafficContext.state(tag, CarriedHeaders.read(request)));
         } catch (Throwable t) {
             AgentFaults.report(PLACE, t);
         }
@@ -40,7 +44,7 @@ public final class ProviderFilter implements Filter {
             return invoker.invoke(invocation);
         } finally {
             if (previous != NOT_ATTACHED) {
-                TrafficContext.restore(previous);
+                TrafficContext.exit(previous);
             }
         }
     }

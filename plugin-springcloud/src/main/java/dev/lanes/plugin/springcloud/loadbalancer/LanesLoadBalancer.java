@@ -61,22 +61,23 @@ public final class LanesLoadBalancer implements ReactorServiceInstanceLoadBalanc
             return delegate.choose(request);
         }
         final ServiceInstanceListSupplier candidates;
-        final String tag;
+        final Object state;
         final RequestView view;
         try {
             candidates = supplier();
             if (candidates == null) {
                 return delegate.choose(request);
             }
-            // Read on the calling thread: the list may be emitted on another one.
-            tag = RequestDataView.trafficTag(request);
+            // Read on the calling thread: the list may be emitted on another one (a shared
+            // instance cache refresh emits on whichever request's thread started it).
+            state = TrafficContext.state(RequestDataView.trafficTag(request), TrafficContext.headers());
             view = RequestDataView.of(request);
         } catch (Throwable t) {
             AgentFaults.report(PLACE, t);
             return delegate.choose(request);
         }
         return candidates.get(request).next()
-                .map(instances -> decide(routing, candidates, instances, tag, view))
+                .map(instances -> decide(routing, candidates, instances, state, view))
                 .defaultIfEmpty(FRAMEWORK)
                 // A failing supplier fails the wrapped balancer the same way; let it.
                 .onErrorResume(e -> e instanceof LaneUnavailableException ? Mono.error(e) : Mono.just(FRAMEWORK))
@@ -85,8 +86,8 @@ public final class LanesLoadBalancer implements ReactorServiceInstanceLoadBalanc
 
     /** The routing decision for one candidate list: a response, or FRAMEWORK. */
     Response<ServiceInstance> decide(Routing routing, ServiceInstanceListSupplier candidates,
-            List<ServiceInstance> instances, String tag, RequestView view) {
-        String previous = TrafficContext.attach(tag);
+            List<ServiceInstance> instances, Object state, RequestView view) {
+        Object previous = TrafficContext.enter(state);
         try {
             ServiceInstance chosen = routing.choose(serviceId, instances, ServiceInstanceView.INSTANCE, view);
             if (chosen == null) {
@@ -103,7 +104,7 @@ public final class LanesLoadBalancer implements ReactorServiceInstanceLoadBalanc
             AgentFaults.report(PLACE, t);
             return FRAMEWORK;
         } finally {
-            TrafficContext.restore(previous);
+            TrafficContext.exit(previous);
         }
     }
 

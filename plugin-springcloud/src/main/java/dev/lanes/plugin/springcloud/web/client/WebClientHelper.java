@@ -1,6 +1,8 @@
 package dev.lanes.plugin.springcloud.web.client;
 
 import dev.lanes.bridge.AgentFaults;
+import dev.lanes.bridge.CarriedHeaders;
+import dev.lanes.bridge.Lanes;
 import dev.lanes.bridge.TrafficContext;
 import dev.lanes.plugin.springcloud.web.common.InboundTags;
 import java.util.List;
@@ -25,8 +27,8 @@ public final class WebClientHelper {
 
     /** The one filter instance, recognised by identity so it is never added twice. */
     static final ExchangeFilterFunction FILTER = (request, next) -> {
-        String threadTag = TrafficContext.tag();
-        return Mono.deferContextual(context -> next.exchange(withTag(request, context, threadTag)));
+        Object threadState = TrafficContext.capture();
+        return Mono.deferContextual(context -> next.exchange(withTag(request, context, threadState)));
     };
 
     private static final Consumer<List<ExchangeFilterFunction>> ADD_FIRST = filters -> {
@@ -52,15 +54,26 @@ public final class WebClientHelper {
         }
     }
 
-    /** {@code request} with the tag added where missing; the request itself when there is nothing to add. */
-    static ClientRequest withTag(ClientRequest request, ContextView context, String threadTag) {
+    /**
+     * {@code request} with the tag and carried headers added where missing; the request itself
+     * when there is nothing to add. The subscription's Reactor context (set by the WebFlux
+     * inbound side) wins over the subscribing thread's state; without either, the tag is this
+     * instance's own.
+     */
+    static ClientRequest withTag(ClientRequest request, ContextView context, Object threadState) {
         try {
-            Object fromContext = context.getOrDefault(InboundTags.KEY, null);
-            String tag = fromContext instanceof String ? (String) fromContext : threadTag;
-            if (!SpringHeaderTags.missing(request.headers(), tag)) {
+            Object state = context.getOrDefault(InboundTags.KEY, null);
+            if (state == null) {
+                state = threadState;
+            }
+            String found = TrafficContext.tagOf(state);
+            String tag = found != null ? found : Lanes.routing().instanceTag();
+            CarriedHeaders carried = TrafficContext.headersOf(state);
+            if (!SpringHeaderTags.missing(request.headers(), tag, carried)) {
                 return request;
             }
-            return ClientRequest.from(request).headers(headers -> SpringHeaderTags.inject(headers, tag)).build();
+            return ClientRequest.from(request).headers(headers -> SpringHeaderTags.inject(headers, tag, carried))
+                    .build();
         } catch (Throwable t) {
             AgentFaults.report("spring-web:WebClient.filter", t);
             return request;

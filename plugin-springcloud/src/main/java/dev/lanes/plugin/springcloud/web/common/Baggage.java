@@ -3,11 +3,13 @@ package dev.lanes.plugin.springcloud.web.common;
 import dev.lanes.bridge.TrafficContext;
 import java.io.UnsupportedEncodingException;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.util.List;
 
 /**
  * The W3C {@code baggage} header as far as Lanes needs it: find the {@code lanes.tag} member
- * among the comma-separated members of one header value, and write that member. Other members
+ * (and the {@code lanes.h.<header>} members of carried headers) among the comma-separated
+ * members of one header value, and write those members. Other members
  * are never touched. A helper: defined in the application's class loader, JDK and bridge only.
  */
 public final class Baggage {
@@ -24,12 +26,43 @@ public final class Baggage {
     }
 
     /**
+     * The member text that carries a header's value, such as {@code lanes.h.x-env=dev%201}: the
+     * value percent-encoded, as W3C baggage values must be.
+     */
+    public static String memberFor(String key, String value) {
+        try {
+            return key + "=" + URLEncoder.encode(value, "UTF-8").replace("+", "%20");
+        } catch (UnsupportedEncodingException e) {
+            throw new IllegalStateException(e); // UTF-8 is always there
+        }
+    }
+
+    /**
      * The value of the {@code lanes.tag} member in one baggage header value, percent-decoded,
      * with its properties removed; null when the value has no such member.
      */
     public static String tagIn(String headerValue) {
-        if (headerValue == null || headerValue.indexOf(TrafficContext.BAGGAGE_KEY) < 0) {
-            return null; // the common case: no Lanes member at all, no parsing
+        return valueIn(headerValue, TrafficContext.BAGGAGE_KEY);
+    }
+
+    /** The value of member {@code key} among list members (or whole header values), or null. */
+    public static String valueInAny(List<String> values, String key) {
+        for (int i = 0; values != null && i < values.size(); i++) {
+            String value = valueIn(values.get(i), key);
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The value of member {@code key} in one baggage header value, percent-decoded, with its
+     * properties removed; null when the value has no such member.
+     */
+    public static String valueIn(String headerValue, String key) {
+        if (headerValue == null || headerValue.indexOf(key) < 0) {
+            return null; // the common case: no such member at all, no parsing
         }
         int start = 0;
         int length = headerValue.length();
@@ -38,7 +71,7 @@ public final class Baggage {
             if (end < 0) {
                 end = length;
             }
-            String value = memberValue(headerValue, start, end);
+            String value = memberValue(headerValue, key, start, end);
             if (value != null) {
                 return value;
             }
@@ -49,13 +82,7 @@ public final class Baggage {
 
     /** The {@code lanes.tag} member's value among list members (or whole header values), or null. */
     public static String tagInAny(List<String> values) {
-        for (int i = 0; i < values.size(); i++) {
-            String tag = tagIn(values.get(i));
-            if (tag != null) {
-                return tag;
-            }
-        }
-        return null;
+        return valueInAny(values, TrafficContext.BAGGAGE_KEY);
     }
 
     /** The number of list members in one header value (empty members do not count). */
@@ -79,13 +106,13 @@ public final class Baggage {
         return count;
     }
 
-    private static String memberValue(String header, int start, int end) {
+    private static String memberValue(String header, String wanted, int start, int end) {
         int equals = header.indexOf('=', start);
         if (equals < 0 || equals >= end) {
             return null;
         }
         String key = header.substring(start, equals).trim();
-        if (!key.equals(TrafficContext.BAGGAGE_KEY)) {
+        if (!key.equals(wanted)) {
             return null;
         }
         int properties = header.indexOf(';', equals);
@@ -95,7 +122,7 @@ public final class Baggage {
             try {
                 value = URLDecoder.decode(value, "UTF-8");
             } catch (UnsupportedEncodingException | IllegalArgumentException e) {
-                return value; // left as is; the tag grammar rejects it
+                return value; // left as is; the tag grammar rejects a malformed tag
             }
         }
         return value;

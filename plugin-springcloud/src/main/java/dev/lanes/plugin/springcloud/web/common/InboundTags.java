@@ -1,27 +1,33 @@
 package dev.lanes.plugin.springcloud.web.common;
 
 import dev.lanes.bridge.AgentFaults;
+import dev.lanes.bridge.CarriedHeaders;
 import dev.lanes.bridge.Lanes;
 import dev.lanes.bridge.RequestView;
 import dev.lanes.bridge.Tags;
 import dev.lanes.bridge.TrafficContext;
+import java.util.List;
 
 /**
  * The inbound side shared by every server adapter: which tag a request carries (the
  * {@code x-lanes-tag} header, else the {@code lanes.tag} baggage member), what the routing
- * facade makes of it (dyeing), and how the result is remembered on the request so that later
- * dispatches of the same request (forward, include, async, error) reuse it.
+ * facade makes of it (dyeing), which headers it carries down the chain, and how the result is
+ * remembered on the request so that later dispatches of the same request (forward, include,
+ * async, error) reuse it.
  */
 public final class InboundTags {
 
-    /** Request (servlet) or exchange (WebFlux) attribute, and Reactor context key, holding the tag. */
+    /**
+     * Request (servlet) or exchange (WebFlux) attribute, and Reactor context key, holding the
+     * traffic state: the tag, or the tag with carried headers ({@link TrafficContext#capture()}).
+     */
     public static final String KEY = "dev.lanes.tag";
 
     /**
-     * Returned instead of a previous tag when nothing was attached, so that {@link #restore}
+     * Returned instead of a previous state when nothing was attached, so that {@link #restore}
      * leaves the thread alone. Compared by identity.
      */
-    public static final String NOT_ATTACHED = new String("lanes:not-attached");
+    public static final Object NOT_ATTACHED = new Object();
 
     /** Marks a request whose inbound decision was "no tag". */
     private static final String NONE = "";
@@ -48,20 +54,41 @@ public final class InboundTags {
         }
     }
 
-    /** The attribute value that remembers {@code tag} on a request. */
-    public static String mark(String tag) {
-        return tag == null ? NONE : tag;
+    /**
+     * The headers the rules carry down the chain, as this request brings them: each named
+     * header, else the baggage member {@code lanes.h.<name>} (a hop that passes baggage on but
+     * not the header). Null when the rules name none or the request has none.
+     */
+    public static CarriedHeaders headers(final RequestView request, final List<String> baggage) {
+        if (CarriedHeaders.names().length == 0) {
+            return null;
+        }
+        return CarriedHeaders.read(name -> {
+            String value = request.header(name);
+            return value != null || baggage == null ? value
+                    : Baggage.valueInAny(baggage, CarriedHeaders.BAGGAGE_PREFIX + name);
+        });
     }
 
-    /** The tag remembered by {@link #mark}. */
-    public static String unmark(String marked) {
-        return marked.isEmpty() ? null : marked;
+    /** The request's traffic state: its tag after dyeing, and the headers it carries. */
+    public static Object decide(String carriedTag, RequestView request, List<String> baggage) {
+        return TrafficContext.state(decide(carriedTag, request), headers(request, baggage));
+    }
+
+    /** The attribute value that remembers a traffic state on a request. */
+    public static Object mark(Object state) {
+        return state == null ? NONE : state;
+    }
+
+    /** The traffic state remembered by {@link #mark}. */
+    public static Object unmark(Object marked) {
+        return NONE.equals(marked) ? null : marked;
     }
 
     /** Undoes an attach; does nothing for {@link #NOT_ATTACHED}. */
-    public static void restore(String previous) {
+    public static void restore(Object previous) {
         if (previous != NOT_ATTACHED) {
-            TrafficContext.restore(previous);
+            TrafficContext.exit(previous);
         }
     }
 }

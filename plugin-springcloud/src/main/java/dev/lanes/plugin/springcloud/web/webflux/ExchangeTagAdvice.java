@@ -14,12 +14,12 @@ public final class ExchangeTagAdvice {
     }
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static String enter(@Advice.Argument(0) Object exchange) {
+    public static Object enter(@Advice.Argument(0) Object exchange) {
         return WebFluxInboundHelper.attachFor(exchange);
     }
 
     @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-    public static void exit(@Advice.Enter String previous) {
+    public static void exit(@Advice.Enter Object previous) {
         InboundTags.restore(previous);
     }
 }

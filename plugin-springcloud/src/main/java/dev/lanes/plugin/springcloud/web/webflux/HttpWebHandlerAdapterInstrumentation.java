@@ -39,8 +39,8 @@ public final class HttpWebHandlerAdapterInstrumentation implements TypeInstrumen
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.Argument(0) Object request,
-                                 @Advice.Local("lanesTag") String tag,
-                                 @Advice.Local("lanesPrevious") String previous) {
+                                 @Advice.Local("lanesTag") Object tag,
+                                 @Advice.Local("lanesPrevious") Object previous) {
             previous = InboundTags.NOT_ATTACHED;
             tag = WebFluxInboundHelper.decide(request);
             previous = WebFluxInboundHelper.attach(tag);
@@ -48,8 +48,8 @@ public final class HttpWebHandlerAdapterInstrumentation implements TypeInstrumen
 
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
         public static void exit(@Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result,
-                                @Advice.Local("lanesTag") String tag,
-                                @Advice.Local("lanesPrevious") String previous) {
+                                @Advice.Local("lanesTag") Object tag,
+                                @Advice.Local("lanesPrevious") Object previous) {
             InboundTags.restore(previous);
             result = WebFluxInboundHelper.withContext(result, tag);
         }

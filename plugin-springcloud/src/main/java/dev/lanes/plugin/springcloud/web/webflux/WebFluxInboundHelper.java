@@ -4,6 +4,7 @@ import dev.lanes.bridge.AgentFaults;
 import dev.lanes.bridge.TrafficContext;
 import dev.lanes.plugin.springcloud.web.common.Baggage;
 import dev.lanes.plugin.springcloud.web.common.InboundTags;
+import java.util.List;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -19,56 +20,60 @@ public final class WebFluxInboundHelper {
     private WebFluxInboundHelper() {
     }
 
-    /** The tag for an inbound request, after dyeing; null when untagged or on a fault. */
-    public static String decide(Object request) {
+    /**
+     * The traffic state for an inbound request (its tag after dyeing, and the headers it carries
+     * down the chain); null when it has neither, or on a fault.
+     */
+    public static Object decide(Object request) {
         if (!(request instanceof ServerHttpRequest)) {
             return null;
         }
         try {
             ServerHttpRequest http = (ServerHttpRequest) request;
+            List<String> baggage = http.getHeaders().getValuesAsList(Baggage.HEADER);
             return InboundTags.decide(InboundTags.carried(http.getHeaders().getFirst(TrafficContext.HEADER),
-                    Baggage.tagInAny(http.getHeaders().getValuesAsList(Baggage.HEADER))), new ServerHttpRequestView(http));
+                    Baggage.tagInAny(baggage)), new ServerHttpRequestView(http), baggage);
         } catch (Throwable t) {
             AgentFaults.report("spring-web:webflux inbound", t);
             return null;
         }
     }
 
-    /** Attaches {@code tag} while the adapter builds the exchange; returns the value for {@link InboundTags#restore}. */
-    public static String attach(String tag) {
-        return TrafficContext.attach(tag);
+    /** Attaches {@code state} while the adapter builds the exchange; returns the value for {@link InboundTags#restore}. */
+    public static Object attach(Object state) {
+        return TrafficContext.enter(state);
     }
 
-    /** Records the attached tag on an exchange being created for the current request. */
+    /** Records the attached state on an exchange being created for the current request. */
     public static void remember(Object exchange) {
-        String tag = TrafficContext.tag();
-        if (tag != null && exchange instanceof ServerWebExchange) {
-            ((ServerWebExchange) exchange).getAttributes().put(InboundTags.KEY, tag);
+        Object state = TrafficContext.capture();
+        if (state != null && exchange instanceof ServerWebExchange) {
+            ((ServerWebExchange) exchange).getAttributes().put(InboundTags.KEY, state);
         }
     }
 
-    /** The exchange's processing with the tag in its Reactor context. */
-    public static Object withContext(Object result, String tag) {
-        if (tag == null || !(result instanceof Mono)) {
+    /** The exchange's processing with the traffic state in its Reactor context. */
+    public static Object withContext(Object result, Object state) {
+        if (state == null || !(result instanceof Mono)) {
             return result;
         }
         try {
-            return ((Mono<?>) result).contextWrite(Context.of(InboundTags.KEY, tag));
+            return ((Mono<?>) result).contextWrite(Context.of(InboundTags.KEY, state));
         } catch (Throwable t) {
             AgentFaults.report("spring-web:webflux context", t);
             return result;
         }
     }
 
-    /** Attaches the exchange's tag to the thread that runs a handler; returns the value for {@link InboundTags#restore}. */
-    public static String attachFor(Object exchange) {
+    /** Attaches the exchange's traffic state to the thread that runs a handler; returns the value for {@link InboundTags#restore}. */
+    public static Object attachFor(Object exchange) {
         if (!(exchange instanceof ServerWebExchange)) {
             return InboundTags.NOT_ATTACHED;
         }
-        Object tag = ((ServerWebExchange) exchange).getAttributes().get(InboundTags.KEY);
-        if (!(tag instanceof String)) {
+        Object state = ((ServerWebExchange) exchange).getAttributes().get(InboundTags.KEY);
+        if (state == null) {
             return InboundTags.NOT_ATTACHED;
         }
-        return TrafficContext.attach((String) tag);
+        return TrafficContext.enter(state);
     }
 }

@@ -13,12 +13,12 @@ public final class JakartaInboundAdvice {
     }
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static String enter(@Advice.Argument(0) Object request) {
+    public static Object enter(@Advice.Argument(0) Object request) {
         return JakartaServletInboundHelper.enter(request);
     }
 
     @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-    public static void exit(@Advice.Enter String previous) {
+    public static void exit(@Advice.Enter Object previous) {
         JakartaServletInboundHelper.exit(previous);
     }
 }

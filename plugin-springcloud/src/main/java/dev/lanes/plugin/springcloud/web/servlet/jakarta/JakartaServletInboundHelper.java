@@ -4,7 +4,9 @@ import dev.lanes.bridge.AgentFaults;
 import dev.lanes.bridge.TrafficContext;
 import dev.lanes.plugin.springcloud.web.common.Baggage;
 import dev.lanes.plugin.springcloud.web.common.InboundTags;
+import java.util.Collections;
 import java.util.Enumeration;
+import java.util.List;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
@@ -19,43 +21,39 @@ public final class JakartaServletInboundHelper {
     }
 
     /** Returns the value for {@link #exit}. */
-    public static String enter(Object request) {
+    public static Object enter(Object request) {
         if (!(request instanceof HttpServletRequest)) {
             return InboundTags.NOT_ATTACHED;
         }
         try {
             HttpServletRequest http = (HttpServletRequest) request;
             Object marked = http.getAttribute(InboundTags.KEY);
-            String tag;
-            if (marked instanceof String) {
-                tag = InboundTags.unmark((String) marked);
+            Object state;
+            if (marked != null) {
+                state = InboundTags.unmark(marked);
             } else {
-                tag = InboundTags.decide(InboundTags.carried(http.getHeader(TrafficContext.HEADER), baggageTag(http)),
-                        new JakartaRequestView(http));
-                http.setAttribute(InboundTags.KEY, InboundTags.mark(tag));
+                List<String> baggage = baggage(http);
+                state = InboundTags.decide(InboundTags.carried(http.getHeader(TrafficContext.HEADER),
+                        Baggage.tagInAny(baggage)), new JakartaRequestView(http), baggage);
+                http.setAttribute(InboundTags.KEY, InboundTags.mark(state));
             }
-            return TrafficContext.attach(tag);
+            return TrafficContext.enter(state);
         } catch (Throwable t) {
             AgentFaults.report("spring-web:jakarta.servlet inbound", t);
             return InboundTags.NOT_ATTACHED;
         }
     }
 
-    public static void exit(String previous) {
+    public static void exit(Object previous) {
         InboundTags.restore(previous);
     }
 
-    private static String baggageTag(HttpServletRequest request) {
+    /** The request's baggage header values; null when it has none (the common case). */
+    private static List<String> baggage(HttpServletRequest request) {
         if (request.getHeader(Baggage.HEADER) == null) {
             return null;
         }
         Enumeration<String> values = request.getHeaders(Baggage.HEADER);
-        while (values != null && values.hasMoreElements()) {
-            String tag = Baggage.tagIn(values.nextElement());
-            if (tag != null) {
-                return tag;
-            }
-        }
-        return null;
+        return values == null ? null : Collections.list(values);
     }
 }

@@ -110,6 +110,8 @@ abstract class DubboLaneScenarios {
         Topology.Builder builder = Topology.builder()
                 .line(line())
                 .workDir(work)
+                // Ten JVMs starting at once on two cores: more than the default 180 s when the machine is busy.
+                .startTimeout(Duration.ofSeconds(300))
                 .agent(agent, null)
                 .jvmArgs("-Dlanes.rules=file:" + rules);
         for (String name : List.of("a-base", "a-gray", "b-base", "d-base", "d-gray", "d-dev1", "c-base", "c-gray")) {

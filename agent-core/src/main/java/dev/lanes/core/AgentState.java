@@ -97,6 +97,7 @@ public final class AgentState implements AdminServer.StateSource {
                 case INSTALLED:
                     m.put("activeClassLoaders", p.activeLoaders());
                     m.put("inactiveBecause", p.unsupportedReasons());
+                    m.put("helpersFailedIn", p.helperFailures());
                     installed.add(m);
                     break;
                 case DISABLED:

@@ -264,6 +264,10 @@ public final class PluginInstaller {
         private final HelperInjector injector;
         private final ClassLoader pluginLoader;
         private final Map<ClassLoader, Boolean> supported = new WeakHashMap<ClassLoader, Boolean>();
+        /**
+         * Helper injection per loader: absent while not done (pending), TRUE once the helpers are
+         * defined, FALSE when defining them failed (the plugin then declines that loader).
+         */
         private final Map<ClassLoader, Boolean> injected = new WeakHashMap<ClassLoader, Boolean>();
         private volatile Boolean bootstrapSupported;
         /** Most classes come from the loader the previous one came from: answer without a lock. */
@@ -303,7 +307,7 @@ public final class PluginInstaller {
             synchronized (supported) {
                 known = supported.get(loader);
             }
-            boolean b = known != null ? known.booleanValue() : ask(loader);
+            boolean b = known != null ? known.booleanValue() : ask(loader) && !helpersFailed(loader);
             if (known == null) {
                 synchronized (supported) {
                     supported.put(loader, b);
@@ -340,24 +344,61 @@ public final class PluginInstaller {
             if (loader == null || helpers == null || helpers.isEmpty()) {
                 return builder;
             }
+            Boolean done;
             synchronized (injected) {
-                if (injected.containsKey(loader)) {
-                    return builder;
-                }
-                injected.put(loader, Boolean.TRUE);
+                done = injected.get(loader);
             }
-            if (injector == null) {
-                throw new IllegalStateException("helper classes cannot be defined in this JVM");
+            if (done == Boolean.TRUE) {
+                return builder;
             }
+            if (done == Boolean.FALSE) {
+                throw new IllegalStateException("plugin " + status.name() + " could not define its helpers in "
+                        + describe(loader) + " and declines it");
+            }
+            // Not done yet: this thread defines the helpers itself before its type is advised,
+            // even while another thread is at it. Defining is idempotent (a helper already there
+            // is left alone), and no thread waits for another: a thread loading a class of a
+            // loader that is not parallel capable holds that loader's lock, which the other
+            // thread's definitions need, so waiting could deadlock the application.
             try {
+                if (injector == null) {
+                    throw new IllegalStateException("helper classes cannot be defined in this JVM");
+                }
                 injector.inject(loader, helpers, pluginLoader);
-            } catch (Exception e) {
+            } catch (Throwable e) {
+                helpersFailed(loader, e);
                 // The transformation of this type is abandoned (the listener reports it); advice
                 // without its helpers would fail at run time.
                 throw new IllegalStateException("plugin " + status.name() + " cannot define its helpers in "
                         + describe(loader), e);
             }
+            synchronized (injected) {
+                if (injected.get(loader) == null) {
+                    injected.put(loader, Boolean.TRUE);
+                }
+            }
             return builder;
+        }
+
+        private boolean helpersFailed(ClassLoader loader) {
+            synchronized (injected) {
+                return injected.get(loader) == Boolean.FALSE;
+            }
+        }
+
+        /** From now on the plugin declines {@code loader}: no more of its types are matched. */
+        private void helpersFailed(ClassLoader loader, Throwable cause) {
+            synchronized (injected) {
+                injected.put(loader, Boolean.FALSE);
+            }
+            synchronized (supported) {
+                supported.put(loader, Boolean.FALSE);
+            }
+            lastAnswer = null;
+            String reason = "its helpers could not be defined in " + describe(loader) + ": " + cause;
+            if (status.helpersFailed(reason)) {
+                AgentLog.warn("plugin " + status.name() + " declines " + describe(loader) + ": " + reason);
+            }
         }
 
         private static String describe(ClassLoader loader) {

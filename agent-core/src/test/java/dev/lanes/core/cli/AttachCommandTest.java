@@ -2,30 +2,19 @@ package dev.lanes.core.cli;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code attach}: the input it refuses before it reaches for any JVM (real attaching: AttachIT). */
 class AttachCommandTest {
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = LanesCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static LanesCliTest.Result run(String... args) {
+        return LanesCliTest.run(args);
     }
 
     @Test
     void aPidThatIsNoNumberIsAUsageError() {
-        Result r = run("attach", "my-service", "tag=gray");
+        LanesCliTest.Result r = run("attach", "my-service", "tag=gray");
         assertEquals(AttachCommand.USAGE, r.exit(), r.err());
         assertTrue(r.err().contains("'my-service' is not a process id"), r.err());
         assertTrue(r.err().contains("Exit codes"), r.err());
@@ -33,7 +22,7 @@ class AttachCommandTest {
 
     @Test
     void argumentsSplitBySpacesAreAUsageError() {
-        Result r = run("attach", "123", "tag=gray,", "admin.port=9464");
+        LanesCliTest.Result r = run("attach", "123", "tag=gray,", "admin.port=9464");
         assertEquals(AttachCommand.USAGE, r.exit(), r.err());
         assertTrue(r.err().contains("without spaces"), r.err());
     }
@@ -42,7 +31,7 @@ class AttachCommandTest {
     void malformedArgumentsAreNamedAndNothingIsAttached() {
         // The pid is this test's own JVM: were the arguments not checked first, attaching to it would fail
         // with another message and exit code.
-        Result r = run("attach", Long.toString(ProcessHandle.current().pid()), "tag=gray,admin.port=99999,rulez=x");
+        LanesCliTest.Result r = run("attach", Long.toString(ProcessHandle.current().pid()), "tag=gray,admin.port=99999,rulez=x");
         assertEquals(AttachCommand.INVALID_ARGUMENTS, r.exit(), r.err());
         assertTrue(r.err().startsWith("not attached: the agent arguments have 2 problem(s)"), r.err());
         assertTrue(r.err().contains("lanes.admin.port='99999' is invalid"), r.err());
@@ -51,7 +40,7 @@ class AttachCommandTest {
 
     @Test
     void helpPrintsTheUsageAndExitCodes() {
-        Result r = run("attach", "-h");
+        LanesCliTest.Result r = run("attach", "-h");
         assertEquals(AttachCommand.USAGE, r.exit());
         assertTrue(r.err().contains("attach PID [ARGS]") && r.err().contains("4 cannot attach"), r.err());
     }

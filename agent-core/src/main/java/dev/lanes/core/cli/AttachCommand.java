@@ -210,6 +210,10 @@ final class AttachCommand {
         if (!status.isFile()) {
             return "no process with id " + pid;
         }
+        String socket = "tmp/.java_pid" + pid;
+        if (new File("/" + socket).exists() || new File(proc, pid + "/root/" + socket).exists()) {
+            return null; // its attach listener already runs (as with -Xrs): no signal is sent
+        }
         try {
             for (String line : Files.readAllLines(status.toPath(), StandardCharsets.UTF_8)) {
                 if (line.startsWith("SigCgt:")) {

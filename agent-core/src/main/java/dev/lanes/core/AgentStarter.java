@@ -35,12 +35,14 @@ public final class AgentStarter {
     private AgentStarter() {
     }
 
-    /** Called reflectively by the launcher. */
-    public static void start(Instrumentation inst, String args, File agentJar, boolean attached) {
+    /** Called reflectively by the launcher; false when the start failed (and was reported). */
+    public static boolean start(Instrumentation inst, String args, File agentJar, boolean attached) {
         try {
             doStart(inst, args, agentJar, attached);
+            return true;
         } catch (Throwable t) {
             AgentFaults.report("agent:start", t);
+            return false;
         }
     }
 

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The command line of lanes-agent.jar ({@code java -jar lanes-agent.jar ...}): {@code version},
- * and the {@code rules} commands, which use the agent's own validator and rule sources.
+ * {@code attach} (its own exit codes: {@link AttachCommand}), and the {@code rules} commands, which use the agent's own validator and rule sources.
  * Exit codes: 0 success, 1 invalid rules (or no rules found), 2 usage or I/O error, 3 the rule
  * source failed or timed out.
  */
@@ -42,6 +42,7 @@ public final class LanesCli {
 
     private static final String USAGE_TEXT = String.join("\n",
             "usage: java -jar lanes-agent.jar version",
+            "       java -jar lanes-agent.jar attach [PID [ARGS]]   (starts Lanes in a running JVM; attach -h)",
             "       java -jar lanes-agent.jar rules validate FILE [--global FILE]",
             "       java -jar lanes-agent.jar rules get --source SOURCE [--app NAME] [--timeout 10s]",
             "       java -jar lanes-agent.jar rules push FILE --source SOURCE (--app NAME | --global) [--timeout 10s]",
@@ -64,6 +65,9 @@ public final class LanesCli {
             if (args.length == 1 && args[0].equals("version")) {
                 out.println("Lanes " + AgentVersion.get());
                 return OK;
+            }
+            if (args.length >= 1 && args[0].equals("attach")) {
+                return AttachCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
             }
             if (args.length >= 2 && args[0].equals("rules")) {
                 Options o = Options.parse(Arrays.asList(args).subList(2, args.length));

@@ -87,7 +87,7 @@ public final class AgentConfig {
             int eq = item.indexOf('=');
             if (eq <= 0) {
                 problems.add("agent argument '" + item + "' is malformed: expected key=value pairs separated by ','"
-                        + " (for example tag=gray,rules=file:/etc/lanes/rules.yaml); ignored");
+                        + " (for example tag=gray,rules=file:/etc/lanes/rules.yaml); ignored" + cutHint(item));
                 continue;
             }
             String key = item.substring(0, eq).trim();
@@ -97,6 +97,31 @@ public final class AgentConfig {
             accept(key, item.substring(eq + 1).trim(), "agent argument " + item.substring(0, eq).trim(),
                     values, origins, problems);
         }
+    }
+
+    /**
+     * The problems the agent would report for these agent arguments alone, for
+     * {@code java -jar lanes-agent.jar attach}, which checks them before it loads the agent.
+     */
+    public static List<String> agentArgumentProblems(String args) {
+        List<String> problems = new ArrayList<String>();
+        parseAgentArgs(args, new LinkedHashMap<String, String>(), new LinkedHashMap<String, String>(), problems);
+        return problems;
+    }
+
+    /**
+     * A bare setting name is what the agent receives from {@code jcmd <pid> JVMTI.agent_load jar
+     * "tag=gray,..."}: jcmd parses its own arguments and keeps only what comes before the first
+     * '=' of an unquoted one. Users meet this when attaching, so the warning names both fixes.
+     */
+    private static String cutHint(String item) {
+        String key = item.startsWith("lanes.") ? item : "lanes." + item;
+        if (Setting.forKey(key) == null) {
+            return "";
+        }
+        return ". A setting name without its value is what jcmd JVMTI.agent_load passes when the agent"
+                + " arguments are not quoted twice: attach with java -jar lanes-agent.jar attach <pid> "
+                + item + "=...,... or quote for jcmd as '\"" + item + "=...,...\"'";
     }
 
     private static void accept(String key, String value, String origin, Map<String, String> values,

@@ -17,10 +17,11 @@ class LanesCliTest {
     @TempDir
     Path dir;
 
-    private record Result(int exit, String out, String err) {
+    record Result(int exit, String out, String err) {
     }
 
-    private static Result run(String... args) {
+    /** Runs the command line in process; AttachCommandTest uses it too. */
+    static Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = LanesCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),

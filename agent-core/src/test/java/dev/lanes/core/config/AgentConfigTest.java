@@ -65,6 +65,20 @@ class AgentConfigTest {
     }
 
     @Test
+    void aSettingNameWithoutValueNamesBothWaysToAttachWithArguments() {
+        // What the agent receives from: jcmd <pid> JVMTI.agent_load lanes-agent.jar "tag=gray,admin.port=9464"
+        String cut = String.join("\n", AgentConfig.agentArgumentProblems("tag"));
+        assertTrue(cut.contains("agent argument 'tag' is malformed"), cut);
+        assertTrue(cut.contains("java -jar lanes-agent.jar attach <pid> tag=...,..."), cut);
+        assertTrue(cut.contains("'\"tag=...,...\"'"), cut);
+
+        String other = String.join("\n", AgentConfig.agentArgumentProblems("novalue"));
+        assertTrue(other.contains("agent argument 'novalue' is malformed") && !other.contains("jcmd"), other);
+        assertTrue(AgentConfig.agentArgumentProblems("tag=gray,admin.port=9464").isEmpty());
+        assertTrue(AgentConfig.agentArgumentProblems(null).isEmpty());
+    }
+
+    @Test
     void pluginSwitches() {
         AgentConfig c = AgentConfig.resolve("plugin.dubbo.enabled=false", props("lanes.plugin.springcloud.enabled",
                 "TRUE", "lanes.plugin.x.enabled", "maybe"), Map.of("LANES_LABELS_FILE", "/nonexistent"));

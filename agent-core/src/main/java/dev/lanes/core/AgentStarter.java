@@ -109,6 +109,13 @@ public final class AgentStarter {
                 public boolean enabled(String plugin) {
                     return settings.pluginEnabled(plugin);
                 }
+
+                @Override
+                public void pluginsFound(List<String> names) {
+                    for (String problem : settings.checkPluginSwitches(names)) {
+                        AgentLog.warn(problem);
+                    }
+                }
             }).installAll();
         } catch (Throwable t) {
             AgentFaults.report("plugins:install", t);

@@ -29,6 +29,10 @@ public final class AgentConfig {
     static final String[] TAG_LABELS = {"lanes.dev/tag", "lanes-tag"};
     static final String[] APP_LABELS = {"lanes.dev/app", "app.kubernetes.io/name", "app"};
 
+    private static final String PLUGIN_PREFIX = "lanes.plugin.";
+    private static final String PLUGIN_SUFFIX = ".enabled";
+    /** Problems found after start-up, when the plugins are known. */
+    private final List<String> lateProblems = new java.util.concurrent.CopyOnWriteArrayList<String>();
     private final Map<String, String> values;
     private final Map<String, String> origins;
     private final List<String> problems;
@@ -262,13 +266,41 @@ public final class AgentConfig {
     }
 
     public boolean pluginEnabled(String plugin) {
-        String v = values.get("lanes.plugin." + plugin + ".enabled");
+        String v = values.get(PLUGIN_PREFIX + plugin + PLUGIN_SUFFIX);
         return v == null || Boolean.parseBoolean(v);
     }
 
     /** Messages about settings that were malformed or unknown, each naming the setting. */
     public List<String> problems() {
-        return problems;
+        if (lateProblems.isEmpty()) {
+            return problems;
+        }
+        List<String> all = new ArrayList<String>(problems);
+        all.addAll(lateProblems);
+        return Collections.unmodifiableList(all);
+    }
+
+    /**
+     * Checks the plugin switches ({@code lanes.plugin.<name>.enabled}) against the plugins there
+     * are: a switch that names none (such as {@code dubbo} where the plugins are {@code dubbo27}
+     * and {@code dubbo3}) would silently do nothing, so it becomes a setting problem. Returns the
+     * new problems.
+     */
+    public List<String> checkPluginSwitches(List<String> pluginNames) {
+        List<String> found = new ArrayList<String>();
+        for (String key : values.keySet()) {
+            if (key.startsWith(PLUGIN_PREFIX) && key.endsWith(PLUGIN_SUFFIX)
+                    && key.length() > PLUGIN_PREFIX.length() + PLUGIN_SUFFIX.length()) {
+                String name = key.substring(PLUGIN_PREFIX.length(), key.length() - PLUGIN_SUFFIX.length());
+                if (!pluginNames.contains(name)) {
+                    String problem = "setting " + key + " (from " + origins.get(key) + ") names no plugin: '" + name
+                            + "' is not one of " + pluginNames + "; it is ignored";
+                    found.add(problem);
+                    lateProblems.add(problem);
+                }
+            }
+        }
+        return found;
     }
 
     /** Every resolved setting, for the admin endpoint. */

@@ -48,6 +48,10 @@ public final class PluginInstaller {
     /** Whether a plugin is switched on. */
     public interface PluginSwitch {
         boolean enabled(String plugin);
+
+        /** Told the names of every plugin there is, before any is installed. */
+        default void pluginsFound(List<String> names) {
+        }
     }
 
     public PluginInstaller(Instrumentation instrumentation, ClassLoader pluginLoader, PluginContext context,
@@ -65,6 +69,11 @@ public final class PluginInstaller {
 
     /** Starts and installs the given plugins. */
     List<PluginStatus> install(List<LanesPlugin> plugins) {
+        List<String> names = new ArrayList<String>();
+        for (LanesPlugin plugin : plugins) {
+            names.add(safeName(plugin));
+        }
+        pluginSwitch.pluginsFound(names);
         HelperInjector injector = HelperInjector.create(instrumentation);
         AgentBuilder builder = baseBuilder();
         int transformations = 0;
@@ -175,13 +184,16 @@ public final class PluginInstaller {
 
     /**
      * Everything the agent never needs to look at, by name prefix, before any other matcher:
-     * the agent itself, Byte Buddy, other agents, generated classes and JDK internals. Only
+     * the agent itself (its own packages only: an application may have classes under
+     * {@code dev.lanes} too), Byte Buddy, other agents, generated classes and JDK internals. Only
      * {@code java.util.concurrent} and {@code java.lang.Thread} of the JDK may be instrumented.
      * Names only: a matcher that reads modifiers or super types here would parse the class
      * file of every class the application loads.
      */
     static ElementMatcher.Junction<TypeDescription> ignored() {
-        return nameStartsWith("dev.lanes.")
+        return nameStartsWith("dev.lanes.bridge.").or(nameStartsWith("dev.lanes.launcher."))
+                .or(nameStartsWith("dev.lanes.core.")).or(nameStartsWith("dev.lanes.plugin."))
+                .or(nameStartsWith("dev.lanes.rules.")).or(nameStartsWith("dev.lanes.shaded."))
                 .or(nameStartsWith("net.bytebuddy."))
                 .or(nameStartsWith("sun."))
                 .or(nameStartsWith("com.sun."))

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -21,6 +22,18 @@ class AgentConfigTest {
             p.setProperty(kv[i], kv[i + 1]);
         }
         return p;
+    }
+
+    @Test
+    void aPluginSwitchThatNamesNoPluginIsASettingProblem() {
+        AgentConfig c = AgentConfig.resolve("plugin.dubbo.enabled=false", props("lanes.plugin.dubbo3.enabled",
+                "false"), Map.of());
+        List<String> found = c.checkPluginSwitches(List.of("springweb", "springcloud", "dubbo27", "dubbo3"));
+        assertEquals(1, found.size(), found.toString());
+        assertTrue(found.get(0).contains("lanes.plugin.dubbo.enabled") && found.get(0).contains("dubbo27"),
+                found.get(0));
+        assertEquals(found, c.problems(), "and it is listed with the other setting problems");
+        assertFalse(c.pluginEnabled("dubbo3"), "a switch that names a plugin still works");
     }
 
     @Test

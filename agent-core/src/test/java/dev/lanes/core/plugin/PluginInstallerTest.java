@@ -82,6 +82,7 @@ class PluginInstallerTest {
                 new TestPlugin("hierarchy", SuperTypes.named("example.hierarchy.Watched").and(not(isInterface())),
                         AppendAdvice.class, Support.SUPPORTED),
                 new FailingPlugin(),
+                new TestPlugin("user-code", "dev.lanes.userapp.UserCode", AppendAdvice.class, Support.SUPPORTED),
                 new HelperPlugin("missing-helper", "example.concurrent.MissingHelperTarget",
                         "example.concurrent.NoSuchHelper")));
     }
@@ -109,6 +110,13 @@ class PluginInstallerTest {
         // Advised, Throwing and WatchedDeep at least, each counted by the listener.
         long transformed = (Long) AgentTimings.instance().toMap().get("classesTransformed");
         assertTrue(transformed >= 3, "transformed " + transformed);
+    }
+
+    @Test
+    void applicationCodeUnderTheAgentsTopLevelPackageIsNotIgnored() {
+        assertEquals("UserCode+advised", new dev.lanes.userapp.UserCode().value());
+        assertTrue(PluginInstaller.ignored().matches(TypeDescription.ForLoadedType.of(PluginInstaller.class)),
+                "the agent's own packages are");
     }
 
     @Test

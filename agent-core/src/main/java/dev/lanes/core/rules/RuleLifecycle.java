@@ -27,7 +27,7 @@ public final class RuleLifecycle {
     public static final String DEFAULT_STARTUP_WAIT = "3s";
     /** The value of {@code lanes.rules.cache} that turns the cache off. */
     public static final String CACHE_OFF = "off";
-    private static final String CACHE_ORIGIN = "cache:";
+    static final String CACHE_ORIGIN = "cache:";
 
     private RuleLifecycle() {
     }
@@ -38,6 +38,19 @@ public final class RuleLifecycle {
      * @return the started source, to close at shutdown, or null
      */
     public static RuleSource start(AgentConfig config, String application, RuleStore store, ClassLoader loader) {
+        Running running = begin(config, application, store, loader, null);
+        return running == null ? null : running.source;
+    }
+
+    /**
+     * As {@link #start}, keeping what a name learnt later needs.
+     *
+     * @param startFailed told, before the source's first answer is awaited, why the source could
+     *                    not start at all (its setting is malformed); may be null
+     * @return null when no source is set
+     */
+    static Running begin(AgentConfig config, String application, RuleStore store, ClassLoader loader,
+                         Consumer<String> startFailed) {
         String setting = config.get(Setting.RULES);
         if (setting == null) {
             AgentLog.info("no rule source set (lanes.rules): lanes follow instance tags alone");
@@ -46,8 +59,11 @@ public final class RuleLifecycle {
         String shown = RuleSources.redact(setting);
         long waitMillis = Durations.parseMillis(config.get(Setting.RULES_STARTUP_WAIT, DEFAULT_STARTUP_WAIT));
         RuleCache cache = cache(config, application, setting);
+        CacheWriter writer = null;
         if (cache != null) {
-            store.addListener(new CacheWriter(cache, store, shown));
+            writer = new CacheWriter(cache, store, shown);
+            store.addListener(writer);
+            remember(cache, store, shown);
         }
         FirstAnswer sink = new FirstAnswer(store.sinkFor(shown));
         RuleSource source = null;
@@ -55,20 +71,102 @@ public final class RuleLifecycle {
         try {
             source = RuleSources.load(loader).start(setting, application, sink);
         } catch (Throwable t) {
-            AgentLog.error("rule source '" + shown + "' could not start: " + t.getMessage()
-                    + "; the agent runs without it", null);
-            store.sourceError(shown, String.valueOf(t.getMessage()), null);
+            String reason = String.valueOf(t.getMessage());
+            store.sourceFailed(reason);
+            store.sourceError(shown, reason, null);
+            if (startFailed != null) {
+                startFailed.accept(reason);
+            } else {
+                AgentLog.error("rules=" + shown + " FAILED (" + reason + "); the agent runs without a rule source", null);
+            }
         }
+        Running running = new Running(config, setting, shown, store, source, writer);
         boolean answered = source == null || sink.await(waitMillis);
         if (store.appliedCount() > 0 || cache == null) {
             if (!answered) {
                 AgentLog.warn("rule source " + shown + " has not answered within " + waitMillis
                         + " ms (lanes.rules.startup.wait); starting with no rules, which apply as soon as it answers");
             }
-            return source;
+            return running;
         }
         restore(cache, store, shown, answered ? null : waitMillis, (System.nanoTime() - started) / 1000000L);
-        return source;
+        return running;
+    }
+
+    /**
+     * Tells the store what the cache holds before the source answers, so that a document deleted
+     * while this instance was down is reported as removed, not silently forgotten.
+     */
+    private static void remember(RuleCache cache, RuleStore store, String shown) {
+        try {
+            RuleCache.Entry entry = cache.load();
+            if (entry != null && shown.equals(entry.source())) {
+                store.rememberCached(entry.documents(), entry.removed());
+            }
+        } catch (Throwable t) {
+            // restore() reports an unusable cache when it is needed.
+        }
+    }
+
+    /** A started rule source, and what changes when the application's name is learnt. */
+    static final class Running {
+        private final AgentConfig config;
+        private final String setting;
+        private final String shown;
+        private final RuleStore store;
+        final RuleSource source;
+        private final CacheWriter writer;
+
+        Running(AgentConfig config, String setting, String shown, RuleStore store, RuleSource source,
+                CacheWriter writer) {
+            this.config = config;
+            this.setting = setting;
+            this.shown = shown;
+            this.store = store;
+            this.source = source;
+            this.writer = writer;
+        }
+
+        /**
+         * The application's name was learnt after start: the source reads the application's own
+         * document from now on, and the default rules cache is the one under that name.
+         *
+         * @return what changed, for the one log line that tells the name; null when nothing did
+         */
+        String applicationNameFound(String application) {
+            String cacheNote = null;
+            if (writer != null && config.get(Setting.RULES_CACHE) == null) {
+                RuleCache named = new RuleCache(RuleCache.defaultFile(application, setting));
+                writer.use(named);
+                cacheNote = "rules cache " + named.file();
+                // While the rule center has not answered, the cache of this application serves.
+                try {
+                    RuleCache.Entry entry = named.load();
+                    if (entry != null && shown.equals(entry.source()) && store.applyIfOnlyCached(entry.documents(),
+                            CACHE_ORIGIN + named.file() + " (last good rules from " + shown + ", saved "
+                                    + entry.savedAt() + ")")) {
+                        cacheNote += " (its rules, version " + entry.version() + ", are in force until the rule "
+                                + "source answers)";
+                    }
+                } catch (Throwable t) {
+                    cacheNote += " (not readable: " + t.getMessage() + ")";
+                }
+            }
+            String reading = null;
+            if (source != null) {
+                try {
+                    reading = source.applicationNameFound(application);
+                } catch (Throwable t) {
+                    dev.lanes.bridge.AgentFaults.report("rules:application-name", t);
+                }
+            }
+            if (reading == null && cacheNote == null) {
+                return null;
+            }
+            return (reading == null ? "" : "rule source " + shown + " reads its document " + reading
+                    + " from now on") + (reading != null && cacheNote != null ? "; " : "")
+                    + (cacheNote == null ? "" : cacheNote);
+        }
     }
 
     private static RuleCache cache(AgentConfig config, String application, String setting) {
@@ -116,7 +214,7 @@ public final class RuleLifecycle {
 
     /** Writes every good delivery of the source to the cache. */
     private static final class CacheWriter implements Consumer<RuleSnapshot> {
-        private final RuleCache cache;
+        private volatile RuleCache cache;
         private final RuleStore store;
         private final String source;
 
@@ -126,13 +224,23 @@ public final class RuleLifecycle {
             this.source = source;
         }
 
+        /** Writes to {@code next} from now on, at once if rules from the source are in force. */
+        void use(RuleCache next) {
+            cache = next;
+            RuleSnapshot s = store.current();
+            if (store.appliedCount() > 0 && !s.source().startsWith(CACHE_ORIGIN)) {
+                accept(s);
+            }
+        }
+
         @Override
         public void accept(RuleSnapshot snapshot) {
             if (snapshot.source().startsWith(CACHE_ORIGIN)) {
                 return;
             }
+            RuleCache cache = this.cache;
             try {
-                cache.save(store.documents(), source, snapshot.version());
+                cache.save(store.documents(), store.removed(), source, snapshot.version());
             } catch (Throwable t) {
                 AgentLog.warnOnce("rules-cache-write:" + cache.file(), "cannot write the rules cache "
                         + cache.file() + " (" + t + "); a restart while the rule source is down will start with no "
@@ -184,6 +292,11 @@ public final class RuleLifecycle {
             } finally {
                 answered.countDown();
             }
+        }
+
+        @Override
+        public void sourceRecovered() {
+            delegate.sourceRecovered();
         }
     }
 }

@@ -233,6 +233,11 @@ public final class RuleCache {
         return f;
     }
 
+    /** A time as the cache writes it, in UTC. */
+    public static String utcTime(long millis) {
+        return time(millis);
+    }
+
     private static String time(long millis) {
         return utc().format(new Date(millis));
     }

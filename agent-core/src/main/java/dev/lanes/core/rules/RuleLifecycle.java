@@ -72,8 +72,7 @@ public final class RuleLifecycle {
             source = RuleSources.load(loader).start(setting, application, sink);
         } catch (Throwable t) {
             String reason = String.valueOf(t.getMessage());
-            store.sourceFailed(reason);
-            store.sourceError(shown, reason, null);
+            store.sourceFailed(shown, reason);
             if (startFailed != null) {
                 startFailed.accept(reason);
             } else {
@@ -89,7 +88,8 @@ public final class RuleLifecycle {
             }
             return running;
         }
-        restore(cache, store, shown, answered ? null : waitMillis, (System.nanoTime() - started) / 1000000L);
+        restore(cache, store, shown, source == null, answered ? null : waitMillis,
+                (System.nanoTime() - started) / 1000000L);
         return running;
     }
 
@@ -135,9 +135,11 @@ public final class RuleLifecycle {
          */
         String applicationNameFound(String application) {
             String cacheNote = null;
+            boolean switched = false;
             if (writer != null && config.get(Setting.RULES_CACHE) == null) {
                 RuleCache named = new RuleCache(RuleCache.defaultFile(application, setting));
                 writer.use(named);
+                switched = true;
                 cacheNote = "rules cache " + named.file();
                 // While the rule center has not answered, the cache of this application serves.
                 try {
@@ -159,6 +161,10 @@ public final class RuleLifecycle {
                 } catch (Throwable t) {
                     dev.lanes.bridge.AgentFaults.report("rules:application-name", t);
                 }
+            }
+            if (switched && reading == null) {
+                // No new document comes to write the cache under the new name: write it now.
+                writer.saveNow();
             }
             if (reading == null && cacheNote == null) {
                 return null;
@@ -182,9 +188,10 @@ public final class RuleLifecycle {
         return new RuleCache(RuleCache.defaultFile(application, setting));
     }
 
-    private static void restore(RuleCache cache, RuleStore store, String shown, Long waitedMillis, long tookMillis) {
-        String why = waitedMillis != null ? "has not answered within " + waitedMillis + " ms (lanes.rules.startup.wait)"
-                : "has delivered no valid rules";
+    private static void restore(RuleCache cache, RuleStore store, String shown, boolean failed, Long waitedMillis,
+                                long tookMillis) {
+        String why = failed ? "could not start" : waitedMillis != null ? "has not answered within " + waitedMillis
+                + " ms (lanes.rules.startup.wait)" : "has delivered no valid rules";
         RuleCache.Entry entry;
         try {
             entry = cache.load();
@@ -194,6 +201,10 @@ public final class RuleLifecycle {
             return;
         }
         if (entry == null) {
+            if (failed) {
+                // The ERROR line of the failed start says it all.
+                return;
+            }
             AgentLog.warn("rule source " + shown + " " + why + ", and there is no rules cache yet ("
                     + cache.file() + "); starting with no rules, which apply as soon as it answers");
             return;
@@ -208,7 +219,7 @@ public final class RuleLifecycle {
         if (store.applyIfNoneApplied(entry.documents(), origin)) {
             AgentLog.warn("rule source " + shown + " " + why + " after " + tookMillis
                     + " ms; the last good rules, version " + store.current().version() + " saved " + entry.savedAt()
-                    + ", are in force until it answers");
+                    + ", are in force" + (failed ? "" : " until it answers"));
         }
     }
 
@@ -224,9 +235,13 @@ public final class RuleLifecycle {
             this.source = source;
         }
 
-        /** Writes to {@code next} from now on, at once if rules from the source are in force. */
+        /** Writes to {@code next} from now on. */
         void use(RuleCache next) {
             cache = next;
+        }
+
+        /** Writes the rules in force, when they came from the source. */
+        void saveNow() {
             RuleSnapshot s = store.current();
             if (store.appliedCount() > 0 && !s.source().startsWith(CACHE_ORIGIN)) {
                 accept(s);

@@ -180,9 +180,14 @@ public final class RuleStore implements Supplier<RuleSnapshot> {
         return Collections.unmodifiableList(new ArrayList<Removed>(removed));
     }
 
-    /** The source could not start at all (its setting is malformed): the reason, for the admin endpoint. */
-    public void sourceFailed(String reason) {
+    /**
+     * The source could not start at all (its setting is malformed): kept for the admin endpoint and
+     * counted as a source error. The caller logs it, as an ERROR.
+     */
+    public void sourceFailed(String origin, String reason) {
         sourceFailure = reason;
+        sourceErrors.incrementAndGet();
+        lastError = new RuleError(System.currentTimeMillis(), origin, reason, null);
     }
 
     /** Why the source could not start, or null. */

@@ -95,6 +95,9 @@ public final class CenterDocuments {
             return false;
         }
         origins.put(RuleDocument.Role.APPLICATION, applicationOrigin);
+        // Deliver the next whole read even if it holds the same documents, so that the agent
+        // writes the rules cache under the application's name.
+        delivered = null;
         return true;
     }
 

@@ -1,5 +1,6 @@
 package dev.lanes.core.rules;
 
+import dev.lanes.bridge.AgentFaults;
 import dev.lanes.bridge.AgentLog;
 import dev.lanes.core.config.AgentConfig;
 import dev.lanes.core.config.Durations;
@@ -159,7 +160,7 @@ public final class RuleLifecycle {
                 try {
                     reading = source.applicationNameFound(application);
                 } catch (Throwable t) {
-                    dev.lanes.bridge.AgentFaults.report("rules:application-name", t);
+                    AgentFaults.report("rules:application-name", t);
                 }
             }
             if (switched && reading == null) {

@@ -1,13 +1,16 @@
 package dev.lanes.core.rules;
 
 import dev.lanes.bridge.AgentFaults;
+import dev.lanes.bridge.AgentLog;
 import dev.lanes.core.config.AgentConfig;
 import dev.lanes.core.config.Durations;
 import dev.lanes.core.config.Setting;
 import dev.lanes.core.rules.source.RuleSource;
+import dev.lanes.core.rules.source.RuleSources;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -61,13 +64,13 @@ public final class RuleStartup implements Supplier<RuleSnapshot> {
             waitMillis = Durations.parseMillis(RuleLifecycle.DEFAULT_STARTUP_WAIT);
         }
         final RuleStartup startup = new RuleStartup(store, waitMillis);
-        startup.shown = dev.lanes.core.rules.source.RuleSources.redact(setting);
+        startup.shown = RuleSources.redact(setting);
         Thread thread = new Thread(new Runnable() {
             @Override
             public void run() {
                 try {
                     startup.started(RuleLifecycle.begin(config, application, store, loader,
-                            new java.util.function.Consumer<String>() {
+                            new Consumer<String>() {
                                 @Override
                                 public void accept(String reason) {
                                     startup.failed(reason);
@@ -100,7 +103,7 @@ public final class RuleStartup implements Supplier<RuleSnapshot> {
         if (name != null && run != null) {
             String change = run.applicationNameFound(name);
             if (change != null) {
-                dev.lanes.bridge.AgentLog.info("application name '" + name + "': " + change);
+                AgentLog.info("application name '" + name + "': " + change);
             }
         }
     }
@@ -113,7 +116,7 @@ public final class RuleStartup implements Supplier<RuleSnapshot> {
             shownAlready = startLineShown;
         }
         if (shownAlready) {
-            dev.lanes.bridge.AgentLog.error("rules=" + shown + " FAILED (" + reason
+            AgentLog.error("rules=" + shown + " FAILED (" + reason
                     + "); the agent runs without a rule source", null);
         }
     }

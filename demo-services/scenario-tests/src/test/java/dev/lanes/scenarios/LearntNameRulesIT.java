@@ -66,7 +66,7 @@ class LearntNameRulesIT {
         topology = Topology.builder()
                 .line(DemoLine.BOOT35)
                 .java(jdk.home())
-                .agent(agentJar(), null)
+                .agent(LaneScenarios.agentJar(), null)
                 .registry(Registry.Kind.ZOOKEEPER)
                 .workDir(work)
                 .start();
@@ -123,36 +123,21 @@ class LearntNameRulesIT {
 
     /** Pushes with the agent jar's own command line, as a user does. */
     private void push(Path file, String app) throws Exception {
-        Process p = new ProcessBuilder(topology.launch().java().toString(), "-jar", agentJar().toString(), "rules",
-                "push", file.toString(), "--source", source, "--app", app)
+        Process p = new ProcessBuilder(topology.launch().java().toString(), "-jar",
+                LaneScenarios.agentJar().toString(), "rules", "push", file.toString(), "--source", source, "--app", app)
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "rules push ended");
         assertEquals(0, p.exitValue(), out);
     }
 
-    private static void awaitLog(ServiceProcess instance, String... anyOf) {
+    private static void awaitLog(ServiceProcess instance, String marker) {
         long deadline = System.nanoTime() + RULE_DEADLINE.toNanos();
-        while (true) {
-            String log = instance.logText();
-            for (String marker : anyOf) {
-                if (log.contains(marker)) {
-                    return;
-                }
-            }
+        while (!instance.logText().contains(marker)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(instance.name() + " did not log any of " + List.of(anyOf) + " within "
-                        + RULE_DEADLINE);
+                throw new AssertionError(instance.name() + " did not log '" + marker + "' within " + RULE_DEADLINE);
             }
             RulesFile.sleep(100);
         }
-    }
-
-    private static Path agentJar() {
-        String configured = System.getProperty("lanes.agent.jar");
-        Path jar = configured != null && !configured.isBlank() ? Paths.get(configured)
-                : DemoLine.repositoryRoot().resolve("distribution").resolve("target").resolve("lanes-agent.jar");
-        assertTrue(Files.isRegularFile(jar), "agent jar not found at " + jar + "; build it with ./mvnw -B package");
-        return jar.toAbsolutePath().normalize();
     }
 }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -52,6 +53,7 @@ public final class LaneRouter implements Routing {
     private static final int MAX_REDRAWS = 16;
 
     private volatile String applicationName;
+    private volatile Function<String, String> nameListener;
     private final String instanceTag;
     private final Supplier<RuleSnapshot> rules;
     private final LaneMetrics metrics;
@@ -123,11 +125,36 @@ public final class LaneRouter implements Routing {
     }
 
     @Override
-    public synchronized void applicationNameFound(String name) {
-        if (applicationName == null && name != null && !name.trim().isEmpty()) {
-            applicationName = name.trim();
-            AgentLog.info("application name '" + applicationName + "' learnt from the framework (set lanes.app to fix it)");
+    public void applicationNameFound(String name) {
+        String learnt;
+        synchronized (this) {
+            if (applicationName != null || name == null || name.trim().isEmpty()) {
+                return;
+            }
+            learnt = name.trim();
+            applicationName = learnt;
         }
+        // Outside the lock: the listener reads and applies rules, which take the rule store's lock.
+        String more = null;
+        Function<String, String> listener = nameListener;
+        if (listener != null) {
+            try {
+                more = listener.apply(learnt);
+            } catch (Throwable t) {
+                AgentFaults.report("rules:application-name", t);
+            }
+        }
+        AgentLog.info("application name '" + learnt + "' learnt from the framework (set lanes.app to fix it)"
+                + (more == null ? "" : "; " + more));
+    }
+
+    /**
+     * Called once with the name {@link #applicationNameFound} learns, before its log line; what it
+     * returns (or null) is added to that line. The rule source uses it to read the application's
+     * own document from then on.
+     */
+    public void onApplicationNameFound(Function<String, String> listener) {
+        nameListener = listener;
     }
 
     @Override

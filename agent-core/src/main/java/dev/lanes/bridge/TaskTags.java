@@ -15,12 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class TaskTags {
 
-    /**
-     * Returned by the attach methods when nothing was attached, so that {@link #restore} knows
-     * to leave the thread alone. Compared by identity, never by value.
-     */
-    public static final Object NOT_ATTACHED = new Object();
-
     private static final int STRIPES = 64;
     private static final Stripe[] TABLE = new Stripe[STRIPES];
     /** Live entries over all stripes; zero lets every lookup return without locking. */
@@ -96,11 +90,9 @@ public final class TaskTags {
         return attach(task, false);
     }
 
-    /** Undoes an attach; does nothing for {@link #NOT_ATTACHED}. */
+    /** Undoes an attach; does nothing when nothing was attached. */
     public static void restore(Object previous) {
-        if (previous != NOT_ATTACHED) {
-            TrafficContext.exit(previous);
-        }
+        TrafficContext.exit(previous);
     }
 
     /** The state remembered for {@code task} (see {@link TrafficContext#capture()}), or null; for tests and diagnostics. */
@@ -119,18 +111,18 @@ public final class TaskTags {
 
     private static Object attach(Object task, boolean forget) {
         if (task == null || SIZE.get() == 0) {
-            return NOT_ATTACHED;
+            return TrafficContext.NOT_ENTERED;
         }
         try {
             int hash = hash(task);
             Object state = TABLE[hash & (STRIPES - 1)].get(task, hash, forget);
             if (state == null) {
-                return NOT_ATTACHED;
+                return TrafficContext.NOT_ENTERED;
             }
             return TrafficContext.enter(state);
         } catch (Throwable t) {
             // Runs inside JDK executors: never let a fault of ours reach the task.
-            return NOT_ATTACHED;
+            return TrafficContext.NOT_ENTERED;
         }
     }
 

@@ -17,6 +17,12 @@ public final class TrafficContext {
     /** W3C baggage member that carries the traffic tag. */
     public static final String BAGGAGE_KEY = "lanes.tag";
 
+    /**
+     * What an adapter returns instead of a previous state when it entered nothing, so that
+     * {@link #exit(Object)} leaves the thread alone. Compared by identity, never by value.
+     */
+    public static final Object NOT_ENTERED = new Object();
+
     private static final ThreadLocal<String> TAG = new ThreadLocal<String>();
     /** The headers the rules list under {@code propagate}, as the current request carries them. */
     private static final ThreadLocal<CarriedHeaders> HEADERS = new ThreadLocal<CarriedHeaders>();
@@ -100,8 +106,11 @@ public final class TrafficContext {
         return previous;
     }
 
-    /** Restores a value returned by {@link #enter(Object)}. */
+    /** Restores a value returned by {@link #enter(Object)}; does nothing for {@link #NOT_ENTERED}. */
     public static void exit(Object previous) {
+        if (previous == NOT_ENTERED) {
+            return;
+        }
         set(TAG, tagOf(previous));
         set(HEADERS, headersOf(previous));
     }

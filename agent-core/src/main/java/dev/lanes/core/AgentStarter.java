@@ -35,12 +35,14 @@ public final class AgentStarter {
     private AgentStarter() {
     }
 
-    /** Called reflectively by the launcher. */
-    public static void start(Instrumentation inst, String args, File agentJar, boolean attached) {
+    /** Called reflectively by the launcher; false when the start failed (and was reported). */
+    public static boolean start(Instrumentation inst, String args, File agentJar, boolean attached) {
         try {
             doStart(inst, args, agentJar, attached);
+            return true;
         } catch (Throwable t) {
             AgentFaults.report("agent:start", t);
+            return false;
         }
     }
 
@@ -73,6 +75,13 @@ public final class AgentStarter {
         RuleStartup ruleStartup = RuleStartup.begin(config, app, rules, agentLoader);
         LaneMetrics metrics = new LaneMetrics();
         LaneRouter router = new LaneRouter(app, tag, ruleStartup, metrics, SystemClock.INSTANCE);
+        final RuleStartup startup = ruleStartup;
+        router.onApplicationNameFound(new java.util.function.Function<String, String>() {
+            @Override
+            public String apply(String name) {
+                return startup.applicationNameFound(name);
+            }
+        });
         Lanes.install(router);
         long rulesNanos = System.nanoTime();
 
@@ -107,6 +116,13 @@ public final class AgentStarter {
                 public boolean enabled(String plugin) {
                     return settings.pluginEnabled(plugin);
                 }
+
+                @Override
+                public void pluginsFound(List<String> names) {
+                    for (String problem : settings.checkPluginSwitches(names)) {
+                        AgentLog.warn(problem);
+                    }
+                }
             }).installAll();
         } catch (Throwable t) {
             AgentFaults.report("plugins:install", t);
@@ -124,13 +140,21 @@ public final class AgentStarter {
         long endNanos = System.nanoTime();
         AgentTimings.instance().premain(endNanos - startNanos);
         String rulesSetting = config.get(Setting.RULES);
-        AgentLog.info("Lanes " + version + " started" + (attached ? " (attached)" : "") + ": app="
+        // A setting the source refused is an ERROR on this line, not a quiet start without rules.
+        String rulesFailure = rulesSetting == null ? null : ruleStartup.startLineShown();
+        String line = "Lanes " + version + " started" + (attached ? " (attached)" : "") + ": app="
                 + (app == null ? "(unknown)" : app) + ", tag=" + (tag == null ? "(base)" : tag) + ", rules="
-                + (rulesSetting == null ? "none" : RuleSources.redact(rulesSetting) + (ruleStartup.isReady() ? ""
-                : " (starting in the background)")) + ", plugins=" + names(plugins) + ", in "
+                + (rulesSetting == null ? "none" : RuleSources.redact(rulesSetting) + (rulesFailure != null
+                ? " FAILED (" + rulesFailure + ")" : ruleStartup.isReady() ? "" : " (starting in the background)"))
+                + ", plugins=" + names(plugins) + ", in "
                 + millis(endNanos - startNanos) + " ms (settings and rule source "
                 + millis(rulesNanos - startNanos) + " ms, plugins " + millis(pluginsNanos - rulesNanos)
-                + " ms, admin " + millis(endNanos - pluginsNanos) + " ms)");
+                + " ms, admin " + millis(endNanos - pluginsNanos) + " ms)";
+        if (rulesFailure != null) {
+            AgentLog.error(line + "; the agent runs without a rule source", null);
+        } else {
+            AgentLog.info(line);
+        }
     }
 
     private static long millis(long nanos) {

@@ -97,6 +97,7 @@ public final class AgentState implements AdminServer.StateSource {
                 case INSTALLED:
                     m.put("activeClassLoaders", p.activeLoaders());
                     m.put("inactiveBecause", p.unsupportedReasons());
+                    m.put("helpersFailedIn", p.helperFailures());
                     installed.add(m);
                     break;
                 case DISABLED:
@@ -128,6 +129,13 @@ public final class AgentState implements AdminServer.StateSource {
         doc.put("applied", rules.appliedCount());
         doc.put("rejected", rules.rejectedCount());
         doc.put("sourceErrors", rules.sourceErrorCount());
+        // failed: the setting was refused and there is no source; failing: the source does not
+        // answer (rules from before, or the cache, stay in force); ok: it answers.
+        String failure = rules.sourceFailure();
+        String failing = rules.sourceFailing();
+        doc.put("sourceState", config.get(Setting.RULES) == null ? "none" : failure != null ? "failed"
+                : failing != null ? "failing" : rules.appliedCount() == 0 ? "starting" : "ok");
+        doc.put("sourceFailure", failure != null ? failure : failing);
         List<Object> documents = new ArrayList<Object>();
         for (RuleDocument d : rules.documents()) {
             Map<String, Object> m = new LinkedHashMap<String, Object>();
@@ -136,6 +144,16 @@ public final class AgentState implements AdminServer.StateSource {
             documents.add(m);
         }
         doc.put("documents", documents);
+        List<Object> removed = new ArrayList<Object>();
+        for (RuleStore.Removed r : rules.removed()) {
+            Map<String, Object> m = new LinkedHashMap<String, Object>();
+            m.put("role", r.document().role().label());
+            m.put("origin", r.origin());
+            m.put("version", r.version());
+            m.put("removedAt", time(r.removedAtMillis()));
+            removed.add(m);
+        }
+        doc.put("removed", removed);
         return doc;
     }
 

@@ -14,6 +14,13 @@ import java.util.jar.JarFile;
  */
 public final class LanesAgent {
 
+    /**
+     * System property set to {@code started} or {@code failed} once a start has run, in the JVM the
+     * agent runs in: {@code java -jar lanes-agent.jar attach} reads it through the Attach API to
+     * confirm the start (the agent's log goes to that JVM's standard error, out of its reach).
+     */
+    public static final String STATE_PROPERTY = "dev.lanes.agent";
+
     private static final String STARTER = "dev.lanes.core.AgentStarter";
     private static volatile boolean started;
 
@@ -34,6 +41,7 @@ public final class LanesAgent {
             return;
         }
         started = true;
+        boolean ok = false;
         try {
             File jar = agentJar();
             if (jar == null) {
@@ -45,10 +53,20 @@ public final class LanesAgent {
             ClassLoader agentLoader = new AgentClassLoader(jar, AgentClassLoader.platformLoader());
             Class<?> starter = Class.forName(STARTER, true, agentLoader);
             Method method = starter.getMethod("start", Instrumentation.class, String.class, File.class, boolean.class);
-            method.invoke(null, inst, args, jar, attached);
+            ok = Boolean.TRUE.equals(method.invoke(null, inst, args, jar, attached));
         } catch (Throwable t) {
             System.err.println("[lanes] ERROR the agent failed to start; the application continues without Lanes");
             t.printStackTrace();
+        } finally {
+            report(ok);
+        }
+    }
+
+    private static void report(boolean ok) {
+        try {
+            System.setProperty(STATE_PROPERTY, ok ? "started" : "failed");
+        } catch (Throwable t) {
+            // A security manager may refuse; attach then says it cannot confirm the start.
         }
     }
 

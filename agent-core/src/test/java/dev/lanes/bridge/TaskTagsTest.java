@@ -64,9 +64,9 @@ class TaskTagsTest {
         assertEquals("outer", TrafficContext.tag());
 
         Object again = TaskTags.attachOnce(task);
-        assertSame(TaskTags.NOT_ATTACHED, again, "forgotten after the first run");
+        assertSame(TrafficContext.NOT_ENTERED, again, "forgotten after the first run");
         TaskTags.restore(again);
-        assertEquals("outer", TrafficContext.tag(), "restoring NOT_ATTACHED leaves the thread alone");
+        assertEquals("outer", TrafficContext.tag(), "restoring NOT_ENTERED leaves the thread alone");
     }
 
     @Test

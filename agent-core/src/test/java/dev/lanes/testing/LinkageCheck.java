@@ -31,8 +31,8 @@ import java.util.Set;
  * A linkage check of a plugin's helper classes against one version of its framework: every
  * framework class, method and field they reference must exist with the same descriptor in the
  * given jars, and every abstract method of a framework interface they implement must be
- * implemented. Run by the plugins' {@code linkage-check.sh}; not a unit test, since it needs
- * several versions of a framework. Arguments: the plugin class, the framework's package
+ * implemented. Run by each plugin's {@code LinkageTest} for every framework version its docs
+ * claim (the build fetches those jars), and from the command line with the arguments: the plugin class, the framework's package
  * prefixes (comma-separated, e.g. {@code org.apache.dubbo.}), the classes folder, the jars
  * (colon-separated).
  */
@@ -45,7 +45,9 @@ public final class LinkageCheck {
     static ClassNodeInfo info(String internal) throws IOException {
         if (cache.containsKey(internal)) return cache.get(internal);
         InputStream in = jars.getResourceAsStream(internal + ".class");
-        if (in == null) in = ClassLoader.getSystemResourceAsStream(internal + ".class");
+        // The JDK's classes from this JVM; a framework's only from the jars under check (the test
+        // class path has the version the plugin compiles against, which must not stand in).
+        if (in == null && !framework(internal)) in = ClassLoader.getSystemResourceAsStream(internal + ".class");
         if (in == null) { cache.put(internal, null); return null; }
         ClassReader r = new ClassReader(in.readAllBytes());
         List<MethodInfo> methods = new ArrayList<>(); Set<String> fields = new HashSet<>();
@@ -75,13 +77,35 @@ public final class LinkageCheck {
     }
 
     public static void main(String[] args) throws Exception {
-        LanesPlugin plugin = (LanesPlugin) Class.forName(args[0]).getDeclaredConstructor().newInstance();
-        prefixes = Arrays.stream(args[1].split(",")).map(p -> p.trim().replace('.', '/')).toArray(String[]::new);
-        Path classes = Paths.get(args[2]);
+        List<Path> jarFiles = new ArrayList<>();
+        for (String j : args[3].split(":")) jarFiles.add(Paths.get(j));
+        List<String> problems = check(args[0], args[1], Paths.get(args[2]), jarFiles);
+        if (!problems.isEmpty()) {
+            System.exit(1);
+        }
+    }
+
+    /**
+     * Checks the helpers of {@code pluginClass} (read from {@code classes}) against the framework
+     * classes in {@code jarFiles}; returns the problems, also printed with the count of references.
+     */
+    public static synchronized List<String> check(String pluginClass, String frameworkPrefixes, Path classes,
+                                                  List<Path> jarFiles) throws Exception {
+        cache.clear();
+        LanesPlugin plugin = (LanesPlugin) Class.forName(pluginClass).getDeclaredConstructor().newInstance();
+        prefixes = Arrays.stream(frameworkPrefixes.split(",")).map(p -> p.trim().replace('.', '/')).toArray(String[]::new);
         List<String> helpers = plugin.helperClassNames();
         List<URL> urls = new ArrayList<>();
-        for (String j : args[3].split(":")) urls.add(Paths.get(j).toUri().toURL());
+        for (Path j : jarFiles) urls.add(j.toUri().toURL());
         jars = new URLClassLoader(urls.toArray(new URL[0]), null);
+        try {
+            return checkHelpers(helpers, classes);
+        } finally {
+            jars.close();
+        }
+    }
+
+    private static List<String> checkHelpers(List<String> helpers, Path classes) throws Exception {
         List<String> problems = new ArrayList<>();
         int checked = 0;
         for (String h : helpers) {
@@ -145,8 +169,6 @@ public final class LinkageCheck {
         }
         System.out.println("checked " + checked + " references; problems: " + problems.size());
         problems.forEach(p -> System.out.println("  " + p));
-        if (!problems.isEmpty()) {
-            System.exit(1);
-        }
+        return problems;
     }
 }

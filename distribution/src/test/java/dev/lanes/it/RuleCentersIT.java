@@ -238,6 +238,78 @@ class RuleCentersIT {
         }
     }
 
+    /**
+     * Deleting the rule node ends a canary for good: an instance that was down meanwhile does not
+     * bring the deleted route back from its rules cache, a running one drops it at once, and both
+     * say so loudly; the cache keeps the removed document to push again.
+     */
+    @Test
+    void aDeletedNodeEndsTheCanaryAtRestartAndOnARunningAgentAndIsReportedAsRemoved() throws Exception {
+        String base = "/deleted/lanes/rules";
+        String node = base + "/orders";
+        write(admin, node, route("blue", "canary"));
+        Path cache = dir.resolve("deleted-cache.yaml");
+        String source = "zookeeper://" + zk.connectString() + base;
+        String rules = "rules=" + source + ",rules.cache=" + cache;
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try (ChildJvm jvm = app("zk-canary", rules)) {
+            Apps.verify(jvm, () -> {
+                awaitAnswer(http, jvm.port(), "blue-1");
+                // The cache is written just after the rules apply: wait for it before stopping.
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (!(Files.exists(cache) && Files.readString(cache).contains("canary"))) {
+                    assertTrue(System.nanoTime() < deadline, "the rules cache was written");
+                    Thread.sleep(20);
+                }
+            });
+        }
+
+        // The operator ends the canary while the instance is down.
+        admin.delete().forPath(node);
+        try (ChildJvm jvm = app("zk-after-delete", rules)) {
+            Apps.verify(jvm, () -> {
+                for (int i = 0; i < 20; i++) {
+                    String answer = jvm.get("/hello");
+                    assertTrue(answer.endsWith("routed=base-1"), "the deleted route stays deleted: " + answer);
+                }
+                assertTrue(jvm.log().contains("RULES REMOVED: the rule document zookeeper:" + node
+                        + " no longer exists in its rule center, so its rules (version canary) no longer apply"),
+                        "said loudly at start");
+                String state = awaitState(jvm, "\"removed\": [");
+                assertTrue(state.matches("(?s).*\"removed\": \\[\\s*\\{\\s*\"role\": \"application\",\\s*"
+                        + "\"origin\": \"zookeeper:" + node + "\",\\s*\"version\": \"canary\".*"), state);
+                assertTrue(state.contains("\"sourceState\": \"ok\""), state);
+
+                // Pushed again, then deleted on the running agent.
+                write(admin, node, route("gray", "again"));
+                awaitAnswer(http, jvm.port(), "gray-1");
+                admin.delete().forPath(node);
+                awaitAnswer(http, jvm.port(), "base-1");
+                assertTrue(jvm.log().contains("RULES REMOVED: the rule document zookeeper:" + node
+                        + " no longer exists in its rule center, so its rules (version again)"), "said loudly");
+            });
+        }
+        assertFalse(Files.readString(cache).contains("documents:\n- role"), "no rules left in the cache");
+        String[] got = cli("rules", "get", "--cache", cache.toString(), "--source", source, "--app", "orders");
+        assertEquals("0", got[0], got[1]);
+        assertTrue(got[1].contains("# REMOVED application document zookeeper:" + node + ", version again"), got[1]);
+        assertTrue(got[1].contains(route("gray", "again")), "ready to push again: " + got[1]);
+    }
+
+    @Test
+    void aMalformedRuleSourceIsAnErrorOnTheStartLineAndOnTheAdminEndpoint() throws Exception {
+        try (ChildJvm jvm = app("malformed-source", "rules=zookeeper://" + zk.connectString() + "/x?nod=/y")) {
+            Apps.verify(jvm, () -> {
+                String state = awaitState(jvm, "\"sourceState\": \"failed\"");
+                assertTrue(state.contains("\"sourceFailure\": \"zookeeper: unknown parameter 'nod'; expected one of "),
+                        state);
+                assertTrue(jvm.log().matches("(?s).*ERROR (Lanes .* started: .*)?rules=zookeeper://[^ ]*/x\\?nod=/y "
+                        + "FAILED \\(zookeeper: unknown parameter 'nod'.*"), jvm.log());
+                assertTrue(jvm.get("/hello").startsWith("hello"), "the application runs on");
+            });
+        }
+    }
+
     @Test
     void cliPushesValidatesAndGetsThroughZooKeeper() throws Exception {
         String source = "zookeeper://" + zk.connectString() + "/cli/lanes/rules";

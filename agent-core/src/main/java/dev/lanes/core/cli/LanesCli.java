@@ -2,10 +2,12 @@ package dev.lanes.core.cli;
 
 import dev.lanes.core.AgentVersion;
 import dev.lanes.core.config.Durations;
+import dev.lanes.core.rules.RuleCache;
 import dev.lanes.core.rules.RuleDocument;
 import dev.lanes.core.rules.RuleParser;
 import dev.lanes.core.rules.RuleProblem;
 import dev.lanes.core.rules.RuleSnapshot;
+import dev.lanes.core.rules.RuleStore;
 import dev.lanes.core.rules.RuleValidationException;
 import dev.lanes.core.rules.source.RuleSource;
 import dev.lanes.core.rules.source.RuleSources;
@@ -28,7 +30,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The command line of lanes-agent.jar ({@code java -jar lanes-agent.jar ...}): {@code version},
- * and the {@code rules} commands, which use the agent's own validator and rule sources.
+ * {@code attach} (its own exit codes: {@link AttachCommand}), and the {@code rules} commands, which use the agent's own validator and rule sources.
  * Exit codes: 0 success, 1 invalid rules (or no rules found), 2 usage or I/O error, 3 the rule
  * source failed or timed out.
  */
@@ -42,8 +44,10 @@ public final class LanesCli {
 
     private static final String USAGE_TEXT = String.join("\n",
             "usage: java -jar lanes-agent.jar version",
+            "       java -jar lanes-agent.jar attach [PID [ARGS]]   (starts Lanes in a running JVM; attach -h)",
             "       java -jar lanes-agent.jar rules validate FILE [--global FILE]",
             "       java -jar lanes-agent.jar rules get --source SOURCE [--app NAME] [--timeout 10s]",
+            "       java -jar lanes-agent.jar rules get --cache [CACHE.yaml] --source SOURCE [--app NAME]",
             "       java -jar lanes-agent.jar rules push FILE --source SOURCE (--app NAME | --global) [--timeout 10s]",
             "       java -jar lanes-agent.jar rules explain FILE [--global FILE] [--service NAME] [--app NAME]",
             "             [--tag TAG] [--instance-tag TAG] [--header K=V]... [--cookie K=V]... [--query K=V]...",
@@ -64,6 +68,9 @@ public final class LanesCli {
             if (args.length == 1 && args[0].equals("version")) {
                 out.println("Lanes " + AgentVersion.get());
                 return OK;
+            }
+            if (args.length >= 1 && args[0].equals("attach")) {
+                return AttachCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
             }
             if (args.length >= 2 && args[0].equals("rules")) {
                 Options o = Options.parse(Arrays.asList(args).subList(2, args.length));
@@ -133,10 +140,16 @@ public final class LanesCli {
     }
 
     private static int get(Options o, PrintStream out, PrintStream err) throws UsageException {
-        o.allow("source", "app", "timeout");
+        o.allow("source", "app", "timeout", "cache");
         o.noFile();
         final String source = o.required("source");
         final String app = o.value("app");
+        String cache = o.value("cache");
+        if (cache != null) {
+            // --cache alone: the default cache of --source and --app; --cache FILE: lanes.rules.cache.
+            return getCache(o.flag("cache") ? RuleCache.defaultFile(app, source) : new File(cache), source, app, out,
+                    err);
+        }
         final long timeout = o.millis("timeout", DEFAULT_TIMEOUT_MILLIS);
         final Map.Entry<RuleSource, String> resolved = resolve(source, err);
         if (resolved == null) {
@@ -166,6 +179,47 @@ public final class LanesCli {
             }
         }
         return OK;
+    }
+
+    /**
+     * Prints the rules cache of an application: the documents last in force, and those the rule
+     * center said no longer exist, each as it was, ready to push again.
+     */
+    private static int getCache(File file, String source, String app, PrintStream out, PrintStream err) {
+        RuleCache.Entry entry;
+        try {
+            entry = new RuleCache(file).load();
+        } catch (IOException e) {
+            err.println(e.getMessage());
+            return USAGE;
+        }
+        if (entry == null) {
+            err.println("no rules cache " + file + " (--cache alone reads the default cache of --source and --app; "
+                    + "give --cache FILE for the value of lanes.rules.cache)");
+            return INVALID;
+        }
+        out.println("# rules cache " + file + ": rules from " + entry.source() + ", version " + entry.version()
+                + ", saved " + entry.savedAt());
+        for (RuleDocument d : entry.documents()) {
+            out.println("# " + d.role().label() + " document " + d.origin() + " (in force when saved)");
+            print(out, d.text());
+        }
+        for (RuleStore.Removed r : entry.removed()) {
+            out.println("# REMOVED " + r.document().role().label() + " document " + r.origin() + ", version "
+                    + r.version() + ", no longer in the rule center since " + RuleCache.utcTime(r.removedAtMillis())
+                    + "; to restore it: rules push FILE --source " + RuleSources.redact(source)
+                    + (r.document().role() == RuleDocument.Role.GLOBAL ? " --global"
+                    : " --app " + (app == null ? "NAME" : app)));
+            print(out, r.document().text());
+        }
+        return OK;
+    }
+
+    private static void print(PrintStream out, String text) {
+        out.print(text);
+        if (!text.endsWith("\n")) {
+            out.println();
+        }
     }
 
     private static int push(Options o, PrintStream out, PrintStream err) throws UsageException {
@@ -299,7 +353,7 @@ public final class LanesCli {
     static final class Options {
         private final List<String> files = new ArrayList<String>();
         private final Map<String, List<String>> values = new LinkedHashMap<String, List<String>>();
-        private static final List<String> FLAGS = Arrays.asList("global");
+        private static final List<String> FLAGS = Arrays.asList("global", "cache");
 
         static Options parse(List<String> args) throws UsageException {
             Options o = new Options();

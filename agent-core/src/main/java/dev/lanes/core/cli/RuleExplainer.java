@@ -4,6 +4,7 @@ import dev.lanes.bridge.InstanceView;
 import dev.lanes.bridge.LaneUnavailableException;
 import dev.lanes.bridge.RequestView;
 import dev.lanes.bridge.TrafficContext;
+import dev.lanes.core.routing.IngressDyeing;
 import dev.lanes.core.routing.LaneRouter;
 import dev.lanes.core.rules.EntryRule;
 import dev.lanes.core.rules.Fallback;
@@ -120,7 +121,7 @@ final class RuleExplainer {
                 out.println("  " + name + ": matches, but " + entry.stickyBy() + " is absent: not dyed");
                 continue;
             }
-            int bucket = LaneRouter.stickyBucket(value);
+            int bucket = IngressDyeing.stickyBucket(value);
             boolean in = bucket < entry.percent();
             out.println("  " + name + ": matches; " + entry.stickyBy() + " '" + value + "' falls in bucket " + bucket
                     + (in ? " < " : " >= ") + entry.percent() + "%: " + (in ? "dyed " + lane.tag() : "not dyed"));

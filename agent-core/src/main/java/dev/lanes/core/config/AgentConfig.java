@@ -29,6 +29,10 @@ public final class AgentConfig {
     static final String[] TAG_LABELS = {"lanes.dev/tag", "lanes-tag"};
     static final String[] APP_LABELS = {"lanes.dev/app", "app.kubernetes.io/name", "app"};
 
+    private static final String PLUGIN_PREFIX = "lanes.plugin.";
+    private static final String PLUGIN_SUFFIX = ".enabled";
+    /** Problems found after start-up, when the plugins are known. */
+    private final List<String> lateProblems = new java.util.concurrent.CopyOnWriteArrayList<String>();
     private final Map<String, String> values;
     private final Map<String, String> origins;
     private final List<String> problems;
@@ -87,7 +91,7 @@ public final class AgentConfig {
             int eq = item.indexOf('=');
             if (eq <= 0) {
                 problems.add("agent argument '" + item + "' is malformed: expected key=value pairs separated by ','"
-                        + " (for example tag=gray,rules=file:/etc/lanes/rules.yaml); ignored");
+                        + " (for example tag=gray,rules=file:/etc/lanes/rules.yaml); ignored" + cutHint(item));
                 continue;
             }
             String key = item.substring(0, eq).trim();
@@ -97,6 +101,31 @@ public final class AgentConfig {
             accept(key, item.substring(eq + 1).trim(), "agent argument " + item.substring(0, eq).trim(),
                     values, origins, problems);
         }
+    }
+
+    /**
+     * The problems the agent would report for these agent arguments alone, for
+     * {@code java -jar lanes-agent.jar attach}, which checks them before it loads the agent.
+     */
+    public static List<String> agentArgumentProblems(String args) {
+        List<String> problems = new ArrayList<String>();
+        parseAgentArgs(args, new LinkedHashMap<String, String>(), new LinkedHashMap<String, String>(), problems);
+        return problems;
+    }
+
+    /**
+     * A bare setting name is what the agent receives from {@code jcmd <pid> JVMTI.agent_load jar
+     * "tag=gray,..."}: jcmd parses its own arguments and keeps only what comes before the first
+     * '=' of an unquoted one. Users meet this when attaching, so the warning names both fixes.
+     */
+    private static String cutHint(String item) {
+        String key = item.startsWith("lanes.") ? item : "lanes." + item;
+        if (Setting.forKey(key) == null) {
+            return "";
+        }
+        return ". A setting name without its value is what jcmd JVMTI.agent_load passes when the agent"
+                + " arguments are not quoted twice: attach with java -jar lanes-agent.jar attach <pid> "
+                + item + "=...,... or quote for jcmd as '\"" + item + "=...,...\"'";
     }
 
     private static void accept(String key, String value, String origin, Map<String, String> values,
@@ -237,13 +266,41 @@ public final class AgentConfig {
     }
 
     public boolean pluginEnabled(String plugin) {
-        String v = values.get("lanes.plugin." + plugin + ".enabled");
+        String v = values.get(PLUGIN_PREFIX + plugin + PLUGIN_SUFFIX);
         return v == null || Boolean.parseBoolean(v);
     }
 
     /** Messages about settings that were malformed or unknown, each naming the setting. */
     public List<String> problems() {
-        return problems;
+        if (lateProblems.isEmpty()) {
+            return problems;
+        }
+        List<String> all = new ArrayList<String>(problems);
+        all.addAll(lateProblems);
+        return Collections.unmodifiableList(all);
+    }
+
+    /**
+     * Checks the plugin switches ({@code lanes.plugin.<name>.enabled}) against the plugins there
+     * are: a switch that names none (such as {@code dubbo} where the plugins are {@code dubbo27}
+     * and {@code dubbo3}) would silently do nothing, so it becomes a setting problem. Returns the
+     * new problems.
+     */
+    public List<String> checkPluginSwitches(List<String> pluginNames) {
+        List<String> found = new ArrayList<String>();
+        for (String key : values.keySet()) {
+            if (key.startsWith(PLUGIN_PREFIX) && key.endsWith(PLUGIN_SUFFIX)
+                    && key.length() > PLUGIN_PREFIX.length() + PLUGIN_SUFFIX.length()) {
+                String name = key.substring(PLUGIN_PREFIX.length(), key.length() - PLUGIN_SUFFIX.length());
+                if (!pluginNames.contains(name)) {
+                    String problem = "setting " + key + " (from " + origins.get(key) + ") names no plugin: '" + name
+                            + "' is not one of " + pluginNames + "; it is ignored";
+                    found.add(problem);
+                    lateProblems.add(problem);
+                }
+            }
+        }
+        return found;
     }
 
     /** Every resolved setting, for the admin endpoint. */

@@ -28,6 +28,16 @@ public final class JarVersions {
      * @param fileName      a pattern whose group 1 is the version in the jar's URL, or null
      */
     public static String read(URL marker, String markerPath, String pomProperties, Pattern fileName) {
+        return read(marker, markerPath, pomProperties, fileName, null);
+    }
+
+    /**
+     * As {@link #read(URL, String, String, Pattern)}, but the manifest's version counts only when
+     * its {@code Implementation-Title} is {@code title} (when not null): a jar that repackages
+     * the framework carries the application's own manifest.
+     */
+    public static String read(URL marker, String markerPath, String pomProperties, Pattern fileName,
+                              String title) {
         String url = marker.toString();
         int at = url.lastIndexOf(markerPath);
         if (at <= 0) {
@@ -53,7 +63,9 @@ public final class JarVersions {
             InputStream in = open(base + "META-INF/MANIFEST.MF");
             if (in != null) {
                 try {
-                    version = new Manifest(in).getMainAttributes().getValue("Implementation-Version");
+                    java.util.jar.Attributes main = new Manifest(in).getMainAttributes();
+                    version = title == null || title.equals(main.getValue("Implementation-Title"))
+                            ? main.getValue("Implementation-Version") : null;
                 } catch (IOException | RuntimeException e) {
                     version = null;
                 } finally {

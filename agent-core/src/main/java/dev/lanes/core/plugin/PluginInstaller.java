@@ -48,6 +48,10 @@ public final class PluginInstaller {
     /** Whether a plugin is switched on. */
     public interface PluginSwitch {
         boolean enabled(String plugin);
+
+        /** Told the names of every plugin there is, before any is installed. */
+        default void pluginsFound(List<String> names) {
+        }
     }
 
     public PluginInstaller(Instrumentation instrumentation, ClassLoader pluginLoader, PluginContext context,
@@ -65,6 +69,11 @@ public final class PluginInstaller {
 
     /** Starts and installs the given plugins. */
     List<PluginStatus> install(List<LanesPlugin> plugins) {
+        List<String> names = new ArrayList<String>();
+        for (LanesPlugin plugin : plugins) {
+            names.add(safeName(plugin));
+        }
+        pluginSwitch.pluginsFound(names);
         HelperInjector injector = HelperInjector.create(instrumentation);
         AgentBuilder builder = baseBuilder();
         int transformations = 0;
@@ -175,13 +184,16 @@ public final class PluginInstaller {
 
     /**
      * Everything the agent never needs to look at, by name prefix, before any other matcher:
-     * the agent itself, Byte Buddy, other agents, generated classes and JDK internals. Only
+     * the agent itself (its own packages only: an application may have classes under
+     * {@code dev.lanes} too), Byte Buddy, other agents, generated classes and JDK internals. Only
      * {@code java.util.concurrent} and {@code java.lang.Thread} of the JDK may be instrumented.
      * Names only: a matcher that reads modifiers or super types here would parse the class
      * file of every class the application loads.
      */
     static ElementMatcher.Junction<TypeDescription> ignored() {
-        return nameStartsWith("dev.lanes.")
+        return nameStartsWith("dev.lanes.bridge.").or(nameStartsWith("dev.lanes.launcher."))
+                .or(nameStartsWith("dev.lanes.core.")).or(nameStartsWith("dev.lanes.plugin."))
+                .or(nameStartsWith("dev.lanes.rules.")).or(nameStartsWith("dev.lanes.shaded."))
                 .or(nameStartsWith("net.bytebuddy."))
                 .or(nameStartsWith("sun."))
                 .or(nameStartsWith("com.sun."))
@@ -264,6 +276,10 @@ public final class PluginInstaller {
         private final HelperInjector injector;
         private final ClassLoader pluginLoader;
         private final Map<ClassLoader, Boolean> supported = new WeakHashMap<ClassLoader, Boolean>();
+        /**
+         * Helper injection per loader: absent while not done (pending), TRUE once the helpers are
+         * defined, FALSE when defining them failed (the plugin then declines that loader).
+         */
         private final Map<ClassLoader, Boolean> injected = new WeakHashMap<ClassLoader, Boolean>();
         private volatile Boolean bootstrapSupported;
         /** Most classes come from the loader the previous one came from: answer without a lock. */
@@ -303,7 +319,7 @@ public final class PluginInstaller {
             synchronized (supported) {
                 known = supported.get(loader);
             }
-            boolean b = known != null ? known.booleanValue() : ask(loader);
+            boolean b = known != null ? known.booleanValue() : ask(loader) && !helpersFailed(loader);
             if (known == null) {
                 synchronized (supported) {
                     supported.put(loader, b);
@@ -340,24 +356,61 @@ public final class PluginInstaller {
             if (loader == null || helpers == null || helpers.isEmpty()) {
                 return builder;
             }
+            Boolean done;
             synchronized (injected) {
-                if (injected.containsKey(loader)) {
-                    return builder;
-                }
-                injected.put(loader, Boolean.TRUE);
+                done = injected.get(loader);
             }
-            if (injector == null) {
-                throw new IllegalStateException("helper classes cannot be defined in this JVM");
+            if (done == Boolean.TRUE) {
+                return builder;
             }
+            if (done == Boolean.FALSE) {
+                throw new IllegalStateException("plugin " + status.name() + " could not define its helpers in "
+                        + describe(loader) + " and declines it");
+            }
+            // Not done yet: this thread defines the helpers itself before its type is advised,
+            // even while another thread is at it. Defining is idempotent (a helper already there
+            // is left alone), and no thread waits for another: a thread loading a class of a
+            // loader that is not parallel capable holds that loader's lock, which the other
+            // thread's definitions need, so waiting could deadlock the application.
             try {
+                if (injector == null) {
+                    throw new IllegalStateException("helper classes cannot be defined in this JVM");
+                }
                 injector.inject(loader, helpers, pluginLoader);
-            } catch (Exception e) {
+            } catch (Throwable e) {
+                helpersFailed(loader, e);
                 // The transformation of this type is abandoned (the listener reports it); advice
                 // without its helpers would fail at run time.
                 throw new IllegalStateException("plugin " + status.name() + " cannot define its helpers in "
                         + describe(loader), e);
             }
+            synchronized (injected) {
+                if (injected.get(loader) == null) {
+                    injected.put(loader, Boolean.TRUE);
+                }
+            }
             return builder;
+        }
+
+        private boolean helpersFailed(ClassLoader loader) {
+            synchronized (injected) {
+                return injected.get(loader) == Boolean.FALSE;
+            }
+        }
+
+        /** From now on the plugin declines {@code loader}: no more of its types are matched. */
+        private void helpersFailed(ClassLoader loader, Throwable cause) {
+            synchronized (injected) {
+                injected.put(loader, Boolean.FALSE);
+            }
+            synchronized (supported) {
+                supported.put(loader, Boolean.FALSE);
+            }
+            lastAnswer = null;
+            String reason = "its helpers could not be defined in " + describe(loader) + ": " + cause;
+            if (status.helpersFailed(reason)) {
+                AgentLog.warn("plugin " + status.name() + " declines " + describe(loader) + ": " + reason);
+            }
         }
 
         private static String describe(ClassLoader loader) {

@@ -22,6 +22,7 @@ public final class PluginStatus {
     private volatile String detail;
     private final AtomicInteger activeLoaders = new AtomicInteger();
     private final Map<String, String> unsupported = new LinkedHashMap<String, String>();
+    private final Map<String, String> helperFailures = new LinkedHashMap<String, String>();
 
     PluginStatus(String name, State state, String detail) {
         this.name = name;
@@ -63,6 +64,20 @@ public final class PluginStatus {
         }
         unsupported.put(reason, reason);
         return true;
+    }
+
+    /** Records that the plugin's helpers could not be defined in a class loader; true the first time. */
+    synchronized boolean helpersFailed(String reason) {
+        if (helperFailures.containsKey(reason) || helperFailures.size() >= 20) {
+            return false;
+        }
+        helperFailures.put(reason, reason);
+        return true;
+    }
+
+    /** Class loaders the plugin declines because its helpers could not be defined there, with the cause. */
+    public synchronized java.util.List<String> helperFailures() {
+        return new java.util.ArrayList<String>(helperFailures.keySet());
     }
 
     /** Reasons the plugin declined class loaders (absent or unsupported framework versions). */

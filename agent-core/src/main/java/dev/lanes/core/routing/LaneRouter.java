@@ -9,7 +9,6 @@ import dev.lanes.bridge.RequestView;
 import dev.lanes.bridge.Routing;
 import dev.lanes.bridge.Tags;
 import dev.lanes.bridge.TrafficContext;
-import dev.lanes.core.rules.EntryRule;
 import dev.lanes.core.rules.Fallback;
 import dev.lanes.core.rules.LaneRule;
 import dev.lanes.core.rules.OutlierSettings;
@@ -23,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -52,6 +52,7 @@ public final class LaneRouter implements Routing {
     private static final int MAX_REDRAWS = 16;
 
     private volatile String applicationName;
+    private volatile Function<String, String> nameListener;
     private final String instanceTag;
     private final Supplier<RuleSnapshot> rules;
     private final LaneMetrics metrics;
@@ -123,11 +124,36 @@ public final class LaneRouter implements Routing {
     }
 
     @Override
-    public synchronized void applicationNameFound(String name) {
-        if (applicationName == null && name != null && !name.trim().isEmpty()) {
-            applicationName = name.trim();
-            AgentLog.info("application name '" + applicationName + "' learnt from the framework (set lanes.app to fix it)");
+    public void applicationNameFound(String name) {
+        String learnt;
+        synchronized (this) {
+            if (applicationName != null || name == null || name.trim().isEmpty()) {
+                return;
+            }
+            learnt = name.trim();
+            applicationName = learnt;
         }
+        // Outside the lock: the listener reads and applies rules, which take the rule store's lock.
+        String more = null;
+        Function<String, String> listener = nameListener;
+        if (listener != null) {
+            try {
+                more = listener.apply(learnt);
+            } catch (Throwable t) {
+                AgentFaults.report("rules:application-name", t);
+            }
+        }
+        AgentLog.info("application name '" + learnt + "' learnt from the framework (set lanes.app to fix it)"
+                + (more == null ? "" : "; " + more));
+    }
+
+    /**
+     * Called once with the name {@link #applicationNameFound} learns, before its log line; what it
+     * returns (or null) is added to that line. The rule source uses it to read the application's
+     * own document from then on.
+     */
+    public void onApplicationNameFound(Function<String, String> listener) {
+        nameListener = listener;
     }
 
     @Override
@@ -143,7 +169,7 @@ public final class LaneRouter implements Routing {
         try {
             String tag = carriedTag != null && Tags.isValid(carriedTag) ? carriedTag : null;
             if (tag == null) {
-                tag = dye(snapshot(), request);
+                tag = IngressDyeing.dye(snapshot(), request, applicationName);
             }
             if (tag == null) {
                 tag = instanceTag;
@@ -154,71 +180,6 @@ public final class LaneRouter implements Routing {
             AgentFaults.report(PLACE_INBOUND, t);
             return carriedTag;
         }
-    }
-
-    /** The tag of the first lane, in document order, whose ingress rule takes this request. */
-    private String dye(RuleSnapshot snapshot, RequestView request) {
-        if (request == null) {
-            request = RequestView.EMPTY;
-        }
-        List<LaneRule> lanes = snapshot.lanes();
-        for (int i = 0, n = lanes.size(); i < n; i++) {
-            LaneRule lane = lanes.get(i);
-            EntryRule entry = lane.entry();
-            if (entry != null && appliesHere(entry) && entry.match().matches(request) && admits(entry, request)) {
-                return lane.tag();
-            }
-        }
-        return null;
-    }
-
-    private boolean appliesHere(EntryRule entry) {
-        List<String> services = entry.services();
-        int n = services.size();
-        if (n == 0) {
-            return true;
-        }
-        for (int i = 0; i < n; i++) {
-            if (services.get(i).equals(applicationName)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean admits(EntryRule entry, RequestView request) {
-        int percent = entry.percent();
-        if (percent >= 100) {
-            return true;
-        }
-        if (percent <= 0) {
-            return false;
-        }
-        EntryRule.StickyKey sticky = entry.stickyBy();
-        if (sticky == null) {
-            return ThreadLocalRandom.current().nextInt(100) < percent;
-        }
-        String value = sticky.valueIn(request);
-        return value != null && stickyBucket(value) < percent;
-    }
-
-    /**
-     * The bucket, 0 to 99, of a sticky attribute value: FNV-1a (32 bit) over the UTF-16 code
-     * units, the MurmurHash3 finalizer, then the unsigned remainder by 100. Fixed across JVMs
-     * and versions, so that a user stays in or out of a lane wherever the request enters.
-     */
-    public static int stickyBucket(String value) {
-        int h = 0x811c9dc5;
-        for (int i = 0, n = value.length(); i < n; i++) {
-            h ^= value.charAt(i);
-            h *= 0x01000193;
-        }
-        h ^= h >>> 16;
-        h *= 0x85ebca6b;
-        h ^= h >>> 13;
-        h *= 0xc2b2ae35;
-        h ^= h >>> 16;
-        return Integer.remainderUnsigned(h, 100);
     }
 
     // ------------------------------------------------------------------------------------------

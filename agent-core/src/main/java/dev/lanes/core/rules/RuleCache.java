@@ -63,12 +63,20 @@ public final class RuleCache {
         private final String version;
         private final String savedAt;
         private final List<RuleDocument> documents;
+        private final List<RuleStore.Removed> removed;
 
-        Entry(String source, String version, String savedAt, List<RuleDocument> documents) {
+        Entry(String source, String version, String savedAt, List<RuleDocument> documents,
+              List<RuleStore.Removed> removed) {
             this.source = source;
             this.version = version;
             this.savedAt = savedAt;
             this.documents = Collections.unmodifiableList(documents);
+            this.removed = Collections.unmodifiableList(removed);
+        }
+
+        /** Documents the rule center said no longer exist, kept so that an operator can push them again. */
+        public List<RuleStore.Removed> removed() {
+            return removed;
         }
 
         /** The rule source they came from, with secrets redacted. */
@@ -96,6 +104,15 @@ public final class RuleCache {
      * @param source the rule source, secrets redacted
      */
     public void save(List<RuleDocument> documents, String source, String version) throws IOException {
+        save(documents, Collections.<RuleStore.Removed>emptyList(), source, version);
+    }
+
+    /**
+     * As {@link #save(List, String, String)}, with the documents the rule center said no longer
+     * exist: they are never put in force again, only shown ({@code rules get --cache}).
+     */
+    public void save(List<RuleDocument> documents, List<RuleStore.Removed> removed, String source, String version)
+            throws IOException {
         Map<String, Object> doc = new LinkedHashMap<String, Object>();
         doc.put("format", FORMAT);
         doc.put("source", source);
@@ -110,6 +127,19 @@ public final class RuleCache {
             docs.add(m);
         }
         doc.put("documents", docs);
+        if (!removed.isEmpty()) {
+            List<Object> gone = new ArrayList<Object>();
+            for (RuleStore.Removed r : removed) {
+                Map<String, Object> m = new LinkedHashMap<String, Object>();
+                m.put("role", r.document().role().label());
+                m.put("origin", r.origin());
+                m.put("version", r.version());
+                m.put("removedAt", time(r.removedAtMillis()));
+                m.put("text", r.document().text());
+                gone.add(m);
+            }
+            doc.put("removed", gone);
+        }
         String text = "# The last good Lanes rules from " + source.replace('\n', ' ') + ".\n"
                 + "# Written by the agent; read at start when the rule source cannot be reached. Do not edit.\n"
                 + yaml().dump(doc);
@@ -164,8 +194,23 @@ public final class RuleCache {
             }
             documents.add(new RuleDocument(role, (String) origin, (String) docText));
         }
+        List<RuleStore.Removed> removed = new ArrayList<RuleStore.Removed>();
+        if (map.get("removed") instanceof List) {
+            for (Object item : (List<?>) map.get("removed")) {
+                if (!(item instanceof Map)) {
+                    continue;
+                }
+                Map<?, ?> d = (Map<?, ?>) item;
+                RuleDocument.Role role = RuleDocument.Role.of(String.valueOf(d.get("role")));
+                if (role != null && d.get("origin") instanceof String && d.get("text") instanceof String) {
+                    removed.add(new RuleStore.Removed(new RuleDocument(role, (String) d.get("origin"),
+                            (String) d.get("text")), String.valueOf(d.get("version")),
+                            parseTime(String.valueOf(d.get("removedAt")))));
+                }
+            }
+        }
         return new Entry(String.valueOf(map.get("source")), String.valueOf(map.get("version")),
-                String.valueOf(map.get("savedAt")), documents);
+                String.valueOf(map.get("savedAt")), documents, removed);
     }
 
     private static Yaml yaml() {
@@ -179,9 +224,30 @@ public final class RuleCache {
     }
 
     private static String now() {
+        return time(System.currentTimeMillis());
+    }
+
+    private static SimpleDateFormat utc() {
         SimpleDateFormat f = new SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT);
         f.setTimeZone(TimeZone.getTimeZone("UTC"));
-        return f.format(new Date());
+        return f;
+    }
+
+    /** A time as the cache writes it, in UTC. */
+    public static String utcTime(long millis) {
+        return time(millis);
+    }
+
+    private static String time(long millis) {
+        return utc().format(new Date(millis));
+    }
+
+    private static long parseTime(String text) {
+        try {
+            return utc().parse(text).getTime();
+        } catch (java.text.ParseException e) {
+            return 0L;
+        }
     }
 
     private static String shortHash(String text) {

@@ -1,5 +1,6 @@
 package dev.lanes.core.rules;
 
+import dev.lanes.bridge.AgentFaults;
 import dev.lanes.bridge.AgentLog;
 import dev.lanes.core.config.AgentConfig;
 import dev.lanes.core.config.Durations;
@@ -27,7 +28,7 @@ public final class RuleLifecycle {
     public static final String DEFAULT_STARTUP_WAIT = "3s";
     /** The value of {@code lanes.rules.cache} that turns the cache off. */
     public static final String CACHE_OFF = "off";
-    private static final String CACHE_ORIGIN = "cache:";
+    static final String CACHE_ORIGIN = "cache:";
 
     private RuleLifecycle() {
     }
@@ -38,6 +39,19 @@ public final class RuleLifecycle {
      * @return the started source, to close at shutdown, or null
      */
     public static RuleSource start(AgentConfig config, String application, RuleStore store, ClassLoader loader) {
+        Running running = begin(config, application, store, loader, null);
+        return running == null ? null : running.source;
+    }
+
+    /**
+     * As {@link #start}, keeping what a name learnt later needs.
+     *
+     * @param startFailed told, before the source's first answer is awaited, why the source could
+     *                    not start at all (its setting is malformed); may be null
+     * @return null when no source is set
+     */
+    static Running begin(AgentConfig config, String application, RuleStore store, ClassLoader loader,
+                         Consumer<String> startFailed) {
         String setting = config.get(Setting.RULES);
         if (setting == null) {
             AgentLog.info("no rule source set (lanes.rules): lanes follow instance tags alone");
@@ -46,8 +60,11 @@ public final class RuleLifecycle {
         String shown = RuleSources.redact(setting);
         long waitMillis = Durations.parseMillis(config.get(Setting.RULES_STARTUP_WAIT, DEFAULT_STARTUP_WAIT));
         RuleCache cache = cache(config, application, setting);
+        CacheWriter writer = null;
         if (cache != null) {
-            store.addListener(new CacheWriter(cache, store, shown));
+            writer = new CacheWriter(cache, store, shown);
+            store.addListener(writer);
+            remember(cache, store, shown);
         }
         FirstAnswer sink = new FirstAnswer(store.sinkFor(shown));
         RuleSource source = null;
@@ -55,20 +72,108 @@ public final class RuleLifecycle {
         try {
             source = RuleSources.load(loader).start(setting, application, sink);
         } catch (Throwable t) {
-            AgentLog.error("rule source '" + shown + "' could not start: " + t.getMessage()
-                    + "; the agent runs without it", null);
-            store.sourceError(shown, String.valueOf(t.getMessage()), null);
+            String reason = String.valueOf(t.getMessage());
+            store.sourceFailed(shown, reason);
+            if (startFailed != null) {
+                startFailed.accept(reason);
+            } else {
+                AgentLog.error("rules=" + shown + " FAILED (" + reason + "); the agent runs without a rule source", null);
+            }
         }
+        Running running = new Running(config, setting, shown, store, source, writer);
         boolean answered = source == null || sink.await(waitMillis);
         if (store.appliedCount() > 0 || cache == null) {
             if (!answered) {
                 AgentLog.warn("rule source " + shown + " has not answered within " + waitMillis
                         + " ms (lanes.rules.startup.wait); starting with no rules, which apply as soon as it answers");
             }
-            return source;
+            return running;
         }
-        restore(cache, store, shown, answered ? null : waitMillis, (System.nanoTime() - started) / 1000000L);
-        return source;
+        restore(cache, store, shown, source == null, answered ? null : waitMillis,
+                (System.nanoTime() - started) / 1000000L);
+        return running;
+    }
+
+    /**
+     * Tells the store what the cache holds before the source answers, so that a document deleted
+     * while this instance was down is reported as removed, not silently forgotten.
+     */
+    private static void remember(RuleCache cache, RuleStore store, String shown) {
+        try {
+            RuleCache.Entry entry = cache.load();
+            if (entry != null && shown.equals(entry.source())) {
+                store.rememberCached(entry.documents(), entry.removed());
+            }
+        } catch (Throwable t) {
+            // restore() reports an unusable cache when it is needed.
+        }
+    }
+
+    /** A started rule source, and what changes when the application's name is learnt. */
+    static final class Running {
+        private final AgentConfig config;
+        private final String setting;
+        private final String shown;
+        private final RuleStore store;
+        final RuleSource source;
+        private final CacheWriter writer;
+
+        Running(AgentConfig config, String setting, String shown, RuleStore store, RuleSource source,
+                CacheWriter writer) {
+            this.config = config;
+            this.setting = setting;
+            this.shown = shown;
+            this.store = store;
+            this.source = source;
+            this.writer = writer;
+        }
+
+        /**
+         * The application's name was learnt after start: the source reads the application's own
+         * document from now on, and the default rules cache is the one under that name.
+         *
+         * @return what changed, for the one log line that tells the name; null when nothing did
+         */
+        String applicationNameFound(String application) {
+            String cacheNote = null;
+            boolean switched = false;
+            if (writer != null && config.get(Setting.RULES_CACHE) == null) {
+                RuleCache named = new RuleCache(RuleCache.defaultFile(application, setting));
+                writer.use(named);
+                switched = true;
+                cacheNote = "rules cache " + named.file();
+                // While the rule center has not answered, the cache of this application serves.
+                try {
+                    RuleCache.Entry entry = named.load();
+                    if (entry != null && shown.equals(entry.source()) && store.applyIfOnlyCached(entry.documents(),
+                            CACHE_ORIGIN + named.file() + " (last good rules from " + shown + ", saved "
+                                    + entry.savedAt() + ")")) {
+                        cacheNote += " (its rules, version " + entry.version() + ", are in force until the rule "
+                                + "source answers)";
+                    }
+                } catch (Throwable t) {
+                    cacheNote += " (not readable: " + t.getMessage() + ")";
+                }
+            }
+            String reading = null;
+            if (source != null) {
+                try {
+                    reading = source.applicationNameFound(application);
+                } catch (Throwable t) {
+                    AgentFaults.report("rules:application-name", t);
+                }
+            }
+            if (switched && reading == null) {
+                // No new document comes to write the cache under the new name: write it now.
+                writer.saveNow();
+            }
+            if (reading == null && cacheNote == null) {
+                return null;
+            }
+            return (reading == null ? "" : "rule source " + shown + " reads its document " + reading
+                    + " from now on") + (reading != null && cacheNote != null ? "; " : "")
+                    + (cacheNote == null ? "" : cacheNote);
+        }
     }
 
     private static RuleCache cache(AgentConfig config, String application, String setting) {
@@ -84,9 +189,10 @@ public final class RuleLifecycle {
         return new RuleCache(RuleCache.defaultFile(application, setting));
     }
 
-    private static void restore(RuleCache cache, RuleStore store, String shown, Long waitedMillis, long tookMillis) {
-        String why = waitedMillis != null ? "has not answered within " + waitedMillis + " ms (lanes.rules.startup.wait)"
-                : "has delivered no valid rules";
+    private static void restore(RuleCache cache, RuleStore store, String shown, boolean failed, Long waitedMillis,
+                                long tookMillis) {
+        String why = failed ? "could not start" : waitedMillis != null ? "has not answered within " + waitedMillis
+                + " ms (lanes.rules.startup.wait)" : "has delivered no valid rules";
         RuleCache.Entry entry;
         try {
             entry = cache.load();
@@ -96,6 +202,10 @@ public final class RuleLifecycle {
             return;
         }
         if (entry == null) {
+            if (failed) {
+                // The ERROR line of the failed start says it all.
+                return;
+            }
             AgentLog.warn("rule source " + shown + " " + why + ", and there is no rules cache yet ("
                     + cache.file() + "); starting with no rules, which apply as soon as it answers");
             return;
@@ -110,13 +220,13 @@ public final class RuleLifecycle {
         if (store.applyIfNoneApplied(entry.documents(), origin)) {
             AgentLog.warn("rule source " + shown + " " + why + " after " + tookMillis
                     + " ms; the last good rules, version " + store.current().version() + " saved " + entry.savedAt()
-                    + ", are in force until it answers");
+                    + ", are in force" + (failed ? "" : " until it answers"));
         }
     }
 
     /** Writes every good delivery of the source to the cache. */
     private static final class CacheWriter implements Consumer<RuleSnapshot> {
-        private final RuleCache cache;
+        private volatile RuleCache cache;
         private final RuleStore store;
         private final String source;
 
@@ -126,13 +236,27 @@ public final class RuleLifecycle {
             this.source = source;
         }
 
+        /** Writes to {@code next} from now on. */
+        void use(RuleCache next) {
+            cache = next;
+        }
+
+        /** Writes the rules in force, when they came from the source. */
+        void saveNow() {
+            RuleSnapshot s = store.current();
+            if (store.appliedCount() > 0 && !s.source().startsWith(CACHE_ORIGIN)) {
+                accept(s);
+            }
+        }
+
         @Override
         public void accept(RuleSnapshot snapshot) {
             if (snapshot.source().startsWith(CACHE_ORIGIN)) {
                 return;
             }
+            RuleCache cache = this.cache;
             try {
-                cache.save(store.documents(), source, snapshot.version());
+                cache.save(store.documents(), store.removed(), source, snapshot.version());
             } catch (Throwable t) {
                 AgentLog.warnOnce("rules-cache-write:" + cache.file(), "cannot write the rules cache "
                         + cache.file() + " (" + t + "); a restart while the rule source is down will start with no "
@@ -184,6 +308,11 @@ public final class RuleLifecycle {
             } finally {
                 answered.countDown();
             }
+        }
+
+        @Override
+        public void sourceRecovered() {
+            delegate.sourceRecovered();
         }
     }
 }

@@ -1,13 +1,16 @@
 package dev.lanes.core.rules;
 
 import dev.lanes.bridge.AgentFaults;
+import dev.lanes.bridge.AgentLog;
 import dev.lanes.core.config.AgentConfig;
 import dev.lanes.core.config.Durations;
 import dev.lanes.core.config.Setting;
 import dev.lanes.core.rules.source.RuleSource;
+import dev.lanes.core.rules.source.RuleSources;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -30,6 +33,11 @@ public final class RuleStartup implements Supplier<RuleSnapshot> {
     private volatile Thread starter;
     private volatile RuleSource source;
     private volatile boolean closed;
+    private RuleLifecycle.Running running;
+    private String learntName;
+    private String failure;
+    private boolean startLineShown;
+    private String shown;
 
     private RuleStartup(RuleStore store, long waitMillis) {
         this.store = store;
@@ -56,11 +64,18 @@ public final class RuleStartup implements Supplier<RuleSnapshot> {
             waitMillis = Durations.parseMillis(RuleLifecycle.DEFAULT_STARTUP_WAIT);
         }
         final RuleStartup startup = new RuleStartup(store, waitMillis);
+        startup.shown = RuleSources.redact(setting);
         Thread thread = new Thread(new Runnable() {
             @Override
             public void run() {
                 try {
-                    startup.started(RuleLifecycle.start(config, application, store, loader));
+                    startup.started(RuleLifecycle.begin(config, application, store, loader,
+                            new Consumer<String>() {
+                                @Override
+                                public void accept(String reason) {
+                                    startup.failed(reason);
+                                }
+                            }));
                 } catch (Throwable t) {
                     AgentFaults.report("rules:start", t);
                 } finally {
@@ -74,11 +89,66 @@ public final class RuleStartup implements Supplier<RuleSnapshot> {
         return startup;
     }
 
-    private void started(RuleSource started) {
+    private void started(RuleLifecycle.Running run) {
+        RuleSource started = run == null ? null : run.source;
         source = started;
         if (closed && started != null) {
             started.close();
         }
+        String name;
+        synchronized (this) {
+            running = run;
+            name = learntName;
+        }
+        if (name != null && run != null) {
+            String change = run.applicationNameFound(name);
+            if (change != null) {
+                AgentLog.info("application name '" + name + "': " + change);
+            }
+        }
+    }
+
+    /** The source could not start: the start line says so, or, when it was shown already, one ERROR line. */
+    private void failed(String reason) {
+        boolean shownAlready;
+        synchronized (this) {
+            failure = reason;
+            shownAlready = startLineShown;
+        }
+        if (shownAlready) {
+            AgentLog.error("rules=" + shown + " FAILED (" + reason
+                    + "); the agent runs without a rule source", null);
+        }
+    }
+
+    /**
+     * For the agent's start line, which is then shown: why the source could not start, or null
+     * while it has not failed (a failure learnt later is logged on its own line).
+     */
+    public synchronized String startLineShown() {
+        startLineShown = true;
+        return failure;
+    }
+
+    /**
+     * The application's name, learnt from the framework after start: the rule source reads the
+     * application's own document from now on (once it has started, if it is still starting).
+     *
+     * @return what changed, for the log line that tells the name, or null
+     */
+    public String applicationNameFound(String name) {
+        RuleLifecycle.Running run;
+        synchronized (this) {
+            if (learntName != null) {
+                return null;
+            }
+            learntName = name;
+            run = running;
+        }
+        if (run != null) {
+            return run.applicationNameFound(name);
+        }
+        return shown == null ? null : "rule source " + shown + " reads its document once it has started";
     }
 
     private void finish() {

@@ -24,6 +24,12 @@ public final class RuleStore implements Supplier<RuleSnapshot> {
     private volatile RuleSnapshot current = RuleSnapshot.EMPTY;
     private volatile List<RuleDocument> currentDocuments = Collections.emptyList();
     private volatile RuleError lastError;
+    // The documents the next delivery is compared with to tell a removal: those in force, or,
+    // before any is applied, those of the rules cache.
+    private List<RuleDocument> known = Collections.emptyList();
+    private final CopyOnWriteArrayList<Removed> removed = new CopyOnWriteArrayList<Removed>();
+    private volatile String sourceFailure;
+    private volatile String sourceFailing;
     private volatile long lastAppliedMillis;
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
@@ -75,8 +81,11 @@ public final class RuleStore implements Supplier<RuleSnapshot> {
                             "could not be read because of an agent fault (" + e + ")", null)));
             return false;
         }
+        List<Removed> gone = removals(documents, origin);
         current = next;
         currentDocuments = Collections.unmodifiableList(new ArrayList<RuleDocument>(documents));
+        known = currentDocuments;
+        sourceFailing = null;
         lastAppliedMillis = next.loadedAtMillis();
         applied.incrementAndGet();
         AgentLog.info("rules applied from " + origin + ": version " + next.version() + ", "
@@ -84,6 +93,12 @@ public final class RuleStore implements Supplier<RuleSnapshot> {
                 + (next.warmup().enabled() ? "on" : "off") + ", outlier " + (next.outlier().enabled() ? "on" : "off")
                 + (next.propagate().isEmpty() ? "" : ", carrying " + next.propagate())
                 + (next.dryRun() ? ", dry run" : ""));
+        for (Removed r : gone) {
+            AgentLog.warn("RULES REMOVED: the rule document " + r.origin() + " no longer exists in its rule center, "
+                    + "so its rules (version " + r.version() + ") no longer apply; rules in force: version "
+                    + next.version() + ". If the delete was a mistake, push the document again: `rules get --cache` "
+                    + "prints it, and the admin endpoint lists it under rules.removed");
+        }
         for (Consumer<RuleSnapshot> listener : listeners) {
             try {
                 listener.accept(next);
@@ -100,6 +115,134 @@ public final class RuleStore implements Supplier<RuleSnapshot> {
      */
     public synchronized boolean applyIfNoneApplied(List<RuleDocument> documents, String origin) {
         return applied.get() == 0 && apply(documents, origin);
+    }
+
+    /**
+     * The documents that were in force (or in the rules cache) and are not among {@code next}:
+     * the rule center answered that they no longer exist. Recorded, newest last, at most
+     * {@link #MAX_REMOVED}; a document that comes back is no longer listed.
+     */
+    private List<Removed> removals(List<RuleDocument> next, String origin) {
+        List<Removed> gone = new ArrayList<Removed>();
+        if (origin != null && origin.startsWith(RuleLifecycle.CACHE_ORIGIN)) {
+            return gone;
+        }
+        List<String> present = new ArrayList<String>();
+        for (RuleDocument d : next) {
+            present.add(d.origin());
+        }
+        for (Removed r : removed) {
+            if (present.contains(r.origin())) {
+                removed.remove(r);
+            }
+        }
+        for (RuleDocument d : known) {
+            if (!present.contains(d.origin())) {
+                Removed r = new Removed(d, versionOf(d), System.currentTimeMillis());
+                gone.add(r);
+                removed.add(r);
+            }
+        }
+        while (removed.size() > MAX_REMOVED) {
+            removed.remove(0);
+        }
+        return gone;
+    }
+
+    private static String versionOf(RuleDocument d) {
+        try {
+            return RuleParser.parse(d.text(), d.origin()).version();
+        } catch (RuntimeException | RuleValidationException e) {
+            return "unknown";
+        }
+    }
+
+    /** How many removed documents are remembered. */
+    static final int MAX_REMOVED = 10;
+
+    /**
+     * Before the source's first answer: the documents of the rules cache and the removals it
+     * remembers, so that a document deleted while this instance was down is reported as removed
+     * when the source answers without it.
+     */
+    public synchronized void rememberCached(List<RuleDocument> documents, List<Removed> cachedRemovals) {
+        if (applied.get() == 0) {
+            known = Collections.unmodifiableList(new ArrayList<RuleDocument>(documents));
+        }
+        for (Removed r : cachedRemovals) {
+            if (removed.size() < MAX_REMOVED) {
+                removed.add(r);
+            }
+        }
+    }
+
+    /** The documents a rule center said no longer exist, oldest first. */
+    public List<Removed> removed() {
+        return Collections.unmodifiableList(new ArrayList<Removed>(removed));
+    }
+
+    /**
+     * The source could not start at all (its setting is malformed): kept for the admin endpoint and
+     * counted as a source error. The caller logs it, as an ERROR.
+     */
+    public void sourceFailed(String origin, String reason) {
+        sourceFailure = reason;
+        sourceErrors.incrementAndGet();
+        lastError = new RuleError(System.currentTimeMillis(), origin, reason, null);
+    }
+
+    /** Why the source could not start, or null. */
+    public String sourceFailure() {
+        return sourceFailure;
+    }
+
+    /** The source's failure since it last answered (unreachable, timed out), or null while it answers. */
+    public String sourceFailing() {
+        return sourceFailing;
+    }
+
+    /** The source answers again. */
+    public void sourceRecovered() {
+        sourceFailing = null;
+    }
+
+    /** A rule document that went away from its rule center while its rules were in force. */
+    public static final class Removed {
+        private final RuleDocument document;
+        private final String version;
+        private final long removedAtMillis;
+
+        public Removed(RuleDocument document, String version, long removedAtMillis) {
+            this.document = document;
+            this.version = version;
+            this.removedAtMillis = removedAtMillis;
+        }
+
+        public RuleDocument document() {
+            return document;
+        }
+
+        public String origin() {
+            return document.origin();
+        }
+
+        /** The version of the removed document alone. */
+        public String version() {
+            return version;
+        }
+
+        public long removedAtMillis() {
+            return removedAtMillis;
+        }
+    }
+
+    /**
+     * As {@link #apply(List, String)}, but only while the rules in force are none or came from the
+     * rules cache: cached rules never replace rules the source delivered.
+     */
+    public synchronized boolean applyIfOnlyCached(List<RuleDocument> documents, String origin) {
+        return (applied.get() == 0 || current.source().startsWith(RuleLifecycle.CACHE_ORIGIN))
+                && apply(documents, origin);
     }
 
     /** The documents of the snapshot in force, as delivered; empty before the first is applied. */
@@ -129,6 +272,7 @@ public final class RuleStore implements Supplier<RuleSnapshot> {
     public void sourceError(String origin, String message, Throwable cause) {
         sourceErrors.incrementAndGet();
         String text = cause == null ? message : message + " (" + cause + ")";
+        sourceFailing = text;
         lastError = new RuleError(System.currentTimeMillis(), origin, text, null);
         RuleSnapshot kept = current;
         AgentLog.warn("rule source " + origin + ": " + text + "; keeping version " + kept.version() + " from "
@@ -151,6 +295,11 @@ public final class RuleStore implements Supplier<RuleSnapshot> {
             @Override
             public void sourceError(String message, Throwable cause) {
                 RuleStore.this.sourceError(origin, message, cause);
+            }
+
+            @Override
+            public void sourceRecovered() {
+                RuleStore.this.sourceRecovered();
             }
         };
     }

@@ -8,6 +8,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import dev.lanes.core.rules.RuleCache;
+import dev.lanes.core.rules.RuleDocument;
+import dev.lanes.core.rules.RuleStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,10 +21,11 @@ class LanesCliTest {
     @TempDir
     Path dir;
 
-    private record Result(int exit, String out, String err) {
+    record Result(int exit, String out, String err) {
     }
 
-    private static Result run(String... args) {
+    /** Runs the command line in process; AttachCommandTest uses it too. */
+    static Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = LanesCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -99,5 +104,26 @@ class LanesCliTest {
         Result scheme = run("rules", "get", "--source", "etcd://h");
         assertEquals(2, scheme.exit());
         assertTrue(scheme.err().contains("names the unknown scheme 'etcd'"), scheme.err());
+    }
+
+    @Test
+    void getCachePrintsTheRemovedDocumentsReadyToPushAgain() throws Exception {
+        Path cache = dir.resolve("cache.yaml");
+        String removedText = "version: o7\nroutes: [{service: stock, to: {weights: {base: 50, gray: 50}}}]\n";
+        new RuleCache(cache.toFile()).save(List.of(new RuleDocument(RuleDocument.Role.GLOBAL, "zookeeper:/g",
+                "version: g1\n")), List.of(new RuleStore.Removed(new RuleDocument(RuleDocument.Role.APPLICATION,
+                "zookeeper:/lanes/rules/orders", removedText), "o7", 0L)), "zookeeper://127.0.0.1:2181", "g1");
+
+        Result r = run("rules", "get", "--cache", cache.toString(), "--source", "zookeeper://127.0.0.1:2181",
+                "--app", "orders");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("# global document zookeeper:/g (in force when saved)\nversion: g1\n"), r.out());
+        assertTrue(r.out().contains("# REMOVED application document zookeeper:/lanes/rules/orders, version o7, no "
+                + "longer in the rule center since 1970-01-01T00:00:00.000Z; to restore it: rules push FILE --source "
+                + "zookeeper://127.0.0.1:2181 --app orders\n" + removedText), r.out());
+
+        Result none = run("rules", "get", "--cache", dir.resolve("absent.yaml").toString(), "--source", "zookeeper://h");
+        assertEquals(1, none.exit());
+        assertTrue(none.err().contains("no rules cache " + dir.resolve("absent.yaml")), none.err());
     }
 }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -21,6 +22,18 @@ class AgentConfigTest {
             p.setProperty(kv[i], kv[i + 1]);
         }
         return p;
+    }
+
+    @Test
+    void aPluginSwitchThatNamesNoPluginIsASettingProblem() {
+        AgentConfig c = AgentConfig.resolve("plugin.dubbo.enabled=false", props("lanes.plugin.dubbo3.enabled",
+                "false"), Map.of());
+        List<String> found = c.checkPluginSwitches(List.of("springweb", "springcloud", "dubbo27", "dubbo3"));
+        assertEquals(1, found.size(), found.toString());
+        assertTrue(found.get(0).contains("lanes.plugin.dubbo.enabled") && found.get(0).contains("dubbo27"),
+                found.get(0));
+        assertEquals(found, c.problems(), "and it is listed with the other setting problems");
+        assertFalse(c.pluginEnabled("dubbo3"), "a switch that names a plugin still works");
     }
 
     @Test
@@ -62,6 +75,20 @@ class AgentConfigTest {
         assertTrue(all.contains("unknown setting 'lanes.rulez' (did you mean 'lanes.rules'?)"), all);
         assertTrue(all.contains("lanes.log.level='loud' is invalid: expected one of debug"), all);
         assertEquals(5, c.problems().size(), all);
+    }
+
+    @Test
+    void aSettingNameWithoutValueNamesBothWaysToAttachWithArguments() {
+        // What the agent receives from: jcmd <pid> JVMTI.agent_load lanes-agent.jar "tag=gray,admin.port=9464"
+        String cut = String.join("\n", AgentConfig.agentArgumentProblems("tag"));
+        assertTrue(cut.contains("agent argument 'tag' is malformed"), cut);
+        assertTrue(cut.contains("java -jar lanes-agent.jar attach <pid> tag=...,..."), cut);
+        assertTrue(cut.contains("'\"tag=...,...\"'"), cut);
+
+        String other = String.join("\n", AgentConfig.agentArgumentProblems("novalue"));
+        assertTrue(other.contains("agent argument 'novalue' is malformed") && !other.contains("jcmd"), other);
+        assertTrue(AgentConfig.agentArgumentProblems("tag=gray,admin.port=9464").isEmpty());
+        assertTrue(AgentConfig.agentArgumentProblems(null).isEmpty());
     }
 
     @Test

@@ -14,7 +14,16 @@ import net.bytebuddy.matcher.ElementMatcher;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -33,12 +42,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PluginInstallerTest {
 
     private static List<PluginStatus> statuses;
+    private static PluginContext context;
 
     @BeforeAll
     static void install() {
         Instrumentation inst = ByteBuddyAgent.install();
         ClassLoader loader = PluginInstallerTest.class.getClassLoader();
-        PluginContext context = new PluginContext() {
+        context = new PluginContext() {
             @Override
             public String applicationName() {
                 return "test";
@@ -71,7 +81,10 @@ class PluginInstallerTest {
                         Support.unsupported("framework 0.1 is not supported (needs 1.x)")),
                 new TestPlugin("hierarchy", SuperTypes.named("example.hierarchy.Watched").and(not(isInterface())),
                         AppendAdvice.class, Support.SUPPORTED),
-                new FailingPlugin()));
+                new FailingPlugin(),
+                new TestPlugin("user-code", "dev.lanes.userapp.UserCode", AppendAdvice.class, Support.SUPPORTED),
+                new HelperPlugin("missing-helper", "example.concurrent.MissingHelperTarget",
+                        "example.concurrent.NoSuchHelper")));
     }
 
     private static PluginStatus status(String name) {
@@ -97,6 +110,13 @@ class PluginInstallerTest {
         // Advised, Throwing and WatchedDeep at least, each counted by the listener.
         long transformed = (Long) AgentTimings.instance().toMap().get("classesTransformed");
         assertTrue(transformed >= 3, "transformed " + transformed);
+    }
+
+    @Test
+    void applicationCodeUnderTheAgentsTopLevelPackageIsNotIgnored() {
+        assertEquals("UserCode+advised", new dev.lanes.userapp.UserCode().value());
+        assertTrue(PluginInstaller.ignored().matches(TypeDescription.ForLoadedType.of(PluginInstaller.class)),
+                "the agent's own packages are");
     }
 
     @Test
@@ -126,6 +146,155 @@ class PluginInstallerTest {
         PluginStatus failed = status("fails-at-start");
         assertEquals(PluginStatus.State.FAILED, failed.state());
         assertTrue(failed.detail().contains("start failed"), failed.detail());
+    }
+
+    @Test
+    void typesOfOneLoaderTransformedFromManyThreadsAtOnceAllFindTheirHelpers() throws Exception {
+        // The agent reads the helper's bytes slowly here, so that the other threads' types are
+        // ready long before the helper is defined: none of them may be advised before it is.
+        ClassLoader slowAgentLoader = new ClassLoader(PluginInstallerTest.class.getClassLoader()) {
+            @Override
+            public InputStream getResourceAsStream(String name) {
+                if (name.endsWith("/Helper.class")) {
+                    try {
+                        Thread.sleep(500);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.getResourceAsStream(name);
+            }
+        };
+        List<PluginStatus> helpers = new PluginInstaller(ByteBuddyAgent.install(), slowAgentLoader, context,
+                name -> true).install(List.of(
+                        new HelperPlugin("helpers", "example.concurrent.Target", "example.concurrent.Helper")));
+        ClassLoader loader = new IsolatedLoader();
+        int n = example.concurrent.Targets.COUNT;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<String>> values = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String name = "example.concurrent.Target" + i;
+                values.add(threads.submit(() -> {
+                    start.await();
+                    Class<?> type = Class.forName(name, true, loader);
+                    return call(type);
+                }));
+            }
+            start.countDown();
+            for (int i = 0; i < n; i++) {
+                assertEquals("Target" + i + "+helper", values.get(i).get(30, TimeUnit.SECONDS),
+                        "advised, and the helper was there when the advice first ran");
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertEquals(List.of(), helpers.get(0).helperFailures());
+    }
+
+    @Test
+    void aLoaderWhereTheHelpersCannotBeDefinedIsDeclinedAndReported() throws Exception {
+        ClassLoader loader = new IsolatedLoader();
+        Class<?> type = Class.forName("example.concurrent.MissingHelperTarget", true, loader);
+        assertEquals("MissingHelperTarget", call(type),
+                "the type is left as it is, never advised without its helpers");
+        List<String> failures = status("missing-helper").helperFailures();
+        assertEquals(1, failures.size(), failures.toString());
+        assertTrue(failures.get(0).contains("example.concurrent.NoSuchHelper"), failures.get(0));
+        assertEquals(PluginStatus.State.INSTALLED, status("missing-helper").state(),
+                "other class loaders are not affected");
+    }
+
+    /** {@code new T().value()} of a package-private type. */
+    private static String call(Class<?> type) throws Exception {
+        java.lang.reflect.Constructor<?> create = type.getDeclaredConstructor();
+        create.setAccessible(true);
+        Method value = type.getMethod("value");
+        value.setAccessible(true);
+        return (String) value.invoke(create.newInstance());
+    }
+
+    /**
+     * An application class loader that defines only the {@code example.concurrent} targets, so
+     * their helper exists there only if the agent defines it. Parallel capable, as Spring Boot's is.
+     */
+    private static final class IsolatedLoader extends ClassLoader {
+        static {
+            registerAsParallelCapable();
+        }
+
+        IsolatedLoader() {
+            super(ClassLoader.getPlatformClassLoader());
+        }
+
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            if (!name.startsWith("example.concurrent.") || name.endsWith("Helper")) {
+                throw new ClassNotFoundException(name);
+            }
+            try (InputStream in = PluginInstallerTest.class.getClassLoader()
+                    .getResourceAsStream(name.replace('.', '/') + ".class")) {
+                if (in == null) {
+                    throw new ClassNotFoundException(name);
+                }
+                byte[] bytes = in.readAllBytes();
+                return defineClass(name, bytes, 0, bytes.length);
+            } catch (IOException e) {
+                throw new ClassNotFoundException(name, e);
+            }
+        }
+    }
+
+    /** Marks the return value through a helper class. */
+    public static final class HelperAdvice {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.Return(readOnly = false) String value) {
+            value = example.concurrent.Helper.mark(value);
+        }
+    }
+
+    /** A plugin whose advice needs a helper class defined in the application's loader. */
+    private static final class HelperPlugin implements LanesPlugin {
+        private final String name;
+        private final String targetPrefix;
+        private final String helper;
+
+        HelperPlugin(String name, String targetPrefix, String helper) {
+            this.name = name;
+            this.targetPrefix = targetPrefix;
+            this.helper = helper;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Support support(ClassLoader loader) {
+            return Support.SUPPORTED;
+        }
+
+        @Override
+        public List<String> helperClassNames() {
+            return List.of(helper);
+        }
+
+        @Override
+        public List<TypeInstrumentation> typeInstrumentations() {
+            return Collections.singletonList(new TypeInstrumentation() {
+                @Override
+                public ElementMatcher<TypeDescription> typeMatcher() {
+                    return net.bytebuddy.matcher.ElementMatchers.nameStartsWith(targetPrefix);
+                }
+
+                @Override
+                public void transform(AdviceTarget t) {
+                    t.applyAdvice(named("value"), HelperAdvice.class.getName());
+                }
+            });
+        }
     }
 
     /** Appends "+advised" to the return value. */

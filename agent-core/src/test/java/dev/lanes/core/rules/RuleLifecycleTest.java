@@ -51,6 +51,14 @@ class RuleLifecycleTest {
             application = app;
         }
 
+        static volatile String learnt;
+
+        @Override
+        public String applicationNameFound(String app) {
+            learnt = app;
+            return "fake:" + app;
+        }
+
         @Override
         public void close() {
         }
@@ -213,6 +221,96 @@ class RuleLifecycleTest {
         assertEquals(null, source);
         assertEquals("o1+g1", store.current().version());
         assertTrue(store.lastError().message().contains("malformed"), store.lastError().message());
+        assertTrue(store.sourceFailure().contains("fake://broken is malformed"), store.sourceFailure());
+    }
+
+    @Test
+    void aMalformedSourceIsShownAsFailedOnTheStartLine() throws Exception {
+        RuleStore store = new RuleStore();
+        RuleStartup startup = RuleStartup.begin(config("lanes.rules", "fake://broken", "lanes.rules.cache", "off"),
+                "orders", store, loader());
+        startup.awaitStart();
+        assertTrue(startup.isReady());
+        String failure = startup.startLineShown();
+        assertTrue(failure != null && failure.contains("fake://broken is malformed"), failure);
+    }
+
+    @Test
+    void aRuleCenterWithoutTheDocumentsMeansNoRulesReportsThemRemovedAndClearsTheCache() throws Exception {
+        File cacheFile = dir.resolve("cache.yaml").toFile();
+        new RuleCache(cacheFile).save(DOCS, "fake://center", "o1+g1");
+        RuleStore store = new RuleStore();
+        Thread answer = new Thread(() -> {
+            while (FakeCenter.sink == null) {
+                Thread.onSpinWait();
+            }
+            // The center answered: neither document exists (deleted while this instance was down).
+            FakeCenter.sink.accept(List.of(), "fake://center");
+        });
+        FakeCenter.sink = null;
+        answer.start();
+        RuleLifecycle.start(config("lanes.rules", "fake://center", "lanes.rules.cache", cacheFile.toString()),
+                "orders", store, loader());
+        answer.join();
+        assertTrue(store.current().lanes().isEmpty(), "the cached lanes are not brought back");
+        assertFalse(store.current().source().startsWith("cache:"), store.current().source());
+        assertEquals(List.of("fake:global", "fake:orders"), store.removed().stream().map(RuleStore.Removed::origin)
+                .toList(), "what went away is reported");
+        assertEquals("g1", store.removed().get(0).version());
+        RuleCache.Entry cached = new RuleCache(cacheFile).load();
+        assertTrue(cached.documents().isEmpty(), "the cache holds no rules any more");
+        assertEquals(2, cached.removed().size(), "it keeps the removed documents, to push again");
+        assertEquals(DOCS.get(0).text(), cached.removed().get(0).document().text());
+
+        // A restart while the center cannot be reached: the cache says no rules, and still lists them.
+        RuleStore restarted = new RuleStore();
+        FakeCenter.sink = null;
+        RuleLifecycle.start(config("lanes.rules", "fake://center", "lanes.rules.startup.wait", "100ms",
+                "lanes.rules.cache", cacheFile.toString()), "orders", restarted, loader());
+        assertTrue(restarted.current().lanes().isEmpty());
+        assertEquals(2, restarted.removed().size());
+    }
+
+    @Test
+    void aNameLearntAfterStartMakesTheSourceReadTheApplicationsDocument() throws Exception {
+        FakeCenter.sink = null;
+        FakeCenter.learnt = null;
+        RuleStore store = new RuleStore();
+        RuleStartup startup = RuleStartup.begin(config("lanes.rules", "fake://center", "lanes.rules.startup.wait",
+                "100ms", "lanes.rules.cache", "off"), null, store, loader());
+        startup.awaitStart();
+        assertEquals(null, FakeCenter.application, "started without a name");
+        String change = startup.applicationNameFound("orders");
+        assertEquals("orders", FakeCenter.learnt);
+        assertTrue(change.contains("reads its document fake:orders from now on"), change);
+        assertEquals(null, startup.applicationNameFound("stock"), "once");
+        startup.close();
+    }
+
+    @Test
+    void aLearntNameSwitchesToTheCacheUnderThatNameAndUsesItWhileTheCenterIsSilent() throws Exception {
+        String home = System.getProperty("user.home");
+        System.setProperty("user.home", dir.toString());
+        try {
+            new RuleCache(RuleCache.defaultFile("orders", "fake://center")).save(DOCS, "fake://center", "o1+g1");
+            FakeCenter.sink = null;
+            RuleStore store = new RuleStore();
+            RuleStartup startup = RuleStartup.begin(config("lanes.rules", "fake://center",
+                    "lanes.rules.startup.wait", "100ms"), null, store, loader());
+            startup.awaitStart();
+            assertTrue(store.current().lanes().isEmpty(), "no cache under the unknown name");
+            String change = startup.applicationNameFound("orders");
+            assertTrue(change.contains("rules cache " + RuleCache.defaultFile("orders", "fake://center")), change);
+            assertEquals("o1+g1", store.current().version(), "the cache of the learnt name serves meanwhile");
+
+            FakeCenter.sink.accept(List.of(new RuleDocument(RuleDocument.Role.APPLICATION, "fake:orders",
+                    "version: o2\n")), "fake://center");
+            assertEquals("o2", new RuleCache(RuleCache.defaultFile("orders", "fake://center")).load().version(),
+                    "later rules are cached under the learnt name");
+            startup.close();
+        } finally {
+            System.setProperty("user.home", home);
+        }
     }
 
     @Test

@@ -573,7 +573,7 @@ abstract class LaneScenarios {
         return "resttemplate";
     }
 
-    private static Path agentJar() {
+    static Path agentJar() {
         String configured = System.getProperty("lanes.agent.jar");
         Path jar = configured != null && !configured.isBlank() ? Paths.get(configured)
                 : DemoLine.repositoryRoot().resolve("distribution").resolve("target").resolve("lanes-agent.jar");

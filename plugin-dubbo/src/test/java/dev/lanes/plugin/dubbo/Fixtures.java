@@ -42,7 +42,8 @@ public final class Fixtures {
     /** Back to no routing and an untagged thread. */
     public static void reset() {
         Lanes.install(null);
-        TrafficContext.restore(null);
+        TrafficContext.exit(null);
+        dev.lanes.bridge.CarriedHeaders.propagate(null);
     }
 
     /** A provider of {@link #SERVICE} at 127.0.0.1:{@code port}, with extra URL parameters ("k=v&..."). */

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * The documents a rule center holds for one application (the global one and the application's
  * own), as last read. It delivers them together to the sink once each has been read, and again
- * whenever either changes; a source reports its failures here, once per kind of failure.
+ * whenever either changes, and an empty set when neither exists (the rule center answered: no
+ * rules); a source reports its failures (an unreachable center) here, once per kind of failure.
  */
 public final class CenterDocuments {
 
@@ -72,21 +73,32 @@ public final class CenterDocuments {
                 docs.add(new RuleDocument(e.getKey(), e.getValue(), t));
             }
         }
-        if (reported != null && !docs.isEmpty()) {
-            AgentLog.info("rule source " + origin + " answers again");
-            reported = null;
-        }
+        recovered();
         if (docs.equals(delivered)) {
             return;
         }
-        if (docs.isEmpty()) {
-            delivered = Collections.emptyList();
-            failed("no rule document exists at " + join(origins.values()) + "; to remove all rules, store an empty "
-                    + "document instead", null);
-            return;
-        }
+        // An empty set is delivered too: the rule center answered that none of the documents
+        // exists, which means no rules (an outage comes through failed(), never as a missing
+        // document). The store reports what went away.
         delivered = docs;
         sink.accept(docs, origin);
+    }
+
+    /**
+     * Adds the application's document, once its name is learnt after start: nothing is delivered
+     * again until it has been read.
+     *
+     * @return false when this source reads an application's document already
+     */
+    public synchronized boolean addApplication(String applicationOrigin) {
+        if (origins.containsKey(RuleDocument.Role.APPLICATION)) {
+            return false;
+        }
+        origins.put(RuleDocument.Role.APPLICATION, applicationOrigin);
+        // Deliver the next whole read even if it holds the same documents, so that the agent
+        // writes the rules cache under the application's name.
+        delivered = null;
+        return true;
     }
 
     /** Reports a failure of the source; the same message is reported once until the source answers again. */
@@ -105,20 +117,10 @@ public final class CenterDocuments {
 
     /** The source answered again, whether or not anything changed. */
     public synchronized void recovered() {
-        if (reported != null && delivered != null && !delivered.isEmpty()) {
+        if (reported != null) {
             AgentLog.info("rule source " + origin + " answers again");
             reported = null;
+            sink.sourceRecovered();
         }
-    }
-
-    private static String join(Iterable<String> values) {
-        StringBuilder sb = new StringBuilder();
-        for (String v : values) {
-            if (sb.length() > 0) {
-                sb.append(" or ");
-            }
-            sb.append(v);
-        }
-        return sb.toString();
     }
 }

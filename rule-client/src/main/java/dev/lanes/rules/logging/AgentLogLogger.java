@@ -62,7 +62,7 @@ final class AgentLogLogger extends LegacyAbstractLogger {
         try {
             String message = MessageFormatter.basicArrayFormat(pattern, arguments);
             String line = shortName() + ": " + message;
-            if (level == Level.WARN || level == Level.ERROR) {
+            if ((level == Level.WARN || level == Level.ERROR) && !expected(name, pattern)) {
                 int suppressed = admit(name + '\u0000' + pattern);
                 if (suppressed < 0) {
                     return;
@@ -79,6 +79,17 @@ final class AgentLogLogger extends LegacyAbstractLogger {
         } catch (Throwable ignored) {
             // A library's log line must never fail the library.
         }
+    }
+
+    /**
+     * Warnings about the way the agent packs the clients, true of every start and of nothing the
+     * user can change: the agent's debug lines. nacos-client says it found no logging adapter
+     * because the agent leaves them out on purpose, so that it never configures the
+     * application's logging; its lines come here.
+     */
+    static boolean expected(String logger, String pattern) {
+        return logger != null && pattern != null && logger.endsWith(".NacosLogging")
+                && pattern.startsWith("Nacos Logging don't find adapter");
     }
 
     /** Returns -1 to leave the line out, else how many lines of its kind were left out before. */

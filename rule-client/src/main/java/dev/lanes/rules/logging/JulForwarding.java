@@ -9,7 +9,9 @@ import org.slf4j.LoggerFactory;
 /**
  * gRPC, inside nacos-client, logs through java.util.logging, whose loggers the whole JVM
  * shares. For the agent's relocated namespace only, this stops records from reaching the
- * application's handlers and forwards warnings to the agent's log.
+ * application's handlers (or, in the command line, the console) and forwards them to the
+ * agent's log: warnings as warnings, the rest (such as "Received trailers on closed stream"
+ * after a push) as debug lines.
  */
 public final class JulForwarding {
 
@@ -27,11 +29,11 @@ public final class JulForwarding {
         try {
             Logger logger = Logger.getLogger(prefix);
             logger.setUseParentHandlers(false);
-            logger.setLevel(Level.WARNING);
+            logger.setLevel(dev.lanes.bridge.AgentLog.isDebug() ? Level.FINE : Level.WARNING);
             logger.addHandler(new Handler() {
                 @Override
                 public void publish(LogRecord record) {
-                    if (record == null || record.getLevel().intValue() < Level.WARNING.intValue()) {
+                    if (record == null) {
                         return;
                     }
                     String message = record.getMessage();
@@ -42,8 +44,13 @@ public final class JulForwarding {
                             // Keep the pattern as it is.
                         }
                     }
-                    LoggerFactory.getLogger(record.getLoggerName() == null ? prefix : record.getLoggerName())
-                            .warn(message, record.getThrown());
+                    org.slf4j.Logger to = LoggerFactory.getLogger(record.getLoggerName() == null ? prefix
+                            : record.getLoggerName());
+                    if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                        to.warn(message, record.getThrown());
+                    } else {
+                        to.debug(message, record.getThrown());
+                    }
                 }
 
                 @Override

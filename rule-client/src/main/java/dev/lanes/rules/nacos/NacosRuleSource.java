@@ -37,6 +37,7 @@ public final class NacosRuleSource implements RuleSource {
     static final String DEFAULT_GROUP = "DEFAULT_GROUP";
     static final long DEFAULT_TIMEOUT_MILLIS = 3000L;
     static final long MAX_RETRY_MILLIS = 30000L;
+    private static final String UP = "UP";
     private static final String[] PARAMETERS = {"namespace", "group", "dataId", "globalDataId", "username",
         "password", "accessKey", "secretKey", "timeout", "contextPath"};
 
@@ -49,9 +50,15 @@ public final class NacosRuleSource implements RuleSource {
     private final long firstRetryMillis;
     private volatile boolean closed;
     private Thread worker;
+    private boolean started;
     private volatile ConfigService service;
-    private Target target;
+    private String location;
+    private volatile Target target;
     private CenterDocuments documents;
+    // The listener of each document, made once (nacos-client keeps one registration per
+    // listener object), and those registered with the client.
+    private final Map<RuleDocument.Role, Listener> made = new EnumMap<RuleDocument.Role, Listener>(
+            RuleDocument.Role.class);
     private final Map<RuleDocument.Role, Listener> listeners =
             new EnumMap<RuleDocument.Role, Listener>(RuleDocument.Role.class);
 
@@ -83,14 +90,23 @@ public final class NacosRuleSource implements RuleSource {
     /** Checks the location, then reads and listens on a daemon thread; returns at once. */
     @Override
     public synchronized void start(String location, String application, RuleSink sink) {
-        if (worker != null || closed) {
+        if (started || closed) {
             throw new IllegalStateException("the nacos rule source was already started");
         }
         target = Target.of(location, application);
-        String api = ConfigService.class.getName();
-        JulForwarding.install(api.substring(0, api.indexOf(".nacos.") + ".nacos".length()));
+        this.location = location;
+        started = true;
+        if (target.note != null) {
+            AgentLog.info(target.note);
+        }
+        forwardJul();
         documents = new CenterDocuments(sink, target.shown, target.globalDataId == null ? null
                 : target.origin(target.globalDataId), target.appDataId == null ? null : target.origin(target.appDataId));
+        startWorker();
+    }
+
+    /** Reads, on a daemon thread, every document not yet listened to. */
+    private void startWorker() {
         Thread thread = new Thread(new Runnable() {
             @Override
             public void run() {
@@ -106,27 +122,81 @@ public final class NacosRuleSource implements RuleSource {
         thread.start();
     }
 
+    /**
+     * Listens to {@code <application>.lanes-rules.yaml} from now on, when the source was started
+     * without a name and without {@code dataId}.
+     */
+    @Override
+    public synchronized String applicationNameFound(String application) {
+        if (!started || closed || target.appDataId != null || application == null || application.trim().isEmpty()) {
+            return null;
+        }
+        Target named;
+        try {
+            named = Target.of(location, application.trim());
+        } catch (IllegalArgumentException e) {
+            AgentLog.warn("rule source " + target.shown + " cannot read the document of application '"
+                    + application + "': " + e.getMessage());
+            return null;
+        }
+        String origin = named.origin(named.appDataId);
+        if (!documents.addApplication(origin)) {
+            return null;
+        }
+        target = named;
+        if (worker == null) {
+            startWorker();
+        }
+        return origin;
+    }
+
+    /** The next document not listened to yet, or null. */
+    private synchronized RuleDocument.Role unread() {
+        for (RuleDocument.Role role : documents.roles()) {
+            if (!listeners.containsKey(role)) {
+                return role;
+            }
+        }
+        return null;
+    }
+
+    /** Ends the worker when every document is listened to; otherwise it goes on. */
+    private synchronized boolean finished() {
+        if (unread() == null) {
+            worker = null;
+            return true;
+        }
+        return false;
+    }
+
     private void connect() {
         long retry = firstRetryMillis;
-        List<RuleDocument.Role> pending = new ArrayList<RuleDocument.Role>(documents.roles());
         while (!closed) {
             try {
                 if (service == null) {
                     service = factory.create(target.properties());
                 }
-                for (int i = 0; i < pending.size() && !closed; ) {
-                    RuleDocument.Role role = pending.get(i);
-                    String dataId = role == RuleDocument.Role.GLOBAL ? target.globalDataId : target.appDataId;
+                RuleDocument.Role role;
+                while (!closed && (role = unread()) != null) {
+                    Target t = target;
+                    String dataId = t.dataId(role);
                     Listener listener = listener(role);
-                    String text = service.getConfigAndSignListener(dataId, target.group, target.timeoutMillis,
-                            listener);
+                    boolean upBefore = UP.equals(service.getServerStatus());
+                    String text = service.getConfigAndSignListener(dataId, t.group, t.timeoutMillis, listener);
+                    String status = service.getServerStatus();
+                    if (text == null && !(upBefore && UP.equals(status))) {
+                        // nacos-client answers null, not an error, when it cannot reach the server
+                        // and holds no copy: that is an outage, not a document that does not exist.
+                        documents.failed("cannot read rules from Nacos at " + t.hosts + ": the client is not "
+                                + "connected (server status " + status + ")", null);
+                        break;
+                    }
                     synchronized (this) {
                         listeners.put(role, listener);
                     }
-                    pending.remove(i);
                     documents.update(role, text);
                 }
-                if (pending.isEmpty()) {
+                if (closed || finished()) {
                     return;
                 }
             } catch (NacosException e) {
@@ -138,10 +208,17 @@ public final class NacosRuleSource implements RuleSource {
             sleep(retry);
             retry = Math.min(MAX_RETRY_MILLIS, retry * 2);
         }
+        synchronized (this) {
+            worker = null;
+        }
     }
 
-    private Listener listener(final RuleDocument.Role role) {
-        return new Listener() {
+    private synchronized Listener listener(final RuleDocument.Role role) {
+        Listener existing = made.get(role);
+        if (existing != null) {
+            return existing;
+        }
+        Listener listener = new Listener() {
             @Override
             public Executor getExecutor() {
                 return null;
@@ -159,6 +236,14 @@ public final class NacosRuleSource implements RuleSource {
                 }
             }
         };
+        made.put(role, listener);
+        return listener;
+    }
+
+    /** gRPC's java.util.logging records go to the agent's log, for the agent and the command line alike. */
+    private static void forwardJul() {
+        String api = ConfigService.class.getName();
+        JulForwarding.install(api.substring(0, api.indexOf(".nacos.") + ".nacos".length()));
     }
 
     private static String describe(NacosException e) {
@@ -197,8 +282,7 @@ public final class NacosRuleSource implements RuleSource {
         try {
             synchronized (this) {
                 for (Map.Entry<RuleDocument.Role, Listener> e : listeners.entrySet()) {
-                    s.removeListener(e.getKey() == RuleDocument.Role.GLOBAL ? target.globalDataId : target.appDataId,
-                            target.group, e.getValue());
+                    s.removeListener(target.dataId(e.getKey()), target.group, e.getValue());
                 }
             }
             s.shutDown();
@@ -210,6 +294,7 @@ public final class NacosRuleSource implements RuleSource {
     @Override
     public List<RuleDocument> read(String location, String application, long timeoutMillis) throws Exception {
         Target t = Target.of(location, application);
+        forwardJul();
         ConfigService s = factory.create(t.properties());
         try {
             List<RuleDocument> docs = new ArrayList<RuleDocument>();
@@ -233,11 +318,13 @@ public final class NacosRuleSource implements RuleSource {
     public String write(String location, String application, RuleDocument.Role role, String text,
                         long timeoutMillis) throws Exception {
         Target t = Target.of(location, application);
-        String dataId = role == RuleDocument.Role.GLOBAL ? t.globalDataId : t.appDataId;
+        String dataId = t.dataId(role);
         if (dataId == null) {
             throw new IllegalArgumentException(role == RuleDocument.Role.GLOBAL
-                    ? "no global document: globalDataId is empty" : "no application document: give --app NAME or dataId=");
+                    ? "no global document: globalDataId is empty" + (t.note == null ? "" : ", and dataId names the "
+                    + "global document's default name") : "no application document: give --app NAME or dataId=");
         }
+        forwardJul();
         ConfigService s = factory.create(t.properties());
         try {
             if (!s.publishConfig(dataId, t.group, text, "yaml")) {
@@ -259,6 +346,8 @@ public final class NacosRuleSource implements RuleSource {
         final long timeoutMillis;
         final CenterLocation location;
         final String shown;
+        /** Said once at start when the location is read otherwise than written; null when not. */
+        final String note;
 
         private Target(CenterLocation location, String application, String shown) {
             this.location = location;
@@ -274,7 +363,15 @@ public final class NacosRuleSource implements RuleSource {
             this.appDataId = app != null && !app.isEmpty() ? app
                     : application != null && !application.isEmpty() ? application + APP_DATA_ID_SUFFIX : null;
             String global = location.get("globalDataId");
-            this.globalDataId = global == null ? GLOBAL_DATA_ID : global.isEmpty() ? null : global;
+            if (global == null && GLOBAL_DATA_ID.equals(app)) {
+                // The one document the user named is the application's, not the global one read twice.
+                this.globalDataId = null;
+                this.note = "nacos: dataId=" + app + " is also the global document's default name; reading it once, "
+                        + "as this application's document (give globalDataId=... to read a global document too)";
+            } else {
+                this.globalDataId = global == null ? GLOBAL_DATA_ID : global.isEmpty() ? null : global;
+                this.note = null;
+            }
             if (appDataId == null && globalDataId == null) {
                 throw new IllegalArgumentException("nacos: no document to read: the application name is unknown "
                         + "(set lanes.app) and globalDataId is empty; give dataId=... or keep the global document");
@@ -288,6 +385,11 @@ public final class NacosRuleSource implements RuleSource {
         static Target of(String location, String application) {
             CenterLocation parsed = CenterLocation.parse("nacos", location, 8848, EXAMPLE, PARAMETERS);
             return new Target(parsed, application, RuleSources.redact("nacos:" + location));
+        }
+
+        /** The data id of a document, or null when this location reads none in that role. */
+        String dataId(RuleDocument.Role role) {
+            return role == RuleDocument.Role.GLOBAL ? globalDataId : appDataId;
         }
 
         String origin(String dataId) {

@@ -48,7 +48,8 @@ public final class ZooKeeperRuleSource implements RuleSource {
     private volatile boolean closed;
     private CuratorFramework client;
     private ScheduledExecutorService executor;
-    private Target target;
+    private volatile Target target;
+    private String location;
     private CenterDocuments documents;
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
     private long retryMillis;
@@ -80,6 +81,10 @@ public final class ZooKeeperRuleSource implements RuleSource {
             throw new IllegalStateException("the zookeeper rule source was already started");
         }
         target = Target.of(location, application);
+        this.location = location;
+        if (target.note != null) {
+            AgentLog.info(target.note);
+        }
         documents = new CenterDocuments(sink, target.shown, target.globalNode == null ? null
                 : target.origin(target.globalNode), target.appNode == null ? null : target.origin(target.appNode));
         ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, threads("lanes-rules-zookeeper"));
@@ -101,6 +106,33 @@ public final class ZooKeeperRuleSource implements RuleSource {
         });
         client.start();
         refreshSoon();
+    }
+
+    /**
+     * Watches {@code <path>/<application>} from now on, when the source was started without a
+     * name and without {@code node}.
+     */
+    @Override
+    public synchronized String applicationNameFound(String application) {
+        if (client == null || closed || target.appNode != null || application == null
+                || application.trim().isEmpty()) {
+            return null;
+        }
+        Target named;
+        try {
+            named = Target.of(location, application.trim());
+        } catch (IllegalArgumentException e) {
+            AgentLog.warn("rule source " + target.shown + " cannot read the document of application '"
+                    + application + "': " + e.getMessage());
+            return null;
+        }
+        String origin = named.origin(named.appNode);
+        if (!documents.addApplication(origin)) {
+            return null;
+        }
+        target = named;
+        refreshSoon();
+        return origin;
     }
 
     private static ThreadFactory threads(final String name) {
@@ -147,12 +179,16 @@ public final class ZooKeeperRuleSource implements RuleSource {
             return;
         }
         try {
+            // A node that does not exist is the rule center's answer (no rules from it); an
+            // outage or session loss throws and keeps the rules in force.
+            Target t = target;
+            List<RuleDocument.Role> roles = documents.roles();
             List<String> texts = new ArrayList<String>();
-            for (RuleDocument.Role role : documents.roles()) {
-                texts.add(read(role == RuleDocument.Role.GLOBAL ? target.globalNode : target.appNode));
+            for (RuleDocument.Role role : roles) {
+                texts.add(read(role == RuleDocument.Role.GLOBAL ? t.globalNode : t.appNode));
             }
             int i = 0;
-            for (RuleDocument.Role role : documents.roles()) {
+            for (RuleDocument.Role role : roles) {
                 documents.update(role, texts.get(i++));
             }
             documents.recovered();
@@ -263,7 +299,8 @@ public final class ZooKeeperRuleSource implements RuleSource {
         String path = role == RuleDocument.Role.GLOBAL ? t.globalNode : t.appNode;
         if (path == null) {
             throw new IllegalArgumentException(role == RuleDocument.Role.GLOBAL
-                    ? "no global document: globalNode is empty" : "no application document: give --app NAME or node=");
+                    ? "no global document: globalNode is empty" + (t.note == null ? "" : ", and node names the global "
+                    + "node") : "no application document: give --app NAME or node=");
         }
         CuratorFramework c = connected(t, timeoutMillis);
         try {
@@ -295,6 +332,8 @@ public final class ZooKeeperRuleSource implements RuleSource {
         final int connectionTimeoutMillis;
         final String digest;
         final String shown;
+        /** Said once at start when the location is read otherwise than written; null when not. */
+        final String note;
 
         private Target(CenterLocation location, String application, String shown) {
             this.shown = shown;
@@ -307,8 +346,17 @@ public final class ZooKeeperRuleSource implements RuleSource {
             this.appNode = node != null && !node.isEmpty() ? checkPath(node, "node")
                     : application != null && !application.isEmpty() ? checkPath(base + "/" + application, "path") : null;
             String global = location.get("globalNode");
-            this.globalNode = global == null ? checkPath(base + "/" + GLOBAL_NODE, "path")
-                    : global.isEmpty() ? null : checkPath(global, "globalNode");
+            String defaultGlobal = checkPath(base + "/" + GLOBAL_NODE, "path");
+            if (global == null && node != null && node.equals(defaultGlobal)) {
+                // The one node the user named is the application's, not the global one read twice.
+                this.globalNode = null;
+                this.note = "zookeeper: node=" + node + " is also the global node's default path; reading it once, "
+                        + "as this application's document (give globalNode=... to read a global document too)";
+            } else {
+                this.globalNode = global == null ? defaultGlobal : global.isEmpty() ? null
+                        : checkPath(global, "globalNode");
+                this.note = null;
+            }
             if (appNode == null && globalNode == null) {
                 throw new IllegalArgumentException("zookeeper: no document to read: the application name is unknown "
                         + "(set lanes.app) and globalNode is empty; give node=... or keep the global document");

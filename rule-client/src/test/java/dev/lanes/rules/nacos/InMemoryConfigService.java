@@ -31,6 +31,8 @@ final class InMemoryConfigService implements ConfigService {
         final AtomicInteger failNextReads = new AtomicInteger();
         final AtomicInteger reads = new AtomicInteger();
         volatile long readDelayMillis;
+        /** As nacos-client without a connection and without its own copy: reads answer null, status DOWN. */
+        volatile boolean disconnected;
         final ExecutorService notifier = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "in-memory-nacos-notifier");
             t.setDaemon(true);
@@ -101,6 +103,9 @@ final class InMemoryConfigService implements ConfigService {
                 throw new NacosException(NacosException.SERVER_ERROR, "read timed out after " + timeoutMs + " ms");
             }
         }
+        if (server.disconnected) {
+            return null;
+        }
         return server.configs.get(key(dataId, group));
     }
 
@@ -156,7 +161,7 @@ final class InMemoryConfigService implements ConfigService {
 
     @Override
     public String getServerStatus() {
-        return shutDown ? "DOWN" : "UP";
+        return shutDown || server.disconnected ? "DOWN" : "UP";
     }
 
     @Override

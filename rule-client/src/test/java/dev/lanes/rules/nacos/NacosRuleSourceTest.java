@@ -81,9 +81,61 @@ class NacosRuleSourceTest {
         await("global change", () -> store.current().version().equals("o51+g2"));
         server.publish("orders.lanes-rules.yaml", GROUP, null);
         await("application document deleted: the global one alone", () -> store.current().version().equals("g2"));
+        long applied = store.appliedCount();
         server.publish("lanes-rules.yaml", GROUP, null);
-        await("both deleted", () -> store.sourceErrorCount() == 1);
-        assertEquals("g2", store.current().version(), "deleting every document keeps the last good rules");
+        await("both deleted: no rules", () -> store.appliedCount() == applied + 1);
+        assertTrue(store.current().lanes().isEmpty() && store.documents().isEmpty(), store.current().version());
+        assertEquals(0L, store.sourceErrorCount(), "a deleted document is the server's answer, not a failure");
+        assertEquals(List.of("nacos:dev/LANES/orders.lanes-rules.yaml", "nacos:dev/LANES/lanes-rules.yaml"),
+                store.removed().stream().map(RuleStore.Removed::origin).toList(), "both reported as removed");
+        assertEquals("g2", store.removed().get(1).version());
+    }
+
+    @Test
+    void aDataIdThatIsTheGlobalDocumentsNameIsReadOnceAsTheApplications() throws Exception {
+        server.publish("lanes-rules.yaml", GROUP, "version: only\nlanes: [{name: gray, tag: gray}]\n");
+        start("//127.0.0.1:8848?group=" + GROUP + "&dataId=lanes-rules.yaml", null);
+        await("the one document", () -> store.appliedCount() == 1);
+        assertEquals("only", store.current().version());
+        assertEquals(List.of(RuleDocument.Role.APPLICATION), store.documents().stream().map(RuleDocument::role)
+                .toList());
+        assertEquals(1, server.listenerCount(), "read once, listened to once");
+        assertEquals(0L, store.sourceErrorCount());
+        assertTrue(message("//h:8848?dataId=x.yaml&globalDataId=x.yaml", null).contains(
+                "dataId and globalDataId are both 'x.yaml'"), "both named alike on purpose is still an error");
+    }
+
+    @Test
+    void noDocumentAtStartMeansNoRulesButADisconnectedClientIsAnOutage() throws Exception {
+        server.disconnected = true;
+        start("//127.0.0.1:8848?group=" + GROUP, "orders");
+        await("the outage reported", () -> store.sourceErrorCount() == 1);
+        assertTrue(store.lastError().message().contains("not connected (server status DOWN)"),
+                store.lastError().message());
+        assertEquals(0L, store.appliedCount(), "a null read from a disconnected client is not 'no document'");
+
+        server.disconnected = false;
+        await("the server's answer: no document, no rules", () -> store.appliedCount() == 1);
+        assertTrue(store.current().lanes().isEmpty());
+        assertTrue(store.removed().isEmpty(), "nothing was in force, so nothing was removed");
+
+        server.publish("orders.lanes-rules.yaml", GROUP, "version: o1\n");
+        await("a document created later", () -> store.current().version().equals("o1"));
+    }
+
+    @Test
+    void theApplicationsDocumentIsReadFromTheMomentItsNameIsLearnt() throws Exception {
+        server.publish("lanes-rules.yaml", GROUP, "version: g1\n");
+        server.publish("orders.lanes-rules.yaml", GROUP, "version: o1\n");
+        start("//127.0.0.1:8848?group=" + GROUP, null);
+        await("the global document alone", () -> store.current().version().equals("g1"));
+
+        assertEquals("nacos:LANES/orders.lanes-rules.yaml", source.applicationNameFound("orders"));
+        await("the application's document too", () -> store.current().version().equals("o1+g1"));
+        assertEquals(2, server.listenerCount());
+        server.publish("orders.lanes-rules.yaml", GROUP, "version: o2\n");
+        await("a push to it", () -> store.current().version().equals("o2+g1"));
+        assertNull(source.applicationNameFound("stock"), "the first name stays");
     }
 
     @Test

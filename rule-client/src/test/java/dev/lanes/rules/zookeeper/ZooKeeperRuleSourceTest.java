@@ -130,18 +130,51 @@ class ZooKeeperRuleSourceTest {
     }
 
     @Test
-    void aMissingNodeIsReportedAndANodeCreatedLaterApplies() throws Exception {
+    void noNodeMeansNoRulesANodeCreatedLaterAppliesAndADeletedOneIsReportedAsRemoved() throws Exception {
         String path = basePath();
         start("//" + zk.connectString() + path, "orders");
-        await("source error", () -> store.sourceErrorCount() == 1);
-        assertTrue(store.lastError().message().contains("no rule document exists at zookeeper:" + path + "/global"),
-                store.lastError().message());
+        await("the answer 'no node': no rules", () -> store.appliedCount() == 1);
+        assertTrue(store.current().lanes().isEmpty());
+        assertEquals(0L, store.sourceErrorCount(), "no node is ZooKeeper's answer, not a failure");
 
-        write(admin, path + "/orders", "version: late\n");
+        write(admin, path + "/orders", "version: late\nlanes: [{name: gray, tag: gray}]\n");
         await("node created later", () -> store.current().version().equals("late"));
         admin.delete().forPath(path + "/orders");
-        await("deletion reported", () -> store.sourceErrorCount() == 2);
-        assertEquals("late", store.current().version(), "deleting every document keeps the last good rules");
+        await("deleted: no rules", () -> store.current().lanes().isEmpty());
+        assertEquals(1, store.removed().size());
+        assertEquals("zookeeper:" + path + "/orders", store.removed().get(0).origin());
+        assertEquals("late", store.removed().get(0).version());
+        assertTrue(store.removed().get(0).document().text().contains("tag: gray"), "kept to push again");
+
+        write(admin, path + "/orders", "version: back\n");
+        await("pushed again", () -> store.current().version().equals("back"));
+        assertTrue(store.removed().isEmpty(), "a document that came back is no longer listed as removed");
+    }
+
+    @Test
+    void aNodeThatIsTheGlobalNodesPathIsReadOnceAsTheApplications() throws Exception {
+        String path = basePath();
+        write(admin, path + "/global", "version: one\n");
+        start("//" + zk.connectString() + path + "?node=" + path + "/global", null);
+        await("the one document", () -> store.appliedCount() == 1);
+        assertEquals(List.of(RuleDocument.Role.APPLICATION), store.documents().stream().map(RuleDocument::role)
+                .toList());
+        assertEquals("one", store.current().version());
+    }
+
+    @Test
+    void theApplicationsNodeIsWatchedFromTheMomentItsNameIsLearnt() throws Exception {
+        String path = basePath();
+        write(admin, path + "/global", "version: g1\n");
+        write(admin, path + "/orders", "version: o1\n");
+        start("//" + zk.connectString() + path, null);
+        await("the global node alone", () -> store.current().version().equals("g1"));
+
+        assertEquals("zookeeper:" + path + "/orders", source.applicationNameFound("orders"));
+        await("the application's node too", () -> store.current().version().equals("o1+g1"));
+        write(admin, path + "/orders", "version: o2\n");
+        await("a change to it", () -> store.current().version().equals("o2+g1"));
+        assertEquals(null, source.applicationNameFound("stock"), "the first name stays");
     }
 
     @Test

@@ -35,6 +35,18 @@ public interface RuleSource extends AutoCloseable {
     }
 
     /**
+     * The application's name, learnt from its framework after {@link #start(String, String, RuleSink)}
+     * was called without one: a rule center starts reading the application's own document from now
+     * on. Called at most once; never throws.
+     *
+     * @return where the application's document is now read from, for the agent's log; null when
+     *         this source reads no per-application document or already had one
+     */
+    default String applicationNameFound(String application) {
+        return null;
+    }
+
+    /**
      * Reads the documents once, for the command line ({@code rules get}); absent documents are
      * left out. Nothing is started.
      *

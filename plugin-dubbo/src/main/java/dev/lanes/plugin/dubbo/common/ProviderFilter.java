@@ -24,15 +24,13 @@ public final class ProviderFilter implements Filter {
     public static final ProviderFilter INSTANCE = new ProviderFilter();
 
     private static final String PLACE = "dubbo:provider-filter";
-    /** Compared by identity: nothing was attached. */
-    private static final Object NOT_ATTACHED = new Object();
 
     private ProviderFilter() {
     }
 
     @Override
     public Result invoke(Invoker<?> invoker, Invocation invocation) throws RpcException {
-        Object previous = NOT_ATTACHED;
+        Object previous = TrafficContext.NOT_ENTERED;
         try {
             RequestView request = InvocationView.of(invocation);
             String tag = Lanes.routing().inbound(HopTags.carried(invocation), request);
@@ -43,9 +41,7 @@ public final class ProviderFilter implements Filter {
         try {
             return invoker.invoke(invocation);
         } finally {
-            if (previous != NOT_ATTACHED) {
-                TrafficContext.exit(previous);
-            }
+            TrafficContext.exit(previous);
         }
     }
 }

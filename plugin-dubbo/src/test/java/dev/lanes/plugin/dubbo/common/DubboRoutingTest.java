@@ -64,6 +64,31 @@ class DubboRoutingTest {
     }
 
     @Test
+    void routesMatchAHeaderCarriedFromAnEarlierHop() throws Exception {
+        Fixtures.install(null, String.join("\n",
+                "propagate: [x-env]",
+                "routes:",
+                "  - service: " + Fixtures.SERVICE,
+                "    match: {headers: {x-env: dev1}}",
+                "    to: {tag: dev1}"), null);
+        Object previous = TrafficContext.enter(TrafficContext.state(null,
+                dev.lanes.bridge.CarriedHeaders.of("x-env", "dev1")));
+        try {
+            assertEquals(list(dev1), DubboRouting.route(all, consumerUrl(), invocation("sayHello", "x")),
+                    "the call has no x-env attachment yet; the carried value matches");
+        } finally {
+            TrafficContext.exit(previous);
+        }
+        assertEquals(list(base), DubboRouting.route(all, consumerUrl(), invocation("sayHello", "x")));
+    }
+
+    @Test
+    void aTaggedInstancesOwnCallsPreferItsLane() throws Exception {
+        Fixtures.install("gray", null, null);
+        assertEquals(list(gray), DubboRouting.route(all, consumerUrl(), invocation("sayHello", "x")));
+    }
+
+    @Test
     void customRoutesMatchMethodArgumentsAndAttachmentsByInterfaceOrApplication() throws Exception {
         Fixtures.install(null, String.join("\n",
                 "routes:",

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lanes.bridge.CarriedHeaders;
 import dev.lanes.bridge.TrafficContext;
 import dev.lanes.plugin.dubbo.Fixtures;
 import dev.lanes.plugin.dubbo.Fixtures.Provider;
@@ -114,6 +115,54 @@ class FiltersTest {
         Fixtures.install(null, null, null);
         ProviderFilter.INSTANCE.invoke(service, invocation("sayHello", "x"));
         assertNull(seen.get(2), "an untagged call on a base instance runs untagged, not with the thread's leftover");
+    }
+
+    @Test
+    void carriedHeadersTravelAsAttachmentsBothWaysAndTheApplicationsOwnStays() throws Exception {
+        Fixtures.install(null, null, null);
+        CarriedHeaders.propagate(new String[] {"x-env"});
+        List<String> seen = new ArrayList<>();
+        Provider service = provider(20880, "").answering(call -> {
+            CarriedHeaders carried = TrafficContext.headers();
+            seen.add(TrafficContext.tag() + "/" + (carried == null ? null : carried.get("x-env")));
+            return AsyncRpcResult.newDefaultAsyncResult("ok", call);
+        });
+        RpcInvocation inbound = invocation("sayHello", "x");
+        inbound.setAttachment("X-Env", "dev1"); // the dubbo protocol keeps the sender's case
+        ProviderFilter.INSTANCE.invoke(service, inbound);
+        ProviderFilter.INSTANCE.invoke(service, invocation("sayHello", "x"));
+        assertEquals(List.of("null/dev1", "null/null"), seen, "read on the provider, and gone with the call");
+        assertTrue(TrafficContext.isEmpty());
+
+        Provider next = provider(20881, "");
+        Object previous = TrafficContext.enter(TrafficContext.state("gray", CarriedHeaders.of("x-env", "dev1")));
+        try {
+            RpcInvocation outbound = invocation("sayHello", "x");
+            ConsumerFilter.INSTANCE.invoke(next, outbound);
+            assertEquals("dev1", outbound.getAttachment("x-env"));
+            RpcInvocation own = invocation("sayHello", "x");
+            own.setAttachment("X-ENV", "mine");
+            ConsumerFilter.INSTANCE.invoke(next, own);
+            assertEquals("mine", own.getAttachment("X-ENV"));
+            assertNull(own.getAttachment("x-env"), "the application's own value, in any case, is not doubled");
+        } finally {
+            TrafficContext.exit(previous);
+        }
+        RpcInvocation nothing = invocation("sayHello", "x");
+        ConsumerFilter.INSTANCE.invoke(next, nothing);
+        assertNull(nothing.getAttachment("x-env"));
+    }
+
+    @Test
+    void aTaggedInstancesOwnCallsCarryItsTag() throws Exception {
+        Fixtures.install("gray", null, null);
+        RpcInvocation own = invocation("sayHello", "x");
+        ConsumerFilter.INSTANCE.invoke(provider(20880, ""), own);
+        assertEquals("gray", own.getAttachment(TrafficContext.ATTACHMENT), "no request: the instance's tag");
+        Fixtures.install(null, null, null);
+        RpcInvocation base = invocation("sayHello", "x");
+        ConsumerFilter.INSTANCE.invoke(provider(20880, ""), base);
+        assertNull(base.getAttachment(TrafficContext.ATTACHMENT), "a base instance's own calls stay untagged");
     }
 
     @Test

@@ -27,6 +27,9 @@ import java.util.Map;
  */
 public final class RegistrationMetadataHelper {
 
+    /** Spring Cloud Consul's registration type, the base of every Consul registration. */
+    static final String CONSUL_REGISTRATION = "org.springframework.cloud.consul.serviceregistry.ConsulRegistration";
+
     private static final String PLACE = "springcloud:ServiceRegistry.register";
 
     private RegistrationMetadataHelper() {
@@ -78,8 +81,17 @@ public final class RegistrationMetadataHelper {
         }
     }
 
+    /**
+     * A Consul registration: Spring Cloud Consul's {@code ConsulRegistration} or any subclass,
+     * wherever the application put it. Decided by the exact type, never by a package prefix.
+     */
     static boolean isConsul(Registration registration) {
-        return registration.getClass().getName().startsWith("org.springframework.cloud.consul.");
+        for (Class<?> c = registration.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+            if (CONSUL_REGISTRATION.equals(c.getName())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean putAll(Map<String, String> metadata, Map<String, String> entries) {

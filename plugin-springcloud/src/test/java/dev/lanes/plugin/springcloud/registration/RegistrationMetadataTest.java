@@ -46,6 +46,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -152,6 +153,28 @@ class RegistrationMetadataTest {
             assertTrue(key.matches("[A-Za-z0-9_-]+"), "Consul rejects the metadata key " + key);
         }
         assertEquals(sent, registry.seen);
+    }
+
+    /** An application's own Consul registration type, in a package of its own. */
+    static final class CustomConsulRegistration extends ConsulRegistration {
+        CustomConsulRegistration(NewService service, ConsulDiscoveryProperties properties) {
+            super(service, properties);
+        }
+    }
+
+    @Test
+    void aConsulRegistrationSubclassInAnyPackageIsConsulAndNothingElseIs() {
+        NewService service = new NewService();
+        service.setName("orders");
+        service.setMeta(new LinkedHashMap<>());
+        CustomConsulRegistration registration = new CustomConsulRegistration(service,
+                new ConsulDiscoveryProperties(new InetUtils(new InetUtilsProperties())));
+        assertTrue(RegistrationMetadataHelper.isConsul(registration), registration.getClass().getName());
+        new RecordingRegistry().register(registration);
+        assertEquals("gray", service.getMeta().get("lanes_tag"), "Consul's spelling, without dots");
+        assertNull(service.getMeta().get("lanes.tag"));
+        assertFalse(RegistrationMetadataHelper.isConsul(new HandMadeRegistration(new HashMap<>())),
+                "a registration of another registry keeps the dotted keys");
     }
 
     @Test

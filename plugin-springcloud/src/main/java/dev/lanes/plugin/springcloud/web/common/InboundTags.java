@@ -23,12 +23,6 @@ public final class InboundTags {
      */
     public static final String KEY = "dev.lanes.tag";
 
-    /**
-     * Returned instead of a previous state when nothing was attached, so that {@link #restore}
-     * leaves the thread alone. Compared by identity.
-     */
-    public static final Object NOT_ATTACHED = new Object();
-
     /** Marks a request whose inbound decision was "no tag". */
     private static final String NONE = "";
 
@@ -85,10 +79,8 @@ public final class InboundTags {
         return NONE.equals(marked) ? null : marked;
     }
 
-    /** Undoes an attach; does nothing for {@link #NOT_ATTACHED}. */
+    /** Undoes an attach; does nothing for {@link TrafficContext#NOT_ENTERED}. */
     public static void restore(Object previous) {
-        if (previous != NOT_ATTACHED) {
-            TrafficContext.exit(previous);
-        }
+        TrafficContext.exit(previous);
     }
 }

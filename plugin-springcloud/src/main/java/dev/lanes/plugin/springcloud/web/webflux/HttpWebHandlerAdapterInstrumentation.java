@@ -3,6 +3,7 @@ package dev.lanes.plugin.springcloud.web.webflux;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.lanes.bridge.TrafficContext;
 import dev.lanes.core.plugin.AdviceTarget;
 import dev.lanes.core.plugin.TypeInstrumentation;
 import dev.lanes.plugin.springcloud.web.common.InboundTags;
@@ -41,7 +42,7 @@ public final class HttpWebHandlerAdapterInstrumentation implements TypeInstrumen
         public static void enter(@Advice.Argument(0) Object request,
                                  @Advice.Local("lanesTag") Object tag,
                                  @Advice.Local("lanesPrevious") Object previous) {
-            previous = InboundTags.NOT_ATTACHED;
+            previous = TrafficContext.NOT_ENTERED;
             tag = WebFluxInboundHelper.decide(request);
             previous = WebFluxInboundHelper.attach(tag);
         }

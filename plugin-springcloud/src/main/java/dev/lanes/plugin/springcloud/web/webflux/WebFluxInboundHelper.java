@@ -68,11 +68,11 @@ public final class WebFluxInboundHelper {
     /** Attaches the exchange's traffic state to the thread that runs a handler; returns the value for {@link InboundTags#restore}. */
     public static Object attachFor(Object exchange) {
         if (!(exchange instanceof ServerWebExchange)) {
-            return InboundTags.NOT_ATTACHED;
+            return TrafficContext.NOT_ENTERED;
         }
         Object state = ((ServerWebExchange) exchange).getAttributes().get(InboundTags.KEY);
         if (state == null) {
-            return InboundTags.NOT_ATTACHED;
+            return TrafficContext.NOT_ENTERED;
         }
         return TrafficContext.enter(state);
     }

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.sun.net.httpserver.Headers;
+import dev.lanes.bridge.CarriedHeaders;
+import dev.lanes.bridge.Lanes;
 import dev.lanes.bridge.TrafficContext;
 import dev.lanes.plugin.springcloud.web.HeaderRecorder;
 import dev.lanes.plugin.springcloud.web.SpringWebPlugin;
 import dev.lanes.plugin.springcloud.web.common.InboundTags;
+import dev.lanes.plugin.springcloud.web.common.NodeDyeing;
 import dev.lanes.testing.InstrumentationHarness;
 import feign.Feign;
 import feign.RequestLine;
@@ -163,5 +166,76 @@ class ClientInstrumentationTest {
                 .target(Downstream.class, downstream.url(""));
         tagged("gray", withOwnHeader::call);
         assertEquals("dev1", HeaderRecorder.values(downstream.next(), "x-lanes-tag"));
+    }
+
+    private static <V> V carrying(String tag, String env, Callable<V> call) throws Exception {
+        Object previous = TrafficContext.enter(TrafficContext.state(tag, CarriedHeaders.of("x-env", env)));
+        try {
+            return call.call();
+        } finally {
+            TrafficContext.exit(previous);
+        }
+    }
+
+    @Test
+    void everyClientCarriesTheHeadersNextToTheTagAndKeepsTheApplicationsOwnValue() throws Exception {
+        RestTemplate rest = new RestTemplate();
+        carrying(null, "dev 1", () -> rest.getForObject(downstream.url("/rt"), String.class));
+        Headers wire = downstream.next();
+        assertEquals("dev 1", HeaderRecorder.values(wire, "x-env"));
+        assertEquals("lanes.h.x-env=dev%201", HeaderRecorder.values(wire, "baggage"));
+        assertNull(HeaderRecorder.values(wire, "x-lanes-tag"), "headers travel without a tag");
+
+        HttpHeaders own = new HttpHeaders();
+        own.set("X-Env", "mine");
+        carrying("gray", "dev1", () -> rest.exchange(downstream.url("/rt"), HttpMethod.GET, new HttpEntity<>(own),
+                String.class));
+        wire = downstream.next();
+        assertEquals("mine", HeaderRecorder.values(wire, "x-env"), "the application's value stays");
+        assertEquals("lanes.tag=gray", HeaderRecorder.values(wire, "baggage"));
+
+        WebClient client = WebClient.create(downstream.url(""));
+        carrying("gray", "dev1", () -> client.get().uri("/wc").retrieve().bodyToMono(String.class).block());
+        wire = downstream.next();
+        assertEquals("dev1", HeaderRecorder.values(wire, "x-env"));
+        assertEquals("lanes.tag=gray,lanes.h.x-env=dev1", HeaderRecorder.values(wire, "baggage"));
+        Object state = TrafficContext.state("blue", CarriedHeaders.of("x-env", "qa"));
+        client.get().uri("/wc").retrieve().bodyToMono(String.class).contextWrite(Context.of(InboundTags.KEY, state))
+                .block();
+        wire = downstream.next();
+        assertEquals("qa", HeaderRecorder.values(wire, "x-env"), "from the Reactor context of the request");
+        assertEquals("blue", HeaderRecorder.values(wire, "x-lanes-tag"));
+
+        Downstream feign = Feign.builder().target(Downstream.class, downstream.url(""));
+        carrying("gray", "dev1", feign::call);
+        wire = downstream.next();
+        assertEquals("dev1", HeaderRecorder.values(wire, "x-env"));
+        assertEquals("gray", HeaderRecorder.values(wire, "x-lanes-tag"));
+
+        rest.getForObject(downstream.url("/rt"), String.class);
+        feign.call();
+        client.get().uri("/wc").retrieve().bodyToMono(String.class).block();
+        for (int i = 0; i < 3; i++) {
+            assertNull(HeaderRecorder.values(downstream.next(), "x-env"), "a call that carries nothing adds nothing");
+        }
+    }
+
+    @Test
+    void workOutsideAnyRequestOnATaggedInstanceCarriesTheInstancesTag() throws Exception {
+        Lanes.install(new NodeDyeing("gray"));
+        try {
+            new RestTemplate().getForObject(downstream.url("/rt"), String.class);
+            assertEquals("gray", HeaderRecorder.values(downstream.next(), "x-lanes-tag"));
+            WebClient.create(downstream.url("")).get().uri("/wc").retrieve().bodyToMono(String.class).block();
+            assertEquals("gray", HeaderRecorder.values(downstream.next(), "x-lanes-tag"));
+            Feign.builder().target(Downstream.class, downstream.url("")).call();
+            assertEquals("gray", HeaderRecorder.values(downstream.next(), "x-lanes-tag"));
+            tagged("blue", () -> new RestTemplate().getForObject(downstream.url("/rt"), String.class));
+            assertEquals("blue", HeaderRecorder.values(downstream.next(), "x-lanes-tag"), "a request's tag wins");
+        } finally {
+            Lanes.install(null);
+        }
+        new RestTemplate().getForObject(downstream.url("/rt"), String.class);
+        assertNull(HeaderRecorder.values(downstream.next(), "x-lanes-tag"), "a base instance's own work: no tag");
     }
 }

@@ -45,7 +45,7 @@ class InboundTagsTest {
         assertNull(InboundTags.unmark(InboundTags.mark(null)));
         assertEquals("gray", InboundTags.unmark(InboundTags.mark("gray")));
         TrafficContext.attach("outer");
-        InboundTags.restore(InboundTags.NOT_ATTACHED);
+        InboundTags.restore(TrafficContext.NOT_ENTERED);
         assertEquals("outer", TrafficContext.tag());
         InboundTags.restore(null);
         assertNull(TrafficContext.tag());

@@ -2,6 +2,7 @@ package dev.lanes.plugin.springcloud.web.servlet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.lanes.bridge.CarriedHeaders;
 import dev.lanes.bridge.TrafficContext;
 import dev.lanes.plugin.springcloud.web.SpringWebPlugin;
 import dev.lanes.testing.InstrumentationHarness;
@@ -69,6 +70,8 @@ class JakartaServletInstrumentationTest {
         public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
                 throws IOException, ServletException {
             ((HttpServletResponse) response).setHeader("x-filter-tag", String.valueOf(TrafficContext.tag()));
+            CarriedHeaders carried = TrafficContext.headers();
+            ((HttpServletResponse) response).setHeader("x-filter-env", carried == null ? "none" : carried.get("x-env"));
             chain.doFilter(request, response);
         }
     }
@@ -103,7 +106,7 @@ class JakartaServletInstrumentationTest {
                 try {
                     getNext().invoke(request, response);
                 } finally {
-                    AFTER.add(String.valueOf(TrafficContext.tag()));
+                    AFTER.add(TrafficContext.tag() + (TrafficContext.headers() == null ? "" : " with headers"));
                     TrafficContext.restore(before);
                 }
             }
@@ -157,5 +160,35 @@ class JakartaServletInstrumentationTest {
     void anAsyncDispatchSeesTheTag() throws Exception {
         assertEquals("ASYNC:blue", get("/async", "blue").body());
         assertRestoredAfter(2);
+    }
+
+    @Test
+    void headersTheRulesCarryAreReadFromTheHeaderElseTheBaggageAndLeaveWithTheRequest() throws Exception {
+        CarriedHeaders.propagate(new String[] {"x-env"});
+        try {
+            assertEquals("dev1", carriedEnv(HttpRequest.newBuilder(uri("/tag")).header("X-Env", "dev1")));
+            assertRestoredAfter(1);
+            assertEquals("dev 1", carriedEnv(HttpRequest.newBuilder(uri("/tag"))
+                    .header("baggage", "userId=7,lanes.h.x-env=dev%201")));
+            assertRestoredAfter(1);
+            assertEquals("none", carriedEnv(HttpRequest.newBuilder(uri("/tag"))),
+                    "a request without the header carries nothing, whatever the thread served before");
+            assertRestoredAfter(1);
+        } finally {
+            CarriedHeaders.propagate(null);
+        }
+        assertEquals("none", carriedEnv(HttpRequest.newBuilder(uri("/tag")).header("x-env", "dev1")),
+                "headers the rules do not name are not carried");
+        assertRestoredAfter(1);
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    private static String carriedEnv(HttpRequest.Builder request) throws Exception {
+        HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return response.headers().firstValue("x-filter-env").orElse(null);
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.lanes.bridge.Lanes;
+import dev.lanes.bridge.CarriedHeaders;
 import dev.lanes.bridge.TrafficContext;
 import dev.lanes.plugin.springcloud.web.HeaderRecorder;
 import dev.lanes.plugin.springcloud.web.SpringWebPlugin;
@@ -79,6 +80,8 @@ class JavaxServletInstrumentationTest {
         public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
                 throws IOException, ServletException {
             ((HttpServletResponse) response).setHeader("x-filter-tag", String.valueOf(TrafficContext.tag()));
+            CarriedHeaders carried = TrafficContext.headers();
+            ((HttpServletResponse) response).setHeader("x-filter-env", carried == null ? "none" : carried.get("x-env"));
             chain.doFilter(request, response);
         }
     }
@@ -154,7 +157,7 @@ class JavaxServletInstrumentationTest {
                 try {
                     super.handle(target, baseRequest, request, response);
                 } finally {
-                    AFTER.add(String.valueOf(TrafficContext.tag()));
+                    AFTER.add(TrafficContext.tag() + (TrafficContext.headers() == null ? "" : " with headers"));
                     TrafficContext.restore(before);
                 }
             }
@@ -259,5 +262,35 @@ class JavaxServletInstrumentationTest {
         send("GET", "/mvc/call", null);
         assertNull(HeaderRecorder.values(downstream.next(), "x-lanes-tag"));
         assertRestoredAfter(2);
+    }
+
+    @Test
+    void headersTheRulesCarryAreReadFromTheHeaderElseTheBaggageAndLeaveWithTheRequest() throws Exception {
+        CarriedHeaders.propagate(new String[] {"x-env"});
+        try {
+            assertEquals("dev1", carriedEnv(HttpRequest.newBuilder(uri("/filtered")).header("X-Env", "dev1")));
+            assertRestoredAfter(1);
+            assertEquals("dev 1", carriedEnv(HttpRequest.newBuilder(uri("/filtered"))
+                    .header("baggage", "userId=7,lanes.h.x-env=dev%201")));
+            assertRestoredAfter(1);
+            assertEquals("none", carriedEnv(HttpRequest.newBuilder(uri("/filtered"))),
+                    "a request without the header carries nothing, whatever the thread served before");
+            assertRestoredAfter(1);
+        } finally {
+            CarriedHeaders.propagate(null);
+        }
+        assertEquals("none", carriedEnv(HttpRequest.newBuilder(uri("/filtered")).header("x-env", "dev1")),
+                "headers the rules do not name are not carried");
+        assertRestoredAfter(1);
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    private static String carriedEnv(HttpRequest.Builder request) throws Exception {
+        HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return response.headers().firstValue("x-filter-env").orElse(null);
     }
 }

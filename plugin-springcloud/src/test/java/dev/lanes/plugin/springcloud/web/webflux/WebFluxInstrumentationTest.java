@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RouterFunctions.route;
 
+import com.sun.net.httpserver.Headers;
+import dev.lanes.bridge.CarriedHeaders;
 import dev.lanes.bridge.TrafficContext;
 import dev.lanes.plugin.springcloud.web.HeaderRecorder;
 import dev.lanes.plugin.springcloud.web.SpringWebPlugin;
@@ -53,6 +55,13 @@ class WebFluxInstrumentationTest {
         @GetMapping("/tag")
         public String tag() {
             return String.valueOf(TrafficContext.tag());
+        }
+
+        /** The carried x-env on the handler's thread. */
+        @GetMapping("/env")
+        public String env() {
+            CarriedHeaders carried = TrafficContext.headers();
+            return carried == null ? "none" : carried.get("x-env");
         }
 
         @GetMapping("/context")
@@ -139,5 +148,32 @@ class WebFluxInstrumentationTest {
         assertEquals("gray", HeaderRecorder.values(downstream.next(), "x-lanes-tag"));
         get("/call", null);
         assertNull(HeaderRecorder.values(downstream.next(), "x-lanes-tag"));
+    }
+
+    @Test
+    void carriedHeadersReachTheHandlerAndTheWebClientCallsItMakes() throws Exception {
+        CarriedHeaders.propagate(new String[] {"x-env"});
+        try {
+            assertEquals("dev1", send(builder("/env").header("x-env", "dev1")));
+            assertEquals("none", send(builder("/env")), "the same event-loop thread, nothing left");
+            send(builder("/call").header("x-env", "dev1"));
+            Headers wire = downstream.next();
+            assertEquals("dev1", HeaderRecorder.values(wire, "x-env"));
+            assertNull(HeaderRecorder.values(wire, "x-lanes-tag"));
+            send(builder("/call"));
+            assertNull(HeaderRecorder.values(downstream.next(), "x-env"));
+        } finally {
+            CarriedHeaders.propagate(null);
+        }
+    }
+
+    private static HttpRequest.Builder builder(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+    }
+
+    private static String send(HttpRequest.Builder request) throws Exception {
+        HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
     }
 }

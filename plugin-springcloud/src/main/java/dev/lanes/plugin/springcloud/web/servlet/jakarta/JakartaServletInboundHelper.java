@@ -23,7 +23,7 @@ public final class JakartaServletInboundHelper {
     /** Returns the value for {@link #exit}. */
     public static Object enter(Object request) {
         if (!(request instanceof HttpServletRequest)) {
-            return InboundTags.NOT_ATTACHED;
+            return TrafficContext.NOT_ENTERED;
         }
         try {
             HttpServletRequest http = (HttpServletRequest) request;
@@ -40,7 +40,7 @@ public final class JakartaServletInboundHelper {
             return TrafficContext.enter(state);
         } catch (Throwable t) {
             AgentFaults.report("spring-web:jakarta.servlet inbound", t);
-            return InboundTags.NOT_ATTACHED;
+            return TrafficContext.NOT_ENTERED;
         }
     }
 

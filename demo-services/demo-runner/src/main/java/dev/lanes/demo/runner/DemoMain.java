@@ -255,7 +255,7 @@ public final class DemoMain {
         if (agent == null) {
             System.out.println("Without the agent the load balancer knows no lanes: gray instances take untagged"
                     + System.lineSeparator() + "traffic, and the x-lanes-tag and x-env headers stop at the first hop since"
-                    + " the services never" + System.lineSeparator() + "forward them.");
+                    + " the services" + System.lineSeparator() + "never forward them.");
         } else {
             System.out.println("With the agent:");
             checks.forEach(System.out::println);

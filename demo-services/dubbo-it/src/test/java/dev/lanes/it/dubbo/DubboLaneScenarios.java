@@ -353,8 +353,13 @@ abstract class DubboLaneScenarios {
             // Sent to A only: B's Dubbo call carries it as attachment and is routed to d-dev1 by it,
             // d-dev1's HTTP call carries it as header and is routed to c-gray by it, with the tag
             // d-dev1 dyed the request with (the route wins over the lane for its hop).
+            // Each JVM reads the rules file on its own: wait until every one on these paths has.
             awaitPath("the carried header routed", () -> get("a-base", Map.of(ENV, "dev1")),
                     r -> r.ok() && r.protocolPath().equals("a-base -> b-base => d-dev1 -> c-gray"));
+            awaitPath("a-gray carries the header", () -> get("a-gray", Map.of(ENV, "dev1")),
+                    r -> r.ok() && r.protocolPath().equals("a-gray -> b-base => d-dev1 -> c-gray"));
+            awaitPath("d-base carries the header", () -> get("a-base", Map.of(ENV, "prod")),
+                    r -> r.ok() && envs(r).equals(java.util.Arrays.asList("prod", "prod", "prod", "prod")));
             for (int i = 0; i < REQUESTS; i++) {
                 ChainResponse dev1 = get("a-base", Map.of(ENV, "dev1"));
                 assertPath(dev1, "a-base -> b-base => d-dev1 -> c-gray");

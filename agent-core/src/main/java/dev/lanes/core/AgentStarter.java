@@ -8,7 +8,7 @@ import dev.lanes.core.admin.AdminServer;
 import dev.lanes.core.config.AgentConfig;
 import dev.lanes.core.config.Setting;
 import dev.lanes.core.plugin.AgentTimings;
-import dev.lanes.core.plugin.ExtensionLoader;
+import dev.lanes.core.plugin.ExtensionClassLoader;
 import dev.lanes.core.plugin.PluginContext;
 import dev.lanes.core.plugin.PluginInstaller;
 import dev.lanes.core.plugin.PluginStatus;
@@ -85,7 +85,7 @@ public final class AgentStarter {
         Lanes.install(router);
         long rulesNanos = System.nanoTime();
 
-        ClassLoader pluginLoader = ExtensionLoader.create(config.get(Setting.EXTENSIONS), agentLoader);
+        ClassLoader pluginLoader = ExtensionClassLoader.create(config.get(Setting.EXTENSIONS), agentLoader);
         final AgentConfig settings = config;
         final long started = startMillis;
         PluginContext context = new PluginContext() {

@@ -1,6 +1,7 @@
 package dev.lanes.core.rules;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,73 @@ final class RuleMerger {
     private static final String[] WHOLE = {"dryRun", "warmup", "outlier", "lossless"};
 
     private RuleMerger() {
+    }
+
+    /**
+     * Parses, validates and merges the documents of one source: the global document and this
+     * application's own, which takes precedence. Each document is validated on its own first, so
+     * that every problem names its document, field and line; then their trees are merged and
+     * read as one.
+     */
+    static RuleSnapshot parse(List<RuleDocument> documents, String source) throws RuleValidationException {
+        String src = source == null ? "unknown" : source;
+        if (documents == null || documents.isEmpty()) {
+            return RuleParser.parse("", src);
+        }
+        if (documents.size() == 1) {
+            return RuleParser.parse(documents.get(0).text(), src);
+        }
+        List<RuleProblem> problems = new ArrayList<RuleProblem>();
+        Node global = null;
+        Node application = null;
+        StringBuilder version = new StringBuilder();
+        // The application's document first: its version leads, as its rules do.
+        List<RuleDocument> ordered = new ArrayList<RuleDocument>(documents);
+        Collections.sort(ordered, new java.util.Comparator<RuleDocument>() {
+            @Override
+            public int compare(RuleDocument a, RuleDocument b) {
+                return b.role().compareTo(a.role());
+            }
+        });
+        for (RuleDocument d : ordered) {
+            RuleParser one = new RuleParser(d.origin());
+            try {
+                RuleSnapshot s = one.run(d.text());
+                if (version.length() > 0) {
+                    version.append('+');
+                }
+                version.append(s.version());
+                if (d.role() == RuleDocument.Role.GLOBAL) {
+                    global = global == null ? one.root : duplicate(problems, d);
+                } else {
+                    application = application == null ? one.root : duplicate(problems, d);
+                }
+            } catch (RuleValidationException e) {
+                for (RuleProblem p : e.problems()) {
+                    problems.add(p.inDocument(d.origin()));
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new RuleValidationException(src, problems);
+        }
+        RuleParser merged = new RuleParser(src);
+        try {
+            RuleSnapshot snapshot = merged.document(RuleMerger.merge(global, application), null, version.toString());
+            if (merged.problems.isEmpty()) {
+                return snapshot;
+            }
+        } catch (NodeReader.TooLarge e) {
+            merged.problem("document", 0, null, "has more than " + NodeReader.MAX_VALUES + " values once merged",
+                    "smaller documents");
+        }
+        throw merged.failure();
+    }
+
+    private static Node duplicate(List<RuleProblem> problems, RuleDocument d) {
+        problems.add(new RuleProblem("document", 0, null, "is a second " + d.role().label() + " document",
+                "at most one global and one application document", d.origin()));
+        return null;
     }
 
     /** The merged root; either argument may be null (an empty document). */

@@ -6,11 +6,9 @@ import java.nio.charset.Charset;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,46 +16,26 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.composer.Composer;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.parser.ParserImpl;
-import org.yaml.snakeyaml.reader.ReaderException;
-import org.yaml.snakeyaml.reader.StreamReader;
-import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Reads a rule document (YAML, or JSON, which is YAML) into a {@link RuleSnapshot}, or rejects
  * it as a whole with every problem found. The format is described in docs/rules.md.
  *
- * <p>The document is only composed into a node tree, never constructed into Java objects, so no
- * YAML tag can instantiate anything; every value is read from a node that knows its line. Size,
- * nesting and alias expansion are bounded so that a hostile document cannot exhaust memory or
- * the stack.
+ * <p>Three parts: {@link YamlDocuments} loads the text safely into a bounded node tree (never
+ * into Java objects), {@link NodeReader} reads typed values from it with the line of each, and
+ * this class maps the tree to the rule types. {@link RuleMerger} merges a global and an
+ * application document.
  */
-public final class RuleParser {
+public final class RuleParser extends NodeReader {
 
     /** The longest document accepted, in characters (1 MiB). */
     public static final int MAX_DOCUMENT_CHARS = 1024 * 1024;
     /** The longest duration any field accepts. */
     public static final long MAX_DURATION_MILLIS = 24L * 60 * 60 * 1000;
 
-    // The deepest real document is 7 levels (lanes, lane, entry, match, headers, condition);
-    // the headroom serves documents that are wrong but should still get a precise error.
-    static final int MAX_NESTING_DEPTH = 20;
-    static final int MAX_COLLECTION_ALIASES = 20;
-    // Values visited while reading, counting every use of an alias again: bounds the work an
-    // alias bomb can cause even though the composer limits the aliases themselves.
-    static final int MAX_VALUES = 100000;
-    static final int MAX_PROBLEMS = 100;
 
     private static final int MAX_NAME = 128;
     private static final int MAX_SERVICE = 256;
@@ -119,23 +97,14 @@ public final class RuleParser {
             + "{prefix: S}, {regex: S}, {present: true}";
     private static final String PERCENT_EXPECTED = "an integer from 0 to 100";
 
-    private static final Set<Tag> STRING_LIKE = new HashSet<Tag>(Arrays.asList(Tag.STR, Tag.INT, Tag.FLOAT,
-            Tag.BOOL, Tag.TIMESTAMP));
-    private static final Pattern DECIMAL = Pattern.compile("[-+]?[0-9]+");
-    private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h)?");
     private static final Pattern STICKY = Pattern.compile("(header|cookie|query):(.*)", Pattern.DOTALL);
-    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Charset UTF_8 = Charset.forName("UTF-8");
 
-    private final String source;
     // The composed tree of the last document read, for merging several documents.
-    private Node root;
-    private final List<RuleProblem> problems = new ArrayList<RuleProblem>();
-    private int omittedProblems;
-    private int visited;
+    Node root;
 
-    private RuleParser(String source) {
-        this.source = source;
+    RuleParser(String source) {
+        super(source);
     }
 
     /**
@@ -152,124 +121,19 @@ public final class RuleParser {
 
     /**
      * Parses, validates and merges the documents of one source: the global document and this
-     * application's own, which takes precedence (see {@link RuleMerger}). Each document is
-     * validated on its own first, so that every problem names its document, field and line;
-     * then their trees are merged and read as one.
+     * application's own, which takes precedence (see {@link RuleMerger}).
      *
      * @param documents one or more documents; a single one is read exactly as {@link #parse(String, String)}
      * @param source    where they came from together; kept in the snapshot
      * @throws RuleValidationException listing every problem of every document
      */
     public static RuleSnapshot parse(List<RuleDocument> documents, String source) throws RuleValidationException {
-        String src = source == null ? "unknown" : source;
-        if (documents == null || documents.isEmpty()) {
-            return parse("", src);
-        }
-        if (documents.size() == 1) {
-            return parse(documents.get(0).text(), src);
-        }
-        List<RuleProblem> problems = new ArrayList<RuleProblem>();
-        Node global = null;
-        Node application = null;
-        StringBuilder version = new StringBuilder();
-        // The application's document first: its version leads, as its rules do.
-        List<RuleDocument> ordered = new ArrayList<RuleDocument>(documents);
-        Collections.sort(ordered, new java.util.Comparator<RuleDocument>() {
-            @Override
-            public int compare(RuleDocument a, RuleDocument b) {
-                return b.role().compareTo(a.role());
-            }
-        });
-        for (RuleDocument d : ordered) {
-            RuleParser one = new RuleParser(d.origin());
-            try {
-                RuleSnapshot s = one.run(d.text());
-                if (version.length() > 0) {
-                    version.append('+');
-                }
-                version.append(s.version());
-                if (d.role() == RuleDocument.Role.GLOBAL) {
-                    global = global == null ? one.root : duplicate(problems, d);
-                } else {
-                    application = application == null ? one.root : duplicate(problems, d);
-                }
-            } catch (RuleValidationException e) {
-                for (RuleProblem p : e.problems()) {
-                    problems.add(p.inDocument(d.origin()));
-                }
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new RuleValidationException(src, problems);
-        }
-        RuleParser merged = new RuleParser(src);
-        try {
-            RuleSnapshot snapshot = merged.document(RuleMerger.merge(global, application), null, version.toString());
-            if (merged.problems.isEmpty()) {
-                return snapshot;
-            }
-        } catch (TooLarge e) {
-            merged.problem("document", 0, null, "has more than " + MAX_VALUES + " values once merged",
-                    "smaller documents");
-        }
-        throw merged.failure();
+        return RuleMerger.parse(documents, source);
     }
 
-    private static Node duplicate(List<RuleProblem> problems, RuleDocument d) {
-        problems.add(new RuleProblem("document", 0, null, "is a second " + d.role().label() + " document",
-                "at most one global and one application document", d.origin()));
-        return null;
-    }
-
-    private RuleSnapshot run(String text) throws RuleValidationException {
-        if (text.length() > MAX_DOCUMENT_CHARS) {
-            problem("document", 0, text.length() + " characters", "is too long",
-                    "at most " + MAX_DOCUMENT_CHARS + " characters (1 MiB)");
-            throw failure();
-        }
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
-        }
-        String original = text;
-        if (looksLikeJson(text)) {
-            // JSON is YAML, except that YAML forbids tabs as indentation, and JSON files are
-            // often indented with tabs. Literal tabs are not allowed inside JSON strings, so in a
-            // JSON document every tab is white space; one for one keeps lines and columns.
-            text = text.replace('\t', ' ');
-        }
-        Node root;
-        try {
-            root = compose(text);
-        } catch (MarkedYAMLException e) {
-            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            String what = e.getProblem() != null ? e.getProblem() : e.getMessage();
-            if (e.getContext() != null) {
-                what = e.getContext() + ": " + what;
-            }
-            problem("document", mark == null ? 0 : mark.getLine() + 1, null, oneLine(what), "valid YAML or JSON");
-            throw failure();
-        } catch (ReaderException e) {
-            problem("document", lineAt(text, e.getPosition()), null, oneLine(e.getMessage()),
-                    "printable Unicode text");
-            throw failure();
-        } catch (YAMLException e) {
-            String message = String.valueOf(e.getMessage());
-            if (message.startsWith("Nesting Depth exceeded")) {
-                problem("document", 0, null, "is nested more than " + MAX_NESTING_DEPTH + " levels deep",
-                        "at most " + MAX_NESTING_DEPTH + " levels of lists and mappings");
-            } else if (message.startsWith("Number of aliases")) {
-                problem("document", 0, null, "uses more than " + MAX_COLLECTION_ALIASES
-                        + " aliases of lists or mappings", "at most " + MAX_COLLECTION_ALIASES + " such aliases");
-            } else {
-                problem("document", 0, null, oneLine(message), "valid YAML or JSON");
-            }
-            throw failure();
-        } catch (RuntimeException e) {
-            // The YAML reader is third-party code; whatever it throws, the document is unusable.
-            problem("document", 0, null, "could not be read (" + oneLine(String.valueOf(e)) + ")",
-                    "valid YAML or JSON");
-            throw failure();
-        }
+    RuleSnapshot run(String text) throws RuleValidationException {
+        String original = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        Node root = YamlDocuments.compose(text, this);
         this.root = root;
         if (root == null || isNull(root)) {
             return new RuleSnapshot("none", source, System.currentTimeMillis(), Collections.<LaneRule>emptyList(),
@@ -290,48 +154,10 @@ public final class RuleParser {
         return snapshot;
     }
 
-    private static Node compose(String text) {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowRecursiveKeys(false);
-        options.setMaxAliasesForCollections(MAX_COLLECTION_ALIASES);
-        options.setNestingDepthLimit(MAX_NESTING_DEPTH);
-        options.setCodePointLimit(MAX_DOCUMENT_CHARS + 1);
-        options.setProcessComments(false);
-        // The default tag inspector already refuses every global tag; nothing is ever constructed.
-        Composer composer = new Composer(new ParserImpl(new StreamReader(text), options), new Resolver(), options);
-        return composer.getSingleNode();
-    }
-
-    private static boolean looksLikeJson(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-                return c == '{' || c == '[';
-            }
-        }
-        return false;
-    }
-
-    private RuleValidationException failure() {
-        List<RuleProblem> all = new ArrayList<RuleProblem>(problems);
-        // Problems are found field by field; the user reads them best in the order of the lines.
-        Collections.sort(all, new java.util.Comparator<RuleProblem>() {
-            @Override
-            public int compare(RuleProblem a, RuleProblem b) {
-                return Integer.compare(a.line(), b.line());
-            }
-        });
-        if (omittedProblems > 0) {
-            all.add(new RuleProblem("document", 0, null, "has " + omittedProblems + " more problems not listed",
-                    null));
-        }
-        return new RuleValidationException(source, all);
-    }
-
     // ---- the document ----
 
     /** @param fixedVersion the version of merged documents, which replaces the version field; else null */
-    private RuleSnapshot document(Node root, String text, String fixedVersion) {
+    RuleSnapshot document(Node root, String text, String fixedVersion) {
         Fields f = fields(root, "", "a mapping with the fields " + join(ROOT_KEYS), ROOT_KEYS);
         if (f == null) {
             return null;
@@ -851,321 +677,6 @@ public final class RuleParser {
         return new LosslessSettings(delay, drain);
     }
 
-    // ---- typed values ----
-
-    /** A string from any plain scalar (so {@code exact: 42} means "42"); null after a problem. */
-    private String string(Node node, String path, String expected, int minLength, int maxLength) {
-        visit(node);
-        if (!(node instanceof ScalarNode) || !STRING_LIKE.contains(node.getTag())) {
-            problem(path, line(node), describe(node), "is not allowed", expected);
-            return null;
-        }
-        String value = ((ScalarNode) node).getValue();
-        if (value.length() < minLength || value.trim().isEmpty() && minLength > 0) {
-            problem(path, line(node), "an empty string", "is not allowed", expected);
-            return null;
-        }
-        if (value.length() > maxLength) {
-            problem(path, line(node), describe(node), "is too long (" + value.length() + " characters)", expected);
-            return null;
-        }
-        return value;
-    }
-
-    private int integer(Node node, String path, int min, int max, String expected, int onError) {
-        visit(node);
-        if (node instanceof ScalarNode && Tag.INT.equals(node.getTag())) {
-            String raw = ((ScalarNode) node).getValue();
-            if (DECIMAL.matcher(raw).matches()) {
-                String digits = raw.startsWith("-") || raw.startsWith("+") ? raw.substring(1) : raw;
-                if (digits.length() <= 12) {
-                    long value = Long.parseLong(digits) * (raw.startsWith("-") ? -1 : 1);
-                    if (value >= min && value <= max) {
-                        return (int) value;
-                    }
-                }
-            }
-        }
-        problem(path, line(node), describe(node), "is not allowed", expected);
-        return onError;
-    }
-
-    private boolean bool(Node node, String path) {
-        visit(node);
-        if (isTrueOrFalse(node)) {
-            return Boolean.parseBoolean(((ScalarNode) node).getValue());
-        }
-        problem(path, line(node), describe(node), "is not allowed", "true or false");
-        return false;
-    }
-
-    private static boolean isTrueOrFalse(Node node) {
-        if (!(node instanceof ScalarNode) || !Tag.BOOL.equals(node.getTag())) {
-            return false;
-        }
-        String raw = ((ScalarNode) node).getValue();
-        // YAML 1.1 also reads yes/no/on/off as booleans; only true and false are accepted so
-        // that a value means the same to every reader of the document.
-        return raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("false");
-    }
-
-    private double number(Node node, String path, double max, String expected) {
-        visit(node);
-        if (node instanceof ScalarNode && (Tag.INT.equals(node.getTag()) || Tag.FLOAT.equals(node.getTag()))) {
-            String raw = ((ScalarNode) node).getValue();
-            try {
-                double value = Double.parseDouble(raw);
-                if (value > 0 && value <= max) {
-                    return value;
-                }
-            } catch (NumberFormatException e) {
-                // Reported below: YAML 1.1 forms such as 1_0.5 or .inf are not numbers here.
-            }
-        }
-        problem(path, line(node), describe(node), "is not allowed", expected);
-        return 1.0;
-    }
-
-    /** Milliseconds from "500ms", "10s", "2m", "1h" or a bare integer (milliseconds). */
-    private long duration(Node node, String path, long min) {
-        visit(node);
-        String expected = "a duration from " + formatDuration(min) + " to 24h, such as 500ms, 10s, 2m or 1h "
-                + "(a bare integer means milliseconds)";
-        if (node instanceof ScalarNode && (Tag.INT.equals(node.getTag()) || Tag.STR.equals(node.getTag()))) {
-            Matcher m = DURATION.matcher(((ScalarNode) node).getValue());
-            if (m.matches() && m.group(1).length() <= 12) {
-                long amount = Long.parseLong(m.group(1));
-                String unit = m.group(2) == null ? "ms" : m.group(2);
-                long factor = unit.equals("ms") ? 1L : unit.equals("s") ? 1000L : unit.equals("m") ? 60000L : 3600000L;
-                long millis = amount * factor;
-                if (millis >= min && millis <= MAX_DURATION_MILLIS) {
-                    return millis;
-                }
-            }
-        }
-        problem(path, line(node), describe(node), "is not allowed", expected);
-        return min;
-    }
-
-    private static String formatDuration(long millis) {
-        if (millis == 0) {
-            return "0s";
-        }
-        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
-    }
-
-    // ---- structure ----
-
-    /** The items of a list; null after a problem. */
-    private List<Node> list(Node node, String path, String expected) {
-        visit(node);
-        if (!(node instanceof SequenceNode) || !Tag.SEQ.equals(node.getTag())) {
-            problem(path, line(node), describe(node), "is not allowed", expected);
-            return null;
-        }
-        return ((SequenceNode) node).getValue();
-    }
-
-    /** A mapping with known field names; null (after a problem) when {@code node} is no mapping. */
-    private Fields fields(Node node, String path, String expected, String[] allowed) {
-        visit(node);
-        if (!(node instanceof MappingNode) || !Tag.MAP.equals(node.getTag())) {
-            problem(path.isEmpty() ? "document" : path, line(node), describe(node), "is not allowed", expected);
-            return null;
-        }
-        Fields f = new Fields(path, line(node));
-        for (Entry e : entries(node, path, expected)) {
-            if (!Arrays.asList(allowed).contains(e.key)) {
-                f.hadUnknown = true;
-                problem(e.path, e.line, quote(e.key), "is not a known field", "one of " + join(allowed)
-                        + suggestion(e.key, allowed));
-            } else {
-                f.put(e);
-            }
-        }
-        return f;
-    }
-
-    /** The entries of a mapping with string keys, each key once; problems for anything else. */
-    private List<Entry> entries(Node node, String path, String expected) {
-        visit(node);
-        List<Entry> entries = new ArrayList<Entry>();
-        if (!(node instanceof MappingNode) || !Tag.MAP.equals(node.getTag())) {
-            problem(path, line(node), describe(node), "is not allowed", expected);
-            return entries;
-        }
-        Map<String, Integer> seen = new HashMap<String, Integer>();
-        for (NodeTuple tuple : ((MappingNode) node).getValue()) {
-            Node keyNode = tuple.getKeyNode();
-            visit(keyNode);
-            if (!(keyNode instanceof ScalarNode) || isNull(keyNode)
-                    || !(STRING_LIKE.contains(keyNode.getTag()) || Tag.MERGE.equals(keyNode.getTag()))) {
-                problem(path.isEmpty() ? "document" : path, line(keyNode), describe(keyNode),
-                        "is not allowed as a key", "a name");
-                continue;
-            }
-            String key = ((ScalarNode) keyNode).getValue();
-            String keyPath = child(path, key);
-            Integer first = seen.get(key);
-            if (first != null) {
-                problem(keyPath, line(keyNode), quote(key), "is given twice (first at line " + first + ")",
-                        "each key once");
-                continue;
-            }
-            seen.put(key, line(keyNode));
-            entries.add(new Entry(key, keyPath, line(keyNode), tuple.getValueNode()));
-        }
-        return entries;
-    }
-
-    private static String child(String path, String key) {
-        String part = PLAIN_NAME.matcher(key).matches() ? key : "['" + abbreviate(key, 60) + "']";
-        if (path.isEmpty()) {
-            return part;
-        }
-        return part.startsWith("[") ? path + part : path + "." + part;
-    }
-
-    private void visit(Node node) {
-        if (++visited > MAX_VALUES) {
-            throw new TooLarge();
-        }
-    }
-
-    private void problem(String field, int line, String value, String issue, String expected) {
-        if (problems.size() < MAX_PROBLEMS) {
-            problems.add(new RuleProblem(field, line, value, issue, expected));
-        } else {
-            omittedProblems++;
-        }
-    }
-
-    // ---- helpers ----
-
-    private static boolean isNull(Node node) {
-        return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
-    }
-
-    private static int line(Node node) {
-        Mark mark = node == null ? null : node.getStartMark();
-        return mark == null ? 0 : mark.getLine() + 1;
-    }
-
-    private static int lineAt(String text, int codePointIndex) {
-        int line = 1;
-        int end = Math.min(text.length(), Math.max(0, codePointIndex));
-        for (int i = 0; i < end; i++) {
-            if (text.charAt(i) == '\n') {
-                line++;
-            }
-        }
-        return line;
-    }
-
-    /** How a value is shown in a problem: strings quoted, other scalars as written, collections by kind. */
-    private static String describe(Node node) {
-        if (node == null) {
-            return "nothing";
-        }
-        String tag = Tag.STR.equals(node.getTag()) || Tag.INT.equals(node.getTag()) || Tag.FLOAT.equals(node.getTag())
-                || Tag.BOOL.equals(node.getTag()) || Tag.NULL.equals(node.getTag()) || Tag.MAP.equals(node.getTag())
-                || Tag.SEQ.equals(node.getTag()) || Tag.TIMESTAMP.equals(node.getTag()) ? ""
-                : " tagged " + abbreviate(node.getTag().getValue(), 60);
-        if (node instanceof MappingNode) {
-            return "a mapping" + tag;
-        }
-        if (node instanceof SequenceNode) {
-            return "a list" + tag;
-        }
-        ScalarNode scalar = (ScalarNode) node;
-        if (Tag.NULL.equals(node.getTag())) {
-            return "an empty value";
-        }
-        if (Tag.STR.equals(node.getTag()) || !tag.isEmpty()) {
-            return quote(scalar.getValue()) + tag;
-        }
-        return abbreviate(printable(scalar.getValue()), 80);
-    }
-
-    private static String quote(String value) {
-        return "'" + abbreviate(printable(value), 80) + "'";
-    }
-
-    private static String printable(String value) {
-        StringBuilder sb = null;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                if (sb == null) {
-                    sb = new StringBuilder(value.substring(0, i));
-                }
-                sb.append(c == '\n' ? "\\n" : c == '\t' ? "\\t" : String.format("\\u%04x", (int) c));
-            } else if (sb != null) {
-                sb.append(c);
-            }
-        }
-        return sb == null ? value : sb.toString();
-    }
-
-    private static String abbreviate(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max) + "...";
-    }
-
-    private static String oneLine(String s) {
-        if (s == null) {
-            return "unreadable";
-        }
-        return abbreviate(s.trim().replaceAll("\\s*\\n\\s*", " "), 300);
-    }
-
-    private static String join(String[] names) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < names.length; i++) {
-            if (i > 0) {
-                sb.append(i == names.length - 1 ? " and " : ", ");
-            }
-            sb.append(names[i]);
-        }
-        return sb.toString();
-    }
-
-    /** " (did you mean 'X'?)" for a near miss of a known field, else "". */
-    private static String suggestion(String key, String[] allowed) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String candidate : allowed) {
-            int d = candidate.equalsIgnoreCase(key) ? 0 : distance(key.toLowerCase(Locale.ROOT),
-                    candidate.toLowerCase(Locale.ROOT));
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = candidate;
-            }
-        }
-        return best != null && bestDistance <= 2 ? " (did you mean '" + best + "'?)" : "";
-    }
-
-    private static int distance(String a, String b) {
-        if (Math.abs(a.length() - b.length()) > 2 || a.length() > 64) {
-            return Integer.MAX_VALUE;
-        }
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
-    }
-
     /** The version of a document without one: the start of its SHA-256, so equal text means equal version. */
     static String contentHash(String text) {
         try {
@@ -1181,71 +692,4 @@ public final class RuleParser {
         }
     }
 
-    /** The fields of one mapping that passed the name checks. */
-    private final class Fields {
-        final String path;
-        final int line;
-        final Map<String, Entry> entries = new LinkedHashMap<String, Entry>();
-        boolean hadUnknown;
-
-        Fields(String path, int line) {
-            this.path = path;
-            this.line = line;
-        }
-
-        void put(Entry e) {
-            entries.put(e.key, e);
-        }
-
-        /** Present with a value; a field written with no value ({@code entry:}) counts as absent. */
-        boolean has(String key) {
-            Entry e = entries.get(key);
-            return e != null && !isNull(e.value);
-        }
-
-        Node get(String key) {
-            Entry e = entries.get(key);
-            return e == null || isNull(e.value) ? null : e.value;
-        }
-
-        /** The value of a required field, or null after reporting it missing. */
-        Node require(String key, String expected) {
-            Entry e = entries.get(key);
-            if (e == null || isNull(e.value)) {
-                problem(at(key), e == null ? line : e.line, null, "missing", expected);
-                return null;
-            }
-            return e.value;
-        }
-
-        List<String> keys() {
-            return new ArrayList<String>(entries.keySet());
-        }
-
-        String at(String key) {
-            return child(path, key);
-        }
-    }
-
-    /** One key and its value, with the key's path and line. */
-    private static final class Entry {
-        final String key;
-        final String path;
-        final int line;
-        final Node value;
-
-        Entry(String key, String path, int line, Node value) {
-            this.key = key;
-            this.path = path;
-            this.line = line;
-            this.value = value;
-        }
-    }
-
-    /** Thrown to stop reading a document that expands beyond {@link #MAX_VALUES}. */
-    private static final class TooLarge extends RuntimeException {
-        TooLarge() {
-            super(null, null, false, false);
-        }
-    }
 }

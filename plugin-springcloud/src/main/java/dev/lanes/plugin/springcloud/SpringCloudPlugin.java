@@ -26,6 +26,9 @@ public final class SpringCloudPlugin implements LanesPlugin {
             HELPERS + "loadbalancer.ServiceInstanceView$StartEntry",
             HELPERS + "loadbalancer.ServiceInstanceView$AddressEntry",
             HELPERS + "loadbalancer.RequestDataView",
+            // Shared with the springweb plugin; defined again here (a no-op when it is there) so
+            // that this plugin works where springweb is switched off.
+            HELPERS + "web.common.QueryStrings",
             HELPERS + "loadbalancer.HttpStatusReader",
             HELPERS + "loadbalancer.HttpStatusReader$Accessors",
             HELPERS + "loadbalancer.HttpStatusReader$ValueMethods",

@@ -3,6 +3,7 @@ package dev.lanes.plugin.springcloud.loadbalancer;
 import dev.lanes.bridge.RequestView;
 import dev.lanes.bridge.Tags;
 import dev.lanes.bridge.TrafficContext;
+import dev.lanes.plugin.springcloud.web.common.QueryStrings;
 import org.springframework.cloud.client.loadbalancer.Request;
 import org.springframework.cloud.client.loadbalancer.RequestData;
 import org.springframework.cloud.client.loadbalancer.RequestDataContext;
@@ -10,9 +11,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.util.MultiValueMap;
 
-import java.io.UnsupportedEncodingException;
 import java.net.URI;
-import java.net.URLDecoder;
 
 /**
  * The attributes of an outbound call as Spring Cloud LoadBalancer describes it
@@ -90,7 +89,7 @@ public final class RequestDataView implements RequestView {
     @Override
     public String query(String name) {
         URI url = data.getUrl();
-        return url == null || name == null ? null : queryParameter(url.getRawQuery(), name);
+        return url == null || name == null ? null : QueryStrings.first(url.getRawQuery(), name);
     }
 
     @Override
@@ -144,53 +143,5 @@ public final class RequestDataView implements RequestView {
             start = end + 1;
         }
         return null;
-    }
-
-    /** The first value of {@code name} in a raw (still encoded) query string, decoded; "" for a bare name. */
-    static String queryParameter(String rawQuery, String name) {
-        if (rawQuery == null || rawQuery.isEmpty()) {
-            return null;
-        }
-        int length = rawQuery.length();
-        int start = 0;
-        while (start <= length) {
-            int end = rawQuery.indexOf('&', start);
-            if (end < 0) {
-                end = length;
-            }
-            int eq = rawQuery.indexOf('=', start);
-            int nameEnd = eq >= 0 && eq < end ? eq : end;
-            if (nameEnd > start && nameMatches(rawQuery, start, nameEnd, name)) {
-                return nameEnd == end ? "" : decode(rawQuery.substring(nameEnd + 1, end));
-            }
-            start = end + 1;
-        }
-        return null;
-    }
-
-    private static boolean nameMatches(String rawQuery, int start, int end, String name) {
-        boolean encoded = false;
-        for (int i = start; i < end; i++) {
-            char c = rawQuery.charAt(i);
-            if (c == '%' || c == '+') {
-                encoded = true;
-                break;
-            }
-        }
-        if (!encoded) {
-            return end - start == name.length() && rawQuery.regionMatches(start, name, 0, name.length());
-        }
-        return name.equals(decode(rawQuery.substring(start, end)));
-    }
-
-    private static String decode(String raw) {
-        if (raw.indexOf('%') < 0 && raw.indexOf('+') < 0) {
-            return raw;
-        }
-        try {
-            return URLDecoder.decode(raw, "UTF-8");
-        } catch (UnsupportedEncodingException | IllegalArgumentException e) {
-            return raw;
-        }
     }
 }

@@ -91,14 +91,14 @@ class RequestDataViewTest {
 
     @Test
     void parsesQueryStringsAndCookieHeadersEdgeCases() {
-        assertNull(RequestDataView.queryParameter(null, "a"));
-        assertNull(RequestDataView.queryParameter("", "a"));
-        assertEquals("2", RequestDataView.queryParameter("a=1&a=3&b=2", "b"));
-        assertEquals("1", RequestDataView.queryParameter("a=1&a=3", "a"));
-        assertEquals("x y", RequestDataView.queryParameter("my%20key=x+y", "my key"));
-        assertEquals("", RequestDataView.queryParameter("a=", "a"));
-        assertNull(RequestDataView.queryParameter("&&=x", "a"));
-        assertEquals("%zz", RequestDataView.queryParameter("a=%zz", "a"), "a bad escape is kept as it is");
+        assertNull(dev.lanes.plugin.springcloud.web.common.QueryStrings.first(null, "a"));
+        assertNull(dev.lanes.plugin.springcloud.web.common.QueryStrings.first("", "a"));
+        assertEquals("2", dev.lanes.plugin.springcloud.web.common.QueryStrings.first("a=1&a=3&b=2", "b"));
+        assertEquals("1", dev.lanes.plugin.springcloud.web.common.QueryStrings.first("a=1&a=3", "a"));
+        assertEquals("x y", dev.lanes.plugin.springcloud.web.common.QueryStrings.first("my%20key=x+y", "my key"));
+        assertEquals("", dev.lanes.plugin.springcloud.web.common.QueryStrings.first("a=", "a"));
+        assertNull(dev.lanes.plugin.springcloud.web.common.QueryStrings.first("&&=x", "a"));
+        assertEquals("%zz", dev.lanes.plugin.springcloud.web.common.QueryStrings.first("a=%zz", "a"), "a bad escape is kept as it is");
         assertEquals("v", RequestDataView.cookieFromHeader("a=1;b=v", "b"));
         assertEquals("", RequestDataView.cookieFromHeader("a=", "a"));
         assertNull(RequestDataView.cookieFromHeader("ab=1", "a"));

@@ -12,26 +12,37 @@ public final class QueryStrings {
     private QueryStrings() {
     }
 
-    /** The first value of {@code name} in {@code rawQuery} (form-decoded), or null. */
+    /** The first value of {@code name} in a raw (still encoded) query string, decoded; "" for a bare name; or null. */
     public static String first(String rawQuery, String name) {
         if (rawQuery == null || name == null || rawQuery.isEmpty()) {
             return null;
         }
-        int start = 0;
         int length = rawQuery.length();
-        while (start < length) {
+        int start = 0;
+        while (start <= length) {
             int end = rawQuery.indexOf('&', start);
             if (end < 0) {
                 end = length;
             }
-            int equals = rawQuery.indexOf('=', start);
-            int nameEnd = equals >= 0 && equals < end ? equals : end;
-            if (decode(rawQuery.substring(start, nameEnd)).equals(name)) {
+            int eq = rawQuery.indexOf('=', start);
+            int nameEnd = eq >= 0 && eq < end ? eq : end;
+            if (nameEnd > start && nameMatches(rawQuery, start, nameEnd, name)) {
                 return nameEnd == end ? "" : decode(rawQuery.substring(nameEnd + 1, end));
             }
             start = end + 1;
         }
         return null;
+    }
+
+    /** Compares without decoding (or allocating) unless the name in the query is encoded. */
+    private static boolean nameMatches(String rawQuery, int start, int end, String name) {
+        for (int i = start; i < end; i++) {
+            char c = rawQuery.charAt(i);
+            if (c == '%' || c == '+') {
+                return name.equals(decode(rawQuery.substring(start, end)));
+            }
+        }
+        return end - start == name.length() && rawQuery.regionMatches(start, name, 0, name.length());
     }
 
     private static String decode(String part) {

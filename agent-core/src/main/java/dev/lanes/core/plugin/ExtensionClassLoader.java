@@ -21,7 +21,7 @@ import java.util.List;
  * the agent jar carries Byte Buddy relocated, their class files are remapped to the relocated
  * names as they load.
  */
-public final class ExtensionLoader extends URLClassLoader {
+public final class ExtensionClassLoader extends URLClassLoader {
 
     static {
         registerAsParallelCapable();
@@ -29,7 +29,7 @@ public final class ExtensionLoader extends URLClassLoader {
 
     private final String[][] relocations;
 
-    private ExtensionLoader(URL[] urls, ClassLoader parent, String[][] relocations) {
+    private ExtensionClassLoader(URL[] urls, ClassLoader parent, String[][] relocations) {
         super(urls, parent);
         this.relocations = relocations;
     }
@@ -62,7 +62,7 @@ public final class ExtensionLoader extends URLClassLoader {
             return agentLoader;
         }
         AgentLog.info("loading extensions from " + urls);
-        return new ExtensionLoader(urls.toArray(new URL[0]), agentLoader, relocations());
+        return new ExtensionClassLoader(urls.toArray(new URL[0]), agentLoader, relocations());
     }
 
     private static void add(List<URL> urls, File f) {

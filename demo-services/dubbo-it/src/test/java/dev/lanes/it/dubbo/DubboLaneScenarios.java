@@ -360,7 +360,7 @@ abstract class DubboLaneScenarios {
         assertEquals(java.util.Arrays.asList(expected), seen, r.body());
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -142,20 +143,27 @@ abstract class DubboSamplesScenarios {
         try {
             // Base providers reach application level first: a consumer moving now would lose the gray lane.
             startAll(provider("base-instance", null, "instance"), provider("base-all", null, "all"));
-            await("the consumer seeing application-level addresses without a gray provider",
-                    () -> consumer.logText().contains(HOLDING));
-            int beforeGray = calls.count();
+            await("the base providers registered at application level", () -> instances().size() == 2);
+            int windowStart = calls.count();
+            // The consumer learns of them through Dubbo's service-name mapping; with the agent it
+            // says at once that it stays where it is. Without, Dubbo moves it, and calls stray.
+            awaitAtMost(20, () -> consumer.logText().contains(HOLDING));
             startAll(provider("gray-instance", "gray", "instance"), provider("gray-all", "gray", "all"));
+            await("a gray provider registered at application level", () -> instances().size() > 2);
+            // Calls made while the application-level addresses had base providers only.
+            int inWindow = calls.count() - windowStart;
             // Only application-level addresses lead to the instance-mode providers.
             await("the consumer on application-level addresses", () -> calls.seen("gray-instance")
                     && calls.seen("base-instance"));
             int moved = calls.count();
             await("more calls after the move", () -> calls.count() >= moved + 10);
-            assertTrue(beforeGray > 0, "no call was made while application-level addresses lacked the gray lane");
+            assertTrue(inWindow > 0, "no call was made while application-level addresses lacked the gray lane");
         } finally {
             calls.stop();
         }
         calls.assertEveryCallKeptItsLane();
+        assertTrue(consumer.logText().contains(HOLDING), "the consumer never saw application-level addresses"
+                + " without the gray lane: the move was not tested under the condition it is about");
         System.out.printf("%s samples: %d calls across the move, every one in its lane; %.1f s%n", line().id(),
                 calls.count(), (System.nanoTime() - started) / 1e9);
     }
@@ -163,6 +171,8 @@ abstract class DubboSamplesScenarios {
     @Test
     @Order(2)
     void theTagIsInTheRegistryUnderEveryRegisterModeAndDubbosMetadataServiceIsLeftAlone() throws Exception {
+        // Mode 'all' registers at each level in turn: the calls may have moved before both are done.
+        await("every provider registered", () -> interfaceUrls().size() == 4 && instances().size() == 4);
         List<String> urls = interfaceUrls();
         // Interface-level registration: the interface and all modes.
         assertTrue(providerUrl(urls, "gray-interface").contains("lanes.tag=gray"), urls.toString());
@@ -229,7 +239,7 @@ abstract class DubboSamplesScenarios {
                         failures.add("call " + i + " (" + (tag == null ? "untagged" : "tagged " + tag) + "): " + answer);
                     }
                 }
-                sleep(20);
+                DubboLaneScenarios.sleep(20);
             }
         }
 
@@ -336,6 +346,21 @@ abstract class DubboSamplesScenarios {
         return found;
     }
 
+    /** Polls until the condition holds or {@code seconds} pass, whichever is first. */
+    private static void awaitAtMost(int seconds, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            DubboLaneScenarios.sleep(250);
+        }
+    }
+
+    /** The instances of the provider application at application level (instance and all modes). */
+    private List<String> instances() throws Exception {
+        try (DubboLaneScenarios.Registry registry = new DubboLaneScenarios.Registry(zooKeeper.connectString())) {
+            return registry.children("/services/" + PROVIDER_APP);
+        }
+    }
+
     /**
      * Polls every 250 ms for up to 120 s (JVMs start slowly on a busy machine); fails naming what
      * it waited for. A process that died fails it at once.
@@ -360,7 +385,7 @@ abstract class DubboSamplesScenarios {
             if (System.nanoTime() > deadline) {
                 fail(what + ": not reached within 120 s");
             }
-            sleep(250);
+            DubboLaneScenarios.sleep(250);
         }
     }
 
@@ -375,15 +400,6 @@ abstract class DubboSamplesScenarios {
         }
         for (ServiceProcess process : new ArrayList<>(processes.values())) {
             process.dumpLog(System.err);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }

@@ -499,7 +499,7 @@ abstract class DubboLaneScenarios {
         return seen;
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
@@ -509,7 +509,7 @@ abstract class DubboLaneScenarios {
     }
 
     /** Logs of an earlier run of this line are removed; the folder is the line's alone. */
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
@@ -532,7 +532,7 @@ abstract class DubboLaneScenarios {
     }
 
     /** A read-only look into ZooKeeper. */
-    private static final class Registry implements AutoCloseable {
+    static final class Registry implements AutoCloseable {
         private final ZooKeeper zk;
 
         Registry(String connect) throws IOException, InterruptedException {

@@ -27,7 +27,7 @@ public final class Dubbo3Plugin implements LanesPlugin {
         List<String> names = new ArrayList<String>(CommonHelpers.NAMES);
         String p = "dev.lanes.plugin.dubbo.v3.";
         names.addAll(Arrays.asList(p + "LanesStateRouter", p + "LanesStateRouterFactory",
-                p + "LanesMetadataParamsFilter", p + "Dubbo3Extensions"));
+                p + "LanesMetadataParamsFilter", p + "LanesMigrationAddressComparator", p + "Dubbo3Extensions"));
         HELPER_CLASS_NAMES = Collections.unmodifiableList(names);
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * What Dubbo 2.7 activates, with the Lanes extensions added: the filters, and the router
- * factory of {@link LanesRouter}. The agent cannot add SPI files to the application; this is
+ * factory of {@link Dubbo27Router}. The agent cannot add SPI files to the application; this is
  * the same as if it had.
  */
 public final class Dubbo27Extensions {
@@ -30,7 +30,7 @@ public final class Dubbo27Extensions {
                 return Filters.withLanes(activated, group);
             }
             if (ROUTER_FACTORY_TYPE.equals(name)) {
-                return Extensions.with(activated, LanesRouterFactory.INSTANCE, false);
+                return Extensions.with(activated, Dubbo27RouterFactory.INSTANCE, false);
             }
         } catch (Throwable t) {
             AgentFaults.report(PLACE, t);

@@ -26,7 +26,7 @@ public final class Dubbo27Plugin implements LanesPlugin {
     static {
         List<String> names = new ArrayList<String>(CommonHelpers.NAMES);
         String p = "dev.lanes.plugin.dubbo.v2_7.";
-        names.addAll(Arrays.asList(p + "LanesRouter", p + "LanesRouterFactory", p + "Dubbo27Extensions"));
+        names.addAll(Arrays.asList(p + "Dubbo27Router", p + "Dubbo27RouterFactory", p + "Dubbo27Extensions"));
         HELPER_CLASS_NAMES = Collections.unmodifiableList(names);
     }
 

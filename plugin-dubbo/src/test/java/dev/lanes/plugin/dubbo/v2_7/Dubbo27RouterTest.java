@@ -19,7 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The Dubbo 2.7 router and the extensions Dubbo 2.7 activates. */
-class LanesRouterTest {
+class Dubbo27RouterTest {
 
     @AfterEach
     void reset() {
@@ -29,7 +29,7 @@ class LanesRouterTest {
     @Test
     void runsLastAtRuntimeAndRoutesByLane() throws Exception {
         Fixtures.install(null, null, null);
-        Router router = LanesRouterFactory.INSTANCE.getRouter(consumerUrl());
+        Router router = Dubbo27RouterFactory.INSTANCE.getRouter(consumerUrl());
         assertEquals(Integer.MAX_VALUE, router.getPriority());
         assertTrue(router.isRuntime());
         assertFalse(router.isForce());
@@ -40,7 +40,7 @@ class LanesRouterTest {
 
     @Test
     void dubbo27ActivatesTheLanesFiltersAndRouterFactory() {
-        assertEquals(List.of("x", LanesRouterFactory.INSTANCE),
+        assertEquals(List.of("x", Dubbo27RouterFactory.INSTANCE),
                 Dubbo27Extensions.activated(RouterFactory.class, null, List.of("x")));
         assertEquals(List.of(ConsumerFilter.INSTANCE, "x"),
                 Dubbo27Extensions.activated(org.apache.dubbo.rpc.Filter.class, "consumer", List.of("x")));

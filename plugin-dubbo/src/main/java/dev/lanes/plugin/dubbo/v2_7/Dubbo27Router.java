@@ -14,11 +14,11 @@ import java.util.List;
  * last in every router chain, after Dubbo's own (mock, tag, condition, script) routers, on the
  * providers they left.
  */
-public final class LanesRouter implements Router {
+public final class Dubbo27Router implements Router {
 
     private final URL url;
 
-    LanesRouter(URL url) {
+    Dubbo27Router(URL url) {
         this.url = url;
     }
 

@@ -1,6 +1,5 @@
 package dev.lanes.plugin.springcloud;
 
-import dev.lanes.bridge.AgentLog;
 import dev.lanes.core.plugin.JarVersions;
 import dev.lanes.core.plugin.Support;
 
@@ -16,6 +15,10 @@ final class CommonsVersion {
     static final String MARKER = "org/springframework/cloud/client/ServiceInstance.class";
     static final String SUPPORTED_RANGE = "spring-cloud-commons 3.1.x to 5.x (Spring Cloud 2021.0 to 2025.1)";
 
+    /** What the plugin's hooks use that older lines lack, checked when the version cannot be read. */
+    static final String[] NEEDED = {"org/springframework/cloud/client/loadbalancer/RequestDataContext.class",
+        "org/springframework/cloud/client/loadbalancer/LoadBalancerLifecycle.class"};
+
     private static final Pattern FILE_NAME = Pattern.compile("spring-cloud-commons-(\\d+\\.\\d+[^/!]*?)\\.jar");
 
     private CommonsVersion() {
@@ -29,11 +32,8 @@ final class CommonsVersion {
         }
         String version = versionOf(marker);
         if (version == null) {
-            // An exploded or repackaged commons without a version: the hooks check every type
-            // they touch, so trying is safe, and a fault only turns the plugin's work off.
-            AgentLog.warnOnce("springcloud:version:" + marker, "could not read the spring-cloud-commons version at "
-                    + marker + "; assuming it is within " + SUPPORTED_RANGE);
-            return Support.SUPPORTED;
+            return Support.whenVersionUnreadable(loader, "spring-cloud-commons", jarOf(marker), SUPPORTED_RANGE,
+                    NEEDED, new String[0]);
         }
         return isSupported(version) ? Support.SUPPORTED
                 : Support.unsupported("found spring-cloud-commons " + version + " at " + jarOf(marker)

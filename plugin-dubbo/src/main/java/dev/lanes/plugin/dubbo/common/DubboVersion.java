@@ -1,6 +1,5 @@
 package dev.lanes.plugin.dubbo.common;
 
-import dev.lanes.bridge.AgentLog;
 import dev.lanes.core.plugin.JarVersions;
 import dev.lanes.core.plugin.Support;
 
@@ -23,11 +22,23 @@ public final class DubboVersion {
         private final long from;
         private final long to;
         private final String description;
+        private final String[] needed;
+        private final String[] foreign;
 
-        public Range(String from, String to, String description) {
+        /**
+         * @param needed  resources the plugin's hooks need, checked when the version cannot be read
+         * @param foreign resources that mark a line outside the range, checked likewise
+         */
+        public Range(String from, String to, String description, String[] needed, String[] foreign) {
             this.from = key(from, 0);
             this.to = key(to, 999);
             this.description = description;
+            this.needed = needed.clone();
+            this.foreign = foreign.clone();
+        }
+
+        public Range(String from, String to, String description) {
+            this(from, to, description, new String[0], new String[0]);
         }
 
         boolean contains(String version) {
@@ -64,9 +75,8 @@ public final class DubboVersion {
         }
         String version = versionOf(marker);
         if (version == null) {
-            AgentLog.warnOnce("dubbo:version:" + marker, "could not read the Apache Dubbo version at " + marker
-                    + "; the Dubbo plugins stay inactive there (supported: " + range + ")");
-            return Support.unsupported("unknown Apache Dubbo version at " + jarOf(marker) + "; supported: " + range);
+            return Support.whenVersionUnreadable(loader, "Apache Dubbo", jarOf(marker), range.description,
+                    range.needed, range.foreign);
         }
         return range.contains(version) ? Support.SUPPORTED
                 : Support.unsupported("found Apache Dubbo " + version + " at " + jarOf(marker) + "; supported: " + range);

@@ -19,7 +19,10 @@ import java.util.List;
  */
 public final class Dubbo27Plugin implements LanesPlugin {
 
-    static final DubboVersion.Range RANGE = new DubboVersion.Range("2.7.5", "2.7", "Apache Dubbo 2.7.5 to 2.7.x");
+    /** Where the version cannot be read: 2.7 has the router factory and lacks 3.x's state routers. */
+    static final DubboVersion.Range RANGE = new DubboVersion.Range("2.7.5", "2.7", "Apache Dubbo 2.7.5 to 2.7.x",
+            new String[] {"org/apache/dubbo/rpc/cluster/RouterFactory.class"},
+            new String[] {"org/apache/dubbo/rpc/cluster/router/state/StateRouter.class"});
 
     private static final List<String> HELPER_CLASS_NAMES;
 

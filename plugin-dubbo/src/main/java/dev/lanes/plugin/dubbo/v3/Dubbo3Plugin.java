@@ -19,7 +19,9 @@ import java.util.List;
  */
 public final class Dubbo3Plugin implements LanesPlugin {
 
-    static final DubboVersion.Range RANGE = new DubboVersion.Range("3.1.0", "3.3", "Apache Dubbo 3.1.x to 3.3.x");
+    /** Where the version cannot be read: the state routers the plugin's router joins. */
+    static final DubboVersion.Range RANGE = new DubboVersion.Range("3.1.0", "3.3", "Apache Dubbo 3.1.x to 3.3.x",
+            new String[] {"org/apache/dubbo/rpc/cluster/router/state/StateRouter.class"}, new String[0]);
 
     private static final List<String> HELPER_CLASS_NAMES;
 

@@ -61,16 +61,39 @@ class DubboVersionTest {
         }
     }
 
+    @Test
+    void anUnreadableVersionIsDecidedByTheClassesEachPluginNeeds() throws IOException {
+        Path three = jar("repackaged-3.jar", null, null, "org/apache/dubbo/rpc/cluster/RouterFactory.class",
+                "org/apache/dubbo/rpc/cluster/router/state/StateRouter.class");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {three.toUri().toURL()}, null)) {
+            assertTrue(new Dubbo3Plugin().support(loader).isSupported());
+            Support not27 = new Dubbo27Plugin().support(loader);
+            assertFalse(not27.isSupported());
+            assertTrue(not27.reason().contains("cannot be read") && not27.reason().contains("StateRouter"),
+                    not27.reason());
+        }
+        Path twoSeven = jar("repackaged-2.jar", null, null, "org/apache/dubbo/rpc/cluster/RouterFactory.class");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {twoSeven.toUri().toURL()}, null)) {
+            assertTrue(new Dubbo27Plugin().support(loader).isSupported());
+            Support not3 = new Dubbo3Plugin().support(loader);
+            assertFalse(not3.isSupported());
+            assertTrue(not3.reason().contains("StateRouter.class, which the plugin needs, is missing"), not3.reason());
+        }
+    }
+
     private String versionIn(Path jar) throws IOException {
         try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
             return DubboVersion.versionOf(loader.getResource(DubboVersion.MARKER));
         }
     }
 
-    private Path jar(String name, String pomProperties, String manifest) throws IOException {
+    private Path jar(String name, String pomProperties, String manifest, String... more) throws IOException {
         Path jar = dir.resolve(name);
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
             put(out, DubboVersion.MARKER, new byte[] {(byte) 0xCA, (byte) 0xFE});
+            for (String resource : more) {
+                put(out, resource, new byte[] {(byte) 0xCA, (byte) 0xFE});
+            }
             if (pomProperties != null) {
                 put(out, "META-INF/maven/org.apache.dubbo/dubbo-common/pom.properties", pomProperties.getBytes());
             }

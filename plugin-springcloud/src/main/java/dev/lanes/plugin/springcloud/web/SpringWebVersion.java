@@ -30,9 +30,8 @@ final class SpringWebVersion {
         }
         String version = manifestVersion(marker);
         if (version == null) {
-            boolean recent = loader.getResource(SINCE_5_3) != null;
-            return recent ? Support.SUPPORTED : Support.unsupported("spring-web at " + jarOf(marker)
-                    + " has no readable version and predates 5.3; " + SUPPORTED);
+            return Support.whenVersionUnreadable(loader, "spring-web", jarOf(marker), SUPPORTED,
+                    new String[] {SINCE_5_3}, new String[0]);
         }
         return forVersion(version, jarOf(marker));
     }

@@ -58,10 +58,15 @@ class SpringWebVersionTest {
         assertFalse(tooOld.isSupported());
         assertTrue(tooOld.reason().contains("5.1.0.RELEASE"), tooOld.reason());
         // A repackaged jar whose manifest is someone else's, without the 5.3 marker: unsupported.
-        assertFalse(SpringWebVersion.check(loaderOf(jar("my-app", "6.0.0"))).isSupported());
+        Support unreadable = SpringWebVersion.check(loaderOf(jar("my-app", "6.0.0")));
+        assertFalse(unreadable.isSupported());
+        assertTrue(unreadable.reason().contains("cannot be read") && unreadable.reason().contains("is missing"),
+                unreadable.reason());
+        // The same with the class the hooks need since 5.3: the plugin runs (and warns once).
+        assertTrue(SpringWebVersion.check(loaderOf(jar("my-app", "6.0.0", SpringWebVersion.SINCE_5_3))).isSupported());
     }
 
-    private Path jar(String title, String version) throws IOException {
+    private Path jar(String title, String version, String... more) throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_TITLE, title);
@@ -71,6 +76,11 @@ class SpringWebVersionTest {
             jarOut.putNextEntry(new JarEntry(SpringWebVersion.MARKER));
             jarOut.write(new byte[] {(byte) 0xCA, (byte) 0xFE});
             jarOut.closeEntry();
+            for (String resource : more) {
+                jarOut.putNextEntry(new JarEntry(resource));
+                jarOut.write(new byte[] {(byte) 0xCA, (byte) 0xFE});
+                jarOut.closeEntry();
+            }
         }
         return jar;
     }

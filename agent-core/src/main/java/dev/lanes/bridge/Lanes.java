@@ -13,7 +13,8 @@ public final class Lanes {
         }
 
         @Override
-        public <T> List<T> eligible(String service, List<T> candidates, InstanceView<T> view, RequestView request) {
+        public <T> List<T> eligible(String service, List<T> candidates, InstanceView<T> view, String tag,
+                                    CarriedHeaders carried, RequestView request) {
             return candidates;
         }
 
@@ -23,7 +24,8 @@ public final class Lanes {
         }
 
         @Override
-        public <T> T choose(String service, List<T> candidates, InstanceView<T> view, RequestView request) {
+        public <T> T choose(String service, List<T> candidates, InstanceView<T> view, String tag,
+                            CarriedHeaders carried, RequestView request) {
             return null;
         }
 

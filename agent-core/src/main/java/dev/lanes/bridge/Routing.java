@@ -19,13 +19,21 @@ public interface Routing {
 
     /**
      * The instances an outbound call to {@code service} may go to, by the routing semantics
-     * (custom routes, lane, fallback, outlier ejection with panic threshold), for the current
-     * traffic tag. Returns {@code candidates} itself when nothing is left out, and always in
-     * dry run (the decision is then only counted).
+     * (custom routes, lane, fallback, outlier ejection with panic threshold). Returns
+     * {@code candidates} itself when nothing is left out, and always in dry run (the decision is
+     * then only counted). The engine reads nothing from the thread: the hop's inputs are the
+     * parameters, which a plugin decides with {@link TrafficContext#hopTag} and
+     * {@link TrafficContext#headers()} (or the state it captured on the calling thread).
      *
+     * @param tag     the traffic tag of this hop, from {@link TrafficContext#hopTag}; null for
+     *                untagged traffic, which then follows this instance's own tag (DESIGN row 4)
+     * @param carried the headers the rules propagate, as the request being served carries them;
+     *                custom routes match them like the request's own headers; may be null
+     * @param request the outbound call, for custom routes; may be null
      * @throws LaneUnavailableException for a strict lane with no instance up
      */
-    <T> List<T> eligible(String service, List<T> candidates, InstanceView<T> view, RequestView request);
+    <T> List<T> eligible(String service, List<T> candidates, InstanceView<T> view, String tag,
+                         CarriedHeaders carried, RequestView request);
 
     /**
      * One instance among {@code eligible}, weighted by warm-up weight; null when every
@@ -35,7 +43,8 @@ public interface Routing {
     <T> T pickWeighted(String service, List<T> eligible, InstanceView<T> view);
 
     /**
-     * {@link #eligible} then a weighted pick, without allocating in the steady state.
+     * {@link #eligible} then a weighted pick, without allocating in the steady state, for a
+     * framework with no balancer of its own to leave the choice to.
      * Returns null when the framework's own choice should stand: {@code candidates} is null or
      * empty, or nothing was left out and every instance weighs the same, or the rules are in
      * dry run (evaluated and counted, not enforced). Otherwise returns the chosen instance,
@@ -43,7 +52,8 @@ public interface Routing {
      *
      * @throws LaneUnavailableException for a strict lane with no instance up
      */
-    <T> T choose(String service, List<T> candidates, InstanceView<T> view, RequestView request);
+    <T> T choose(String service, List<T> candidates, InstanceView<T> view, String tag, CarriedHeaders carried,
+                 RequestView request);
 
     /** Feeds outlier detection with the outcome of one call to an instance. */
     void record(String service, String address, boolean success);

@@ -51,6 +51,20 @@ public final class TrafficContext {
         return tag != null ? tag : Lanes.routing().instanceTag();
     }
 
+    /**
+     * The traffic tag of one outbound hop, decided the one way every plugin decides it: a tag
+     * the call itself carries ({@code x-lanes-tag} set on the outgoing request or invocation)
+     * beats the thread's; a malformed one is logged once and ignored. Null when neither has a
+     * tag: the engine then routes by this instance's own tag.
+     *
+     * @param onCall the raw tag the outgoing call carries, or null
+     * @param where  where it was read, for the warning (e.g. "outbound header x-lanes-tag")
+     */
+    public static String hopTag(String onCall, String where) {
+        String tag = onCall == null ? null : Tags.fromOutside(onCall, where);
+        return tag != null ? tag : TAG.get();
+    }
+
     /** True when the thread has neither a traffic tag nor carried headers. */
     public static boolean isEmpty() {
         return TAG.get() == null && HEADERS.get() == null;

@@ -130,7 +130,8 @@ public final class AgentStarter {
         }
 
         long pluginsNanos = System.nanoTime();
-        AgentState current = new AgentState(version, app, tag, attached, startMillis, config, plugins, rules, metrics);
+        AgentState current = new AgentState(version, app, tag, attached, startMillis, config, plugins, rules, metrics,
+                router);
         state = current;
 
         String port = config.get(Setting.ADMIN_PORT);

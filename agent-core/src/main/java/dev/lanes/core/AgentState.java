@@ -4,15 +4,19 @@ import dev.lanes.bridge.AgentFaults;
 import dev.lanes.core.admin.AdminServer;
 import dev.lanes.core.config.AgentConfig;
 import dev.lanes.core.config.Setting;
-import dev.lanes.core.rules.source.RuleSources;
 import dev.lanes.core.plugin.AgentTimings;
 import dev.lanes.core.plugin.PluginStatus;
+import dev.lanes.core.routing.DescribedRequest;
+import dev.lanes.core.routing.InboundDecision;
 import dev.lanes.core.routing.LaneMetrics;
+import dev.lanes.core.routing.LaneRouter;
+import dev.lanes.core.routing.RouteDecision;
 import dev.lanes.core.rules.RuleDocument;
 import dev.lanes.core.rules.RuleError;
 import dev.lanes.core.rules.RuleProblem;
 import dev.lanes.core.rules.RuleSnapshot;
 import dev.lanes.core.rules.RuleStore;
+import dev.lanes.core.rules.source.RuleSources;
 
 import java.text.SimpleDateFormat;
 import java.util.ArrayList;
@@ -34,9 +38,11 @@ public final class AgentState implements AdminServer.StateSource {
     private final List<PluginStatus> plugins;
     private final RuleStore rules;
     private final LaneMetrics metrics;
+    private final LaneRouter router;
 
     AgentState(String version, String application, String instanceTag, boolean attached, long startMillis,
-               AgentConfig config, List<PluginStatus> plugins, RuleStore rules, LaneMetrics metrics) {
+               AgentConfig config, List<PluginStatus> plugins, RuleStore rules, LaneMetrics metrics,
+               LaneRouter router) {
         this.version = version;
         this.application = application;
         this.instanceTag = instanceTag;
@@ -46,6 +52,7 @@ public final class AgentState implements AdminServer.StateSource {
         this.plugins = plugins;
         this.rules = rules;
         this.metrics = metrics;
+        this.router = router;
     }
 
     public RuleStore rules() {
@@ -54,6 +61,67 @@ public final class AgentState implements AdminServer.StateSource {
 
     public LaneMetrics metrics() {
         return metrics;
+    }
+
+    /**
+     * {@code GET /lanes/explain}: the engine's decision for a request entering this instance
+     * (parameters {@code tag}, {@code header.NAME}, {@code cookie.NAME}, {@code query.NAME},
+     * {@code path}, {@code method}, {@code arg.N}) and, with {@code service}, for its call to
+     * that service among the instances the engine last saw for it.
+     */
+    @Override
+    public Map<String, Object> explain(Map<String, String> parameters) {
+        if (router == null) {
+            return null;
+        }
+        DescribedRequest request = new DescribedRequest();
+        String tag = null;
+        String service = null;
+        for (Map.Entry<String, String> p : parameters.entrySet()) {
+            String name = p.getKey();
+            String value = p.getValue();
+            if (name.equals("service")) {
+                service = value;
+            } else if (name.equals("tag")) {
+                tag = value;
+            } else if (name.equals("path")) {
+                request.path = value;
+            } else if (name.equals("method")) {
+                request.method = value;
+            } else if (name.startsWith("header.") && name.length() > 7) {
+                request.headers.put(name.substring(7), value);
+            } else if (name.startsWith("cookie.") && name.length() > 7) {
+                request.cookies.put(name.substring(7), value);
+            } else if (name.startsWith("query.") && name.length() > 6) {
+                request.query.put(name.substring(6), value);
+            } else if (name.startsWith("arg.") && name.length() > 4) {
+                try {
+                    request.args.put(Integer.valueOf(name.substring(4)), value);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("parameter " + name + ": expected arg.N with N an argument "
+                            + "index such as arg.0");
+                }
+            } else {
+                throw new IllegalArgumentException("unknown parameter '" + name + "'; expected service, tag, path, "
+                        + "method, header.NAME, cookie.NAME, query.NAME or arg.N");
+            }
+        }
+        if (tag == null) {
+            tag = request.header(dev.lanes.bridge.TrafficContext.HEADER);
+        }
+        Map<String, Object> doc = new LinkedHashMap<String, Object>();
+        InboundDecision inbound = router.explainInbound(tag, request);
+        doc.put("inbound", inbound.toMap());
+        if (service != null) {
+            RouteDecision<?> outbound = router.explainLastSeen(service, inbound.tag(), null, request);
+            if (outbound == null) {
+                doc.put("outbound", java.util.Collections.singletonMap("error", "no call to '" + service
+                        + "' routed yet: the engine explains over the instances it last saw for a service"));
+            } else {
+                doc.put("outbound", outbound.toMap());
+            }
+        }
+        return doc;
     }
 
     @Override

@@ -8,8 +8,10 @@ import dev.lanes.bridge.AgentLog;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UnsupportedEncodingException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -17,13 +19,24 @@ import java.util.concurrent.ThreadFactory;
 
 /**
  * The agent's admin endpoint, off unless {@code lanes.admin.port} is set, and bound to the
- * loopback address only: {@code GET /lanes} answers with the agent's state as JSON.
+ * loopback address only: {@code GET /lanes} answers with the agent's state as JSON, and
+ * {@code GET /lanes/explain?service=...} with the engine's decision for a described request.
  */
 public final class AdminServer {
 
     /** Produces the state document; called per request. */
     public interface StateSource {
         Map<String, Object> state();
+
+        /**
+         * The engine's decision for the request the query parameters describe (see
+         * docs/operations.md), or null when the endpoint cannot explain.
+         *
+         * @throws IllegalArgumentException for a parameter it cannot read, with what was expected
+         */
+        default Map<String, Object> explain(Map<String, String> parameters) {
+            return null;
+        }
     }
 
     private final HttpServer server;
@@ -73,8 +86,10 @@ public final class AdminServer {
             String path = exchange.getRequestURI().getPath();
             if (!"GET".equals(exchange.getRequestMethod())) {
                 respond(exchange, 405, "{\"error\": \"only GET is supported\"}");
+            } else if ("/lanes/explain".equals(path)) {
+                explain(exchange, source);
             } else if (!"/lanes".equals(path) && !"/lanes/".equals(path)) {
-                respond(exchange, 404, "{\"error\": \"not found; try GET /lanes\"}");
+                respond(exchange, 404, "{\"error\": \"not found; try GET /lanes or GET /lanes/explain?service=NAME\"}");
             } else {
                 respond(exchange, 200, Json.write(source.state()));
             }
@@ -84,6 +99,42 @@ public final class AdminServer {
         } finally {
             exchange.close();
         }
+    }
+
+    private static void explain(HttpExchange exchange, StateSource source) throws IOException {
+        Map<String, Object> answer;
+        try {
+            answer = source.explain(parameters(exchange.getRequestURI().getRawQuery()));
+        } catch (IllegalArgumentException e) {
+            respond(exchange, 400, Json.write(java.util.Collections.singletonMap("error", e.getMessage())));
+            return;
+        }
+        if (answer == null) {
+            respond(exchange, 404, "{\"error\": \"this agent cannot explain decisions\"}");
+        } else {
+            respond(exchange, 200, Json.write(answer));
+        }
+    }
+
+    /** The query's parameters, decoded; a name given twice keeps its last value. */
+    static Map<String, String> parameters(String rawQuery) {
+        Map<String, String> out = new java.util.LinkedHashMap<String, String>();
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return out;
+        }
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            try {
+                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), "UTF-8");
+                out.put(name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), "UTF-8"));
+            } catch (UnsupportedEncodingException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("malformed query parameter '" + pair + "': " + e.getMessage());
+            }
+        }
+        return out;
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {

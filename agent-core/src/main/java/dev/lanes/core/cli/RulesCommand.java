@@ -1,6 +1,7 @@
 package dev.lanes.core.cli;
 
 import dev.lanes.core.config.Durations;
+import dev.lanes.core.routing.DescribedRequest;
 import dev.lanes.core.rules.RuleCache;
 import dev.lanes.core.rules.RuleDocument;
 import dev.lanes.core.rules.RuleParser;
@@ -255,7 +256,7 @@ final class RulesCommand {
             }
             return INVALID;
         }
-        RuleExplainer.CliRequest request = new RuleExplainer.CliRequest();
+        DescribedRequest request = new DescribedRequest();
         request.headers.putAll(o.pairs("header"));
         request.cookies.putAll(o.pairs("cookie"));
         request.query.putAll(o.pairs("query"));

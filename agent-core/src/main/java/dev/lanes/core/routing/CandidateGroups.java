@@ -217,6 +217,17 @@ final class CandidateGroups {
         return g;
     }
 
+    /**
+     * The last candidate list grouped for {@code service}, with its view, while the framework
+     * still holds the list; null otherwise. For explaining a decision over live candidates.
+     */
+    Object[] lastSeen(String service) {
+        Slot slot = service == null ? null : slots.get(service);
+        Grouping g = slot == null ? null : slot.grouping;
+        List<?> list = g == null ? null : g.list.get();
+        return list == null ? null : new Object[] {list, g.view};
+    }
+
     /** Forgets the grouping of {@code service}: the next calls scan, then group again. */
     void invalidate(String service) {
         Slot slot = service == null ? null : slots.get(service);

@@ -10,15 +10,22 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Ingress dyeing: which lane, if any, an untagged request entering this service joins by the
  * lanes' {@code entry} rules (match, percent, stickyBy, services). Used by the engine's inbound
- * decision and by {@code rules explain}, so both share one reading of the rules.
+ * decision, which {@code rules explain} and the admin endpoint show through
+ * {@link LaneRouter#explainInbound}.
  */
 public final class IngressDyeing {
 
     private IngressDyeing() {
     }
 
-    /** The tag of the first lane, in document order, whose ingress rule takes this request. */
-    static String dye(RuleSnapshot snapshot, RequestView request, String applicationName) {
+    /**
+     * The tag of the first lane, in document order, whose ingress rule takes this request.
+     *
+     * @param why where to note, one line per lane with an ingress rule, why it dyes the request
+     *            or not; null on the routing path. When noting, a percentage without
+     *            {@code stickyBy} is taken as not drawn, so that an explanation is repeatable.
+     */
+    static String dye(RuleSnapshot snapshot, RequestView request, String applicationName, List<String> why) {
         if (request == null) {
             request = RequestView.EMPTY;
         }
@@ -26,12 +33,56 @@ public final class IngressDyeing {
         for (int i = 0, n = lanes.size(); i < n; i++) {
             LaneRule lane = lanes.get(i);
             EntryRule entry = lane.entry();
-            if (entry != null && appliesHere(entry, applicationName) && entry.match().matches(request)
-                    && admits(entry, request)) {
+            if (entry == null) {
+                continue;
+            }
+            if (why == null) {
+                if (appliesHere(entry, applicationName) && entry.match().matches(request) && admits(entry, request)) {
+                    return lane.tag();
+                }
+            } else if (explain(lane, entry, request, applicationName, why)) {
                 return lane.tag();
             }
         }
         return null;
+    }
+
+    /** The steps of {@link #dye} for one lane, each noted in {@code why}. */
+    private static boolean explain(LaneRule lane, EntryRule entry, RequestView request, String applicationName,
+                                   List<String> why) {
+        String name = "lane '" + lane.name() + "' entry";
+        if (!appliesHere(entry, applicationName)) {
+            why.add(name + ": does not apply here: it dyes at " + entry.services()
+                    + (applicationName == null ? " (the application's name is not known)" : ", not at "
+                    + applicationName));
+            return false;
+        }
+        String mismatch = entry.match().mismatch(request);
+        if (mismatch != null) {
+            why.add(name + ": does not apply: " + mismatch);
+            return false;
+        }
+        int percent = entry.percent();
+        if (percent >= 100) {
+            why.add(name + ": applies (" + entry.match().describe() + "): dyed " + lane.tag());
+            return true;
+        }
+        EntryRule.StickyKey sticky = entry.stickyBy();
+        if (percent <= 0 || sticky == null) {
+            why.add(name + ": matches (" + entry.match().describe() + "); " + Math.max(0, percent)
+                    + "% of such requests, at random, are dyed " + lane.tag() + "; assuming this one is not");
+            return false;
+        }
+        String value = sticky.valueIn(request);
+        if (value == null) {
+            why.add(name + ": matches, but " + sticky + " is absent: not dyed");
+            return false;
+        }
+        int bucket = stickyBucket(value);
+        boolean in = bucket < percent;
+        why.add(name + ": matches; " + sticky + " '" + value + "' falls in bucket " + bucket + (in ? " < " : " >= ")
+                + percent + "%: " + (in ? "dyed " + lane.tag() : "not dyed"));
+        return in;
     }
 
     private static boolean appliesHere(EntryRule entry, String applicationName) {

@@ -167,13 +167,7 @@ public final class LaneRouter implements Routing {
     @Override
     public String inbound(String carriedTag, RequestView request) {
         try {
-            String tag = carriedTag != null && Tags.isValid(carriedTag) ? carriedTag : null;
-            if (tag == null) {
-                tag = IngressDyeing.dye(snapshot(), request, applicationName);
-            }
-            if (tag == null) {
-                tag = instanceTag;
-            }
+            String tag = tagInbound(snapshot(), carriedTag, request, null);
             metrics.increment(tag, LaneMetrics.Kind.INBOUND);
             return tag;
         } catch (Throwable t) {
@@ -182,11 +176,52 @@ public final class LaneRouter implements Routing {
         }
     }
 
+    /**
+     * The inbound decision with its reasons, as {@link #inbound} takes it for a request with
+     * these inputs (nothing is counted). A percentage without {@code stickyBy} is taken as not
+     * drawn, so that the explanation is repeatable.
+     */
+    public InboundDecision explainInbound(String carriedTag, RequestView request) {
+        List<String> why = new ArrayList<String>();
+        String tag = tagInbound(snapshot(), carriedTag, request, why);
+        InboundDecision.Source source = tag == null ? InboundDecision.Source.NONE
+                : tag.equals(carriedTag) ? InboundDecision.Source.CARRIED
+                : why.isEmpty() || !why.get(why.size() - 1).endsWith("dyed " + tag) ? InboundDecision.Source.INSTANCE
+                : InboundDecision.Source.INGRESS;
+        if (source == InboundDecision.Source.INSTANCE) {
+            why.add("no ingress rule dyes it; this instance's tag " + tag + " does (node dyeing)");
+        } else if (source == InboundDecision.Source.NONE) {
+            why.add("no tag: the request stays in base");
+        }
+        return new InboundDecision(tag, source, why);
+    }
+
+    /** Rows 4 and 5: a valid carried tag, else ingress dyeing, else this instance's tag. */
+    private String tagInbound(RuleSnapshot snapshot, String carriedTag, RequestView request, List<String> why) {
+        if (carriedTag != null) {
+            if (Tags.isValid(carriedTag)) {
+                if (why != null) {
+                    why.add("the request carries tag " + carriedTag + " (" + TrafficContext.HEADER
+                            + "): it keeps it; no dyeing");
+                }
+                return carriedTag;
+            }
+            if (why != null) {
+                why.add("the request carries a malformed tag '" + AgentLog.abbreviate(carriedTag, 80)
+                        + "' (expected 1-" + Tags.MAX_LENGTH + " of [A-Za-z0-9._-], starting with a letter or digit):"
+                        + " ignored, as if it carried none");
+            }
+        }
+        String tag = IngressDyeing.dye(snapshot, request, applicationName, why);
+        return tag != null ? tag : instanceTag;
+    }
+
     // ------------------------------------------------------------------------------------------
     // Outbound: rows 1-3, 6, 7 and 9.
 
     @Override
-    public <T> List<T> eligible(String service, List<T> candidates, InstanceView<T> view, RequestView request) {
+    public <T> List<T> eligible(String service, List<T> candidates, InstanceView<T> view, String tag,
+                                CarriedHeaders carried, RequestView request) {
         int n = candidates == null ? 0 : candidates.size();
         if (n == 0 || view == null) {
             return candidates;
@@ -195,11 +230,11 @@ public final class LaneRouter implements Routing {
         try {
             RuleSnapshot snapshot = snapshot();
             long now = clock.getAsLong();
-            select(sc, snapshot, service, candidates, n, view, request, now, true, false);
+            select(sc, snapshot, service, candidates, n, view, tag, carried, request, now, true, false, null);
             if (sc.grouping != null && !snapshot.dryRun() && sc.count < n && !stillTagged(sc, candidates, view)) {
                 // Edited in place (see CandidateGroups): decide this call by a scan, counted once.
                 groups.invalidate(service);
-                select(sc, snapshot, service, candidates, n, view, request, now, false, false);
+                select(sc, snapshot, service, candidates, n, view, tag, carried, request, now, false, false, null);
             }
             return eligibleOf(sc, snapshot, candidates, n);
         } catch (LaneUnavailableException e) {
@@ -212,6 +247,91 @@ public final class LaneRouter implements Routing {
             sc.group = null;
             sc.busy = false;
         }
+    }
+
+    /**
+     * The decision {@link #eligible} takes for a call with these inputs, with its reasons: which
+     * route applied and why the others did not, the lane and its fallback, and each candidate with
+     * why it is eligible or not. The same steps as routing, on a scan of the candidates; nothing
+     * is counted and a strict lane's failure is reported, not thrown.
+     *
+     * @param destination when a route with several destinations applies, the index of the one to
+     *                    explain; -1 to draw one by weight as a call does
+     */
+    public <T> RouteDecision<T> explain(String service, List<T> candidates, InstanceView<T> view, String tag,
+                                        CarriedHeaders carried, RequestView request, int destination) {
+        RuleSnapshot snapshot = snapshot();
+        List<T> list = candidates == null ? new ArrayList<T>() : candidates;
+        int n = list.size();
+        long now = clock.getAsLong();
+        Explanation ex = new Explanation(destination);
+        Scratch sc = new Scratch();
+        if (view == null) {
+            n = 0;
+        }
+        select(sc, snapshot, service, list, n, view, tag, carried, request, now, false, false, ex);
+        boolean strict = ex.outcome == RouteDecision.Outcome.STRICT_FAILURE;
+        WarmupSettings warmup = snapshot.warmup();
+        List<RouteDecision.Candidate<T>> described = new ArrayList<RouteDecision.Candidate<T>>(n);
+        for (int i = 0; i < n; i++) {
+            T instance = list.get(i);
+            String instanceTagOf = tagOf(service, instance, view);
+            boolean eligible = !strict && (sc.selected == null || contains(sc.selected, sc.count, i));
+            boolean beforeEjection = !strict && (ex.beforeEjection == null || contains(ex.beforeEjection,
+                    ex.beforeCount, i));
+            String reason = reason(ex, instanceTagOf, eligible, beforeEjection);
+            int percent = warmup.enabled() ? WarmupWeight.percent(warmup, view.startMillis(instance), now) : -1;
+            described.add(new RouteDecision.Candidate<T>(instance, instanceTagOf, view.address(instance), eligible,
+                    reason, percent));
+        }
+        LaneRule lane = ex.target == null ? null : snapshot.lane(ex.target);
+        return new RouteDecision<T>(service, tag, ex.target, ex.source, ex.routes, ex.routeDestinations,
+                ex.destinationCount, lane == null ? null : lane.name(), lane == null ? Fallback.BASE : lane.fallback(), ex.outcome,
+                snapshot.dryRun(), ex.failure, described);
+    }
+
+    /**
+     * {@link #explain} over the candidates the engine last saw for {@code service} (the list a
+     * framework handed it, while the framework still holds it); null when it has seen none.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public RouteDecision<?> explainLastSeen(String service, String tag, CarriedHeaders carried, RequestView request) {
+        Object[] seen = groups.lastSeen(service);
+        if (seen == null) {
+            return null;
+        }
+        return explain(service, (List) seen[0], (InstanceView) seen[1], tag, carried, request, -1);
+    }
+
+    /** Why one candidate is eligible or not, from what {@link #select} noted. */
+    private static String reason(Explanation ex, String tag, boolean eligible, boolean beforeEjection) {
+        String target = ex.target;
+        if (eligible) {
+            String because;
+            switch (ex.outcome) {
+                case FALLBACK_BASE:
+                    because = "base instance; the service has no instance of lane " + target + " up (fallback: base)";
+                    break;
+                case FALLBACK_ANY:
+                    because = "the service has no instance of " + (target == null ? "base" : "lane " + target + " nor base")
+                            + " up: any instance (fallback)";
+                    break;
+                default:
+                    because = target == null ? "base instance" : "in lane " + target;
+            }
+            return ex.panic ? because + " (some are ejected, but too few would remain: panic threshold)" : because;
+        }
+        if (ex.outcome == RouteDecision.Outcome.STRICT_FAILURE) {
+            return (tag == null ? "base instance" : "tag " + tag) + ": not lane " + target + ", which has fallback: none";
+        }
+        if (beforeEjection) {
+            return "ejected by outlier detection";
+        }
+        if (target == null || ex.outcome == RouteDecision.Outcome.FALLBACK_BASE) {
+            return "tagged " + tag + (target == null ? ": the call goes to base instances"
+                    : ": another lane; the call falls back to base");
+        }
+        return tag == null ? "base instance: lane " + target + " has instances up" : "tagged " + tag + ": another lane";
     }
 
     /** True when every selected candidate still publishes the tag its grouping recorded. */
@@ -265,7 +385,8 @@ public final class LaneRouter implements Routing {
     }
 
     @Override
-    public <T> T choose(String service, List<T> candidates, InstanceView<T> view, RequestView request) {
+    public <T> T choose(String service, List<T> candidates, InstanceView<T> view, String tag, CarriedHeaders carried,
+                        RequestView request) {
         int n = candidates == null ? 0 : candidates.size();
         if (n == 0 || view == null) {
             return null;
@@ -274,7 +395,7 @@ public final class LaneRouter implements Routing {
         try {
             RuleSnapshot snapshot = snapshot();
             long now = clock.getAsLong();
-            select(sc, snapshot, service, candidates, n, view, request, now, true, true);
+            select(sc, snapshot, service, candidates, n, view, tag, carried, request, now, true, true, null);
             if (sc.grouping != null && !snapshot.dryRun()) {
                 int k = pickInGroup(sc, snapshot.warmup(), service, n, now);
                 if (k < 0) {
@@ -289,7 +410,7 @@ public final class LaneRouter implements Routing {
                 // The list was edited in place (against the assumption CandidateGroups documents):
                 // forget its grouping and decide this call by a scan, counted once.
                 groups.invalidate(service);
-                select(sc, snapshot, service, candidates, n, view, request, now, false, false);
+                select(sc, snapshot, service, candidates, n, view, tag, carried, request, now, false, false, null);
             }
             countOutcome(sc);
             if (snapshot.dryRun()) {
@@ -425,28 +546,45 @@ public final class LaneRouter implements Routing {
      * the group in {@code sc.ejected} for {@link #pickInGroup} instead of filtering them out.
      */
     private <T> void select(Scratch sc, RuleSnapshot snapshot, String service, List<T> candidates, int n,
-                            InstanceView<T> view, RequestView request, long now, boolean cached,
-                            boolean deferEjection) {
+                            InstanceView<T> view, String tag, CarriedHeaders carried, RequestView request, long now,
+                            boolean cached, boolean deferEjection, Explanation ex) {
         // Row 6: a matching custom route picks the tag of this hop; else the traffic tag does.
         String target = null;
         boolean routed = false;
         List<RouteRule> routes = snapshot.routesFor(service);
-        CarriedHeaders carried = routes.isEmpty() ? null : TrafficContext.headers();
-        for (int i = 0, size = routes.size(); i < size && !routed; i++) {
+        for (int i = 0, size = routes.size(); i < size; i++) {
             RouteRule route = routes.get(i);
             List<WeightedTag> to = route.to();
-            if (!to.isEmpty() && route.match().matches(request, carried)) {
-                target = destination(to);
+            if (routed) {
+                if (ex == null) {
+                    break;
+                }
+                ex.notChecked(i, service, route);
+                continue;
+            }
+            boolean applies;
+            if (ex == null) {
+                applies = !to.isEmpty() && route.match().matches(request, carried);
+            } else {
+                String mismatch = to.isEmpty() ? "it routes nowhere" : route.match().mismatch(request, carried);
+                ex.route(i, service, route, mismatch);
+                applies = mismatch == null;
+            }
+            if (applies) {
+                target = ex != null && ex.destination >= 0 && ex.destination < to.size()
+                        ? to.get(ex.destination).tag() : destination(to);
                 routed = true;
             }
         }
         if (!routed) {
-            // The request's tag, else this instance's own: work that starts on a tagged
-            // instance outside any request prefers its lane (DESIGN row 4).
-            target = TrafficContext.tag();
-            if (target == null) {
-                target = instanceTag;
-            }
+            // The hop's tag, else this instance's own: work that starts on a tagged instance
+            // outside any request prefers its lane (DESIGN row 4).
+            target = tag != null ? tag : instanceTag;
+        }
+        if (ex != null) {
+            ex.target = target;
+            ex.source = routed ? RouteDecision.TagSource.ROUTE : tag != null ? RouteDecision.TagSource.REQUEST
+                    : target != null ? RouteDecision.TagSource.INSTANCE : RouteDecision.TagSource.NONE;
         }
 
         sc.ensure(n);
@@ -467,10 +605,10 @@ public final class LaneRouter implements Routing {
             inBase = grouping.base.count;
         } else {
             for (int i = 0; i < n; i++) {
-                String tag = tagOf(service, candidates.get(i), view);
-                if (tag == null) {
+                String its = tagOf(service, candidates.get(i), view);
+                if (its == null) {
                     base[inBase++] = i;
-                } else if (target != null && tag.equals(target)) {
+                } else if (target != null && its.equals(target)) {
                     lane[inLane++] = i;
                 }
             }
@@ -492,6 +630,12 @@ public final class LaneRouter implements Routing {
             // Row 2: no instance of the lane here. Row 9: a tag no rule names falls back like "base".
             LaneRule rule = snapshot.lane(target);
             if (rule != null && rule.fallback() == Fallback.NONE) {
+                if (ex != null) {
+                    ex.outcome = RouteDecision.Outcome.STRICT_FAILURE;
+                    ex.failure = new LaneUnavailableException(service, target).getMessage();
+                    sc.count = 0;
+                    return;
+                }
                 metrics.increment(counted, LaneMetrics.Kind.STRICT_FAILURE);
                 if (snapshot.dryRun()) {
                     metrics.increment(counted, LaneMetrics.Kind.DRY_RUN_DIFFERENCE);
@@ -517,6 +661,12 @@ public final class LaneRouter implements Routing {
         }
         sc.counted = counted;
         sc.outcome = outcome;
+        if (ex != null) {
+            ex.outcome = outcome == LaneMetrics.Kind.FALLBACK_BASE ? RouteDecision.Outcome.FALLBACK_BASE
+                    : outcome == LaneMetrics.Kind.FALLBACK_ANY ? RouteDecision.Outcome.FALLBACK_ANY
+                    : RouteDecision.Outcome.ROUTED;
+            ex.selectedBeforeEjection(sc.selected, sc.count);
+        }
 
         OutlierSettings outlier = snapshot.outlier();
         if (outlier.enabled() && service != null) {
@@ -532,7 +682,9 @@ public final class LaneRouter implements Routing {
                             sc.grouping = null;
                             sc.group = null;
                         }
-                        dropEjected(sc, state, outlier, candidates, view, now);
+                        if (!dropEjected(sc, state, outlier, candidates, view, now) && ex != null) {
+                            ex.panic = true;
+                        }
                     }
                 }
             }
@@ -597,8 +749,9 @@ public final class LaneRouter implements Routing {
     }
 
     /** Row 7: leaves out ejected instances unless fewer than the panic threshold would remain. */
-    private static <T> void dropEjected(Scratch sc, OutlierDetector.ServiceState state, OutlierSettings outlier,
-                                        List<T> candidates, InstanceView<T> view, long now) {
+    /** @return false when ejected instances were found but kept, too few being left without them */
+    private static <T> boolean dropEjected(Scratch sc, OutlierDetector.ServiceState state, OutlierSettings outlier,
+                                           List<T> candidates, InstanceView<T> view, long now) {
         OutlierDetector.AddressState[] ejected = state.ejected;
         boolean scan = ejected.length <= SCAN_EJECTED_UP_TO;
         int count = sc.count;
@@ -612,12 +765,15 @@ public final class LaneRouter implements Routing {
                 kept[remaining++] = index;
             }
         }
-        if (remaining == count || remaining == 0
-                || (long) remaining * 100L < (long) outlier.panicThresholdPercent() * count) {
-            return;
+        if (remaining == count) {
+            return true;
+        }
+        if (remaining == 0 || (long) remaining * 100L < (long) outlier.panicThresholdPercent() * count) {
+            return false;
         }
         sc.selected = kept;
         sc.count = remaining;
+        return true;
     }
 
     private static boolean isIn(OutlierDetector.AddressState[] ejected, String address, long now) {

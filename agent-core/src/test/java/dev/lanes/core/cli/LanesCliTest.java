@@ -77,6 +77,31 @@ class LanesCliTest {
     }
 
     @Test
+    void explainsWhatTheEngineDoesWithAMalformedTagAndEachRouteDestination() throws Exception {
+        Path rules = file("rules.yaml", String.join("\n",
+                "lanes:",
+                "  - {name: gray, tag: gray}",
+                "routes:",
+                "  - service: order-service",
+                "    match: {path: {prefix: /api/}}",
+                "    to: [{tag: gray, weight: 20}, {tag: base, weight: 80}]",
+                ""));
+        Result r = run("rules", "explain", rules.toString(), "--service", "order-service", "--tag", "not a tag",
+                "--instance-tag", "blue", "--path", "/api/x", "--instances", "base,gray,blue");
+        assertEquals(0, r.exit(), r.err());
+        // The engine drops a malformed carried tag; so does the explanation, and node dyeing applies.
+        assertTrue(r.out().contains("the request carries a malformed tag 'not a tag'"), r.out());
+        assertTrue(r.out().contains("no ingress rule dyes it; this instance's tag blue does (node dyeing)"), r.out());
+        assertTrue(r.out().contains("outbound call to order-service (traffic tag blue)"), r.out());
+        // Both destinations of the weighted route, each with the instances it allows.
+        assertTrue(r.out().contains("+ gray#2 (tag gray): in lane gray"), r.out());
+        assertTrue(r.out().contains("for destination 2:"), r.out());
+        assertTrue(r.out().contains("+ base#1 (base): base instance"), r.out());
+        assertTrue(r.out().contains("- blue#3 (tag blue): tagged blue: the call goes to base instances"),
+                r.out());
+    }
+
+    @Test
     void validatesAnApplicationDocumentWithItsGlobalOne() throws Exception {
         Path global = file("global.yaml", "version: g\nlanes: [{name: gray, tag: gray}]\n");
         Path app = file("orders.yaml", "version: o\nroutes:\n  - service: a\n    to: {tag: gray, weight: x}\n");

@@ -56,7 +56,7 @@ class CandidateGroupsTest {
     /** Calls enough for the list to be grouped (it is grouped the second time it is seen). */
     private static void warm(Harness h, List<Inst> candidates) {
         for (int i = 0; i < 10; i++) {
-            h.router.choose("order", candidates, VIEW, Req.of());
+            h.router.choose("order", candidates, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of());
         }
     }
 
@@ -65,7 +65,7 @@ class CandidateGroupsTest {
         try {
             Set<Inst> seen = new HashSet<>();
             for (int i = 0; i < 2_000; i++) {
-                seen.add(h.router.choose("order", candidates, VIEW, Req.of()));
+                seen.add(h.router.choose("order", candidates, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
             }
             return seen;
         } finally {
@@ -102,11 +102,11 @@ class CandidateGroupsTest {
             }
         };
         for (int i = 0; i < 2; i++) {
-            h.router.choose("order", all, counting, Req.of());
+            h.router.choose("order", all, counting, TrafficContext.tag(), TrafficContext.headers(), Req.of());
         }
         reads[0] = 0;
         for (int i = 0; i < 1_000; i++) {
-            assertNull(h.router.choose("order", all, counting, Req.of()).tag());
+            assertNull(h.router.choose("order", all, counting, TrafficContext.tag(), TrafficContext.headers(), Req.of()).tag());
         }
         // One read per call: the tag of the instance picked, checked against its group.
         assertEquals(1_000, reads[0]);
@@ -129,13 +129,13 @@ class CandidateGroupsTest {
         List<Inst> after = list(b0, b1, b2);
         String previous = TrafficContext.attach("gray");
         try {
-            assertSame(b0, h.router.choose("order", after, VIEW, Req.of()), "first call on the new list");
+            assertSame(b0, h.router.choose("order", after, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()), "first call on the new list");
         } finally {
             TrafficContext.restore(previous);
         }
         assertEquals(Set.of(b1, b2), chosen(h, after, null));
         assertEquals(Set.of(b0), chosen(h, after, "gray"));
-        assertEquals(list(b1, b2), h.router.eligible("order", after, VIEW, Req.of()));
+        assertEquals(list(b1, b2), h.router.eligible("order", after, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
     }
 
     @Test
@@ -148,15 +148,15 @@ class CandidateGroupsTest {
         Req dev = Req.of().header("x-env", "dev1");
         warm(h, all);
         for (int i = 0; i < 10; i++) {
-            assertTrue(h.router.choose("order", all, VIEW, dev) != d1);
+            assertTrue(h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), dev) != d1);
         }
 
         h.with(rules().lanes(lane("gray", Fallback.NONE))
                 .routes(route("order", header("x-env", StringMatch.exact("dev1")), to("dev1", 100))));
-        assertSame(d1, h.router.choose("order", all, VIEW, dev), "a new route applies to the next call");
+        assertSame(d1, h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), dev), "a new route applies to the next call");
         String previous = TrafficContext.attach("gray");
         try {
-            assertThrows(LaneUnavailableException.class, () -> h.router.choose("order", all, VIEW, Req.of()),
+            assertThrows(LaneUnavailableException.class, () -> h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()),
                     "a lane made strict applies to the next call");
         } finally {
             TrafficContext.restore(previous);
@@ -182,7 +182,7 @@ class CandidateGroupsTest {
     private static int freshPicks(Harness h, List<Inst> all, Inst fresh) {
         int picks = 0;
         for (int i = 0; i < DRAWS; i++) {
-            if (h.router.choose("order", all, VIEW, Req.of()) == fresh) {
+            if (h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()) == fresh) {
                 picks++;
             }
         }
@@ -199,16 +199,16 @@ class CandidateGroupsTest {
         List<Inst> all = list(warm, fresh, skewed);
 
         for (int i = 0; i < 10; i++) {
-            assertNotNull(h.router.choose("order", all, VIEW, Req.of()), "99 against 100");
+            assertNotNull(h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()), "99 against 100");
         }
         h.clock.addAndGet(500L);    // the window of the fresh instance ends, less than 1 s later
         for (int i = 0; i < 10; i++) {
-            assertNull(h.router.choose("order", all, VIEW, Req.of()), "all at 100");
+            assertNull(h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()), "all at 100");
         }
         h.clock.addAndGet(40_000L); // the start the skewed clock published comes: its window begins
-        assertNotNull(h.router.choose("order", all, VIEW, Req.of()), "10 against 100");
+        assertNotNull(h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()), "10 against 100");
         h.clock.addAndGet(-60_000L); // a clock that steps back is not served weights of the future
-        assertNotNull(h.router.choose("order", all, VIEW, Req.of()), "the fresh instance warms again");
+        assertNotNull(h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()), "the fresh instance warms again");
     }
 
     @Test
@@ -235,7 +235,7 @@ class CandidateGroupsTest {
         }
         Map<Inst, Integer> picks = new HashMap<>();
         for (int i = 0; i < DRAWS; i++) {
-            Inst pick = h.router.choose("order", all, VIEW, Req.of());
+            Inst pick = h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of());
             assertTrue(healthy.contains(pick), "an ejected or gray instance was chosen: " + pick);
             picks.merge(pick, 1, Integer::sum);
         }
@@ -246,7 +246,7 @@ class CandidateGroupsTest {
         h.clock.addAndGet(30_000L);  // ejections expire: the whole base group again
         Set<Inst> seen = new HashSet<>();
         for (int i = 0; i < DRAWS; i++) {
-            seen.add(h.router.choose("order", all, VIEW, Req.of()));
+            seen.add(h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
         }
         assertEquals(30, seen.size());
     }
@@ -289,19 +289,19 @@ class CandidateGroupsTest {
             reused.add(new Mutable("10.0.0." + i + ":80", null));
         }
         for (int i = 0; i < 10; i++) {
-            assertTrue(h.router.choose("order", reused, Mutable.VIEW, Req.of()) != gray);
+            assertTrue(h.router.choose("order", reused, Mutable.VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()) != gray);
         }
 
         // Same object, one more instance (size), or a first/middle/last element replaced: seen.
         Mutable added = new Mutable("10.0.0.7:80", "gray");
         reused.add(added);
-        List<Mutable> kept = h.router.eligible("order", reused, Mutable.VIEW, Req.of());
+        List<Mutable> kept = h.router.eligible("order", reused, Mutable.VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of());
         assertEquals(6, kept.size());
         assertTrue(!kept.contains(added) && !kept.contains(gray));
         Mutable middle = new Mutable("10.0.0.9:80", "gray");
         reused.set(reused.size() >>> 1, middle);
         for (int i = 0; i < 2_000; i++) {
-            Mutable pick = h.router.choose("order", reused, Mutable.VIEW, Req.of());
+            Mutable pick = h.router.choose("order", reused, Mutable.VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of());
             assertTrue(pick.tag == null, "untagged traffic reached " + pick.address);
         }
 
@@ -309,17 +309,17 @@ class CandidateGroupsTest {
         Mutable flipped = reused.get(2);
         flipped.tag = "gray";
         for (int i = 0; i < 2_000; i++) {
-            Mutable pick = h.router.choose("order", reused, Mutable.VIEW, Req.of());
+            Mutable pick = h.router.choose("order", reused, Mutable.VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of());
             assertTrue(pick.tag == null, "untagged traffic reached " + pick.address);
         }
-        for (Mutable m : h.router.eligible("order", reused, Mutable.VIEW, Req.of())) {
+        for (Mutable m : h.router.eligible("order", reused, Mutable.VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())) {
             assertNull(m.tag, "eligible handed out " + m.address);
         }
         String previous = TrafficContext.attach("gray");
         try {
             Set<Mutable> seen = new HashSet<>();
             for (int i = 0; i < 2_000; i++) {
-                seen.add(h.router.choose("order", reused, Mutable.VIEW, Req.of()));
+                seen.add(h.router.choose("order", reused, Mutable.VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
             }
             assertEquals(Set.of(gray, added, middle, flipped), seen, "once re-grouped, the new gray instance is used");
         } finally {

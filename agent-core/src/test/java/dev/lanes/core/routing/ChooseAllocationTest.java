@@ -62,14 +62,14 @@ class ChooseAllocationTest {
         // ThreadLocal entry each time, which is the inbound instrumentation's cost, not choose's.
         Runnable calls = () -> {
             for (int i = 0; i < CALLS; i++) {
-                assertNotNull(h.router.choose("order", instances, VIEW, plain));
-                assertNotNull(h.router.choose("order", instances, VIEW, canary));
-                assertNotNull(h.router.choose("order", instances, VIEW, dev));
+                assertNotNull(h.router.choose("order", instances, VIEW, TrafficContext.tag(), TrafficContext.headers(), plain));
+                assertNotNull(h.router.choose("order", instances, VIEW, TrafficContext.tag(), TrafficContext.headers(), canary));
+                assertNotNull(h.router.choose("order", instances, VIEW, TrafficContext.tag(), TrafficContext.headers(), dev));
             }
             String previous = TrafficContext.attach("gray");
             try {
                 for (int i = 0; i < CALLS; i++) {
-                    assertNotNull(h.router.choose("order", instances, VIEW, plain));
+                    assertNotNull(h.router.choose("order", instances, VIEW, TrafficContext.tag(), TrafficContext.headers(), plain));
                 }
             } finally {
                 TrafficContext.restore(previous);

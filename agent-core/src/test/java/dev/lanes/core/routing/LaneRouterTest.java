@@ -80,7 +80,7 @@ class LaneRouterTest {
     private static Set<Inst> chosen(Harness h, String service, List<Inst> candidates, RequestView request) {
         Set<Inst> seen = new HashSet<>();
         for (int i = 0; i < 2_000; i++) {
-            seen.add(h.router.choose(service, candidates, VIEW, request));
+            seen.add(h.router.choose(service, candidates, VIEW, TrafficContext.tag(), TrafficContext.headers(), request));
         }
         return seen;
     }
@@ -93,7 +93,7 @@ class LaneRouterTest {
             Harness h = new Harness();
             List<Inst> all = list(b1, g1, b2, d1);
 
-            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, Req.of()));
+            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
             assertEquals(Set.of(b1, b2), chosen(h, "order", all, Req.of()));
             assertTrue(h.count("base", ROUTED) > 0);
             assertEquals(0, h.count("base", FALLBACK_ANY));
@@ -104,9 +104,9 @@ class LaneRouterTest {
             Harness h = new Harness();
             List<Inst> all = list(g1, d1);
 
-            assertSame(all, h.router.eligible("order", all, VIEW, Req.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
             assertEquals(1, h.count("base", FALLBACK_ANY));
-            assertNull(h.router.choose("order", all, VIEW, Req.of()), "the framework's own choice stands");
+            assertNull(h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()), "the framework's own choice stands");
             assertEquals(2, h.count("base", FALLBACK_ANY));
         }
 
@@ -115,8 +115,8 @@ class LaneRouterTest {
             Harness h = new Harness();
             List<Inst> all = list(b1, b2);
 
-            assertSame(all, h.router.eligible("order", all, VIEW, Req.of()));
-            assertNull(h.router.choose("order", all, VIEW, Req.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+            assertNull(h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
         }
     }
 
@@ -128,7 +128,7 @@ class LaneRouterTest {
             Harness h = new Harness();
             List<Inst> all = list(b1, g1, b2, g2, d1);
 
-            assertEquals(list(g1, g2), inLane("gray", () -> h.router.eligible("order", all, VIEW, Req.of())));
+            assertEquals(list(g1, g2), inLane("gray", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
             assertEquals(Set.of(g1, g2), inLane("gray", () -> chosen(h, "order", all, Req.of())));
             assertEquals(Set.of(d1), inLane("dev1", () -> chosen(h, "order", all, Req.of())));
             assertTrue(h.count("gray", ROUTED) > 0);
@@ -139,7 +139,7 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().lanes(lane("gray", Fallback.BASE)));
             List<Inst> all = list(b1, d1, b2);
 
-            assertEquals(list(b1, b2), inLane("gray", () -> h.router.eligible("order", all, VIEW, Req.of())));
+            assertEquals(list(b1, b2), inLane("gray", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
             assertEquals(1, h.count("gray", FALLBACK_BASE));
         }
 
@@ -149,9 +149,9 @@ class LaneRouterTest {
             List<Inst> all = list(d1, g1);
             Inst only = tagged("10.0.3.1:80", "other");
 
-            assertSame(all, inLane("blue", () -> h.router.eligible("order", all, VIEW, Req.of())));
+            assertSame(all, inLane("blue", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
             assertEquals(1, h.count("blue", FALLBACK_ANY));
-            assertNull(inLane("blue", () -> h.router.choose("order", List.of(only), VIEW, Req.of())));
+            assertNull(inLane("blue", () -> h.router.choose("order", List.of(only), VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
         }
 
         @Test
@@ -160,12 +160,12 @@ class LaneRouterTest {
             List<Inst> all = list(b1, g1);
 
             LaneUnavailableException e = assertThrows(LaneUnavailableException.class,
-                    () -> inLane("dev1", () -> h.router.eligible("order", all, VIEW, Req.of())));
+                    () -> inLane("dev1", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
             assertEquals("order", e.service());
             assertEquals("dev1", e.lane());
             assertTrue(e.getMessage().contains("'order'") && e.getMessage().contains("'dev1'"), e.getMessage());
             assertThrows(LaneUnavailableException.class,
-                    () -> inLane("dev1", () -> h.router.choose("order", all, VIEW, Req.of())));
+                    () -> inLane("dev1", () -> h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
             assertEquals(2, h.count("dev1", STRICT_FAILURE));
         }
 
@@ -174,7 +174,7 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().lanes(lane("dev1", Fallback.NONE)));
             List<Inst> all = list(b1, d1);
 
-            assertEquals(d1, inLane("dev1", () -> h.router.choose("order", all, VIEW, Req.of())));
+            assertEquals(d1, inLane("dev1", () -> h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
             assertEquals(0, h.count("dev1", STRICT_FAILURE));
         }
     }
@@ -236,17 +236,17 @@ class LaneRouterTest {
             Harness h = new Harness("gray");
             List<Inst> all = list(b1, g1, d1);
 
-            assertEquals(list(g1), h.router.eligible("order", all, VIEW, Req.of()), "no request: the instance's tag");
-            assertEquals(list(b1), h.router.eligible("stock", list(b1, d1), VIEW, Req.of()),
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()), "no request: the instance's tag");
+            assertEquals(list(b1), h.router.eligible("stock", list(b1, d1), VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()),
                     "no gray instance: base, as any gray traffic");
-            assertEquals(list(d1), inLane("dev1", () -> h.router.eligible("order", all, VIEW, Req.of())),
+            assertEquals(list(d1), inLane("dev1", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())),
                     "a tag the work carries still wins");
         }
 
         @Test
         void workThatStartsOnABaseInstanceStaysUntagged() {
             Harness h = new Harness();
-            assertEquals(list(b1), h.router.eligible("order", list(b1, g1, d1), VIEW, Req.of()));
+            assertEquals(list(b1), h.router.eligible("order", list(b1, g1, d1), VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
         }
 
         @Test
@@ -299,14 +299,14 @@ class LaneRouterTest {
             Object previous = TrafficContext.enter(TrafficContext.state("gray",
                     dev.lanes.bridge.CarriedHeaders.of("x-env", "dev1")));
             try {
-                assertEquals(list(d1), h.router.eligible("order", all, VIEW, Req.of()),
+                assertEquals(list(d1), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()),
                         "the request at this hop lacks x-env; the carried value matches");
-                assertEquals(list(g1), h.router.eligible("order", all, VIEW, Req.of().header("x-env", "prod")),
+                assertEquals(list(g1), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of().header("x-env", "prod")),
                         "a value on the request itself wins over the carried one");
             } finally {
                 TrafficContext.exit(previous);
             }
-            assertEquals(list(b1), h.router.eligible("order", all, VIEW, Req.of()), "nothing carried, no route");
+            assertEquals(list(b1), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()), "nothing carried, no route");
         }
 
         @Test
@@ -315,10 +315,10 @@ class LaneRouterTest {
                     route("order", header("x-env", StringMatch.exact("dev1")), to("dev1", 100))));
             Req dev = Req.of().header("X-Env", "dev1");
 
-            assertEquals(list(d1), inLane("gray", () -> h.router.eligible("order", all, VIEW, dev)));
-            assertEquals(list(d1), h.router.eligible("order", all, VIEW, dev));
-            assertEquals(list(g1), inLane("gray", () -> h.router.eligible("order", all, VIEW, Req.of())));
-            assertEquals(list(g1), inLane("gray", () -> h.router.eligible("stock", all, VIEW, dev)),
+            assertEquals(list(d1), inLane("gray", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), dev)));
+            assertEquals(list(d1), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), dev));
+            assertEquals(list(g1), inLane("gray", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+            assertEquals(list(g1), inLane("gray", () -> h.router.eligible("stock", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), dev)),
                     "a route applies to its own service only");
         }
 
@@ -338,7 +338,7 @@ class LaneRouterTest {
                     route("order", header("x-stable", StringMatch.present()), to(null, 100))));
 
             List<Inst> result = inLane("gray",
-                    () -> h.router.eligible("order", all, VIEW, Req.of().header("x-stable", "1")));
+                    () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of().header("x-stable", "1")));
             assertEquals(list(b1, b2), result);
             assertEquals("gray", inLane("gray", TrafficContext::tag));
         }
@@ -348,9 +348,9 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().routes(
                     route("order", dubbo("placeOrder", 1, StringMatch.prefix("vip-")), to("gray", 100))));
 
-            assertEquals(list(g1), h.router.eligible("order", all, VIEW, Req.of().method("placeOrder").args(7, "vip-42")));
-            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, Req.of().method("placeOrder").args(7, "u-42")));
-            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, Req.of().method("cancel").args(7, "vip-42")));
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of().method("placeOrder").args(7, "vip-42")));
+            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of().method("placeOrder").args(7, "u-42")));
+            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of().method("cancel").args(7, "vip-42")));
         }
 
         @Test
@@ -359,7 +359,7 @@ class LaneRouterTest {
                     route("order", header("x-a", StringMatch.present()), to("gray", 100)),
                     route("order", header("x-a", StringMatch.present()), to("dev1", 100))));
 
-            assertEquals(list(g1), h.router.eligible("order", all, VIEW, Req.of().header("x-a", "1")));
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of().header("x-a", "1")));
         }
 
         @Test
@@ -369,9 +369,9 @@ class LaneRouterTest {
                     .routes(route("order", header("x-blue", StringMatch.present()), to("blue", 100)),
                             route("order", header("x-green", StringMatch.present()), to("green", 100))));
 
-            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, Req.of().header("x-green", "1")));
+            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of().header("x-green", "1")));
             assertThrows(LaneUnavailableException.class,
-                    () -> h.router.eligible("order", all, VIEW, Req.of().header("x-blue", "1")));
+                    () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of().header("x-blue", "1")));
         }
 
         @Test
@@ -382,7 +382,7 @@ class LaneRouterTest {
 
             int gray = 0;
             for (int i = 0; i < DRAWS; i++) {
-                List<Inst> result = h.router.eligible("order", all, VIEW, canary);
+                List<Inst> result = h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), canary);
                 if (result.equals(list(g1))) {
                     gray++;
                 } else {
@@ -400,7 +400,7 @@ class LaneRouterTest {
 
             int gray = 0;
             for (int i = 0; i < DRAWS; i++) {
-                List<Inst> result = h.router.eligible("order", all, VIEW, zero);
+                List<Inst> result = h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), zero);
                 if (result.equals(list(g1))) {
                     gray++;
                 } else {
@@ -415,14 +415,14 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().routes(
                     route("order", Fixtures.header("x-z", StringMatch.present()), to("dev1", 0))));
 
-            assertEquals(list(d1), h.router.eligible("order", all, VIEW, Req.of().header("x-z", "1")));
+            assertEquals(list(d1), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of().header("x-z", "1")));
         }
 
         @Test
         void routeWithoutDestinationDoesNotApply() {
             Harness h = new Harness().with(rules().routes(route("order", null)));
 
-            assertEquals(list(g1), inLane("gray", () -> h.router.eligible("order", all, VIEW, Req.of())));
+            assertEquals(list(g1), inLane("gray", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
         }
     }
 
@@ -447,7 +447,7 @@ class LaneRouterTest {
 
             int freshPicks = 0;
             for (int i = 0; i < DRAWS; i++) {
-                Inst pick = h.router.choose("order", all, VIEW, Req.of());
+                Inst pick = h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of());
                 assertNotNull(pick);
                 assertTrue(pick == fresh || pick == warm, "untagged traffic stays on base: " + pick);
                 if (pick == fresh) {
@@ -475,9 +475,9 @@ class LaneRouterTest {
             List<Inst> all = list(b1, b2, b3, g1);
 
             fail(h, "order", b2, 3);
-            assertEquals(list(b1, b3), h.router.eligible("order", all, VIEW, Req.of()));
+            assertEquals(list(b1, b3), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
             assertEquals(Set.of(b1, b3), chosen(h, "order", all, Req.of()));
-            assertEquals(list(b1, b2, b3), h.router.eligible("stock", list(b1, b2, b3), VIEW, Req.of()),
+            assertEquals(list(b1, b2, b3), h.router.eligible("stock", list(b1, b2, b3), VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()),
                     "ejection is per service");
         }
 
@@ -489,7 +489,7 @@ class LaneRouterTest {
             fail(h, "order", b2, 2);
             h.router.record("order", b2.address(), true);
             fail(h, "order", b2, 2);
-            assertSame(all, h.router.eligible("order", all, VIEW, Req.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
         }
 
         @Test
@@ -498,11 +498,11 @@ class LaneRouterTest {
             List<Inst> all = list(b1, b2, b3);
 
             fail(h, "order", b2, 3);
-            assertEquals(list(b1, b3), h.router.eligible("order", all, VIEW, Req.of()));
+            assertEquals(list(b1, b3), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
             h.clock.addAndGet(29_999L);
-            assertEquals(list(b1, b3), h.router.eligible("order", all, VIEW, Req.of()));
+            assertEquals(list(b1, b3), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
             h.clock.addAndGet(1L);
-            assertSame(all, h.router.eligible("order", all, VIEW, Req.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
         }
 
         @Test
@@ -513,10 +513,10 @@ class LaneRouterTest {
 
             fail(h, "order", b1, 3);
             // Base lane: 1 of 2 would remain, 50% < 60%: ejection ignored.
-            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, Req.of()));
+            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
             // Three base instances, one ejected: 2 of 3 = 67% >= 60%: ejection applies.
             List<Inst> three = list(b1, b2, b3, g1);
-            assertEquals(list(b2, b3), h.router.eligible("order", three, VIEW, Req.of()));
+            assertEquals(list(b2, b3), h.router.eligible("order", three, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
         }
 
         @Test
@@ -528,7 +528,7 @@ class LaneRouterTest {
             fail(h, "order", g1, 1);
             fail(h, "order", g2, 1);
             assertEquals(2, h.router.outlierDetector().ejectedCount("order"));
-            assertEquals(list(g1, g2), inLane("gray", () -> h.router.eligible("order", all, VIEW, Req.of())));
+            assertEquals(list(g1, g2), inLane("gray", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
         }
 
         @Test
@@ -547,9 +547,9 @@ class LaneRouterTest {
                 }
             }
             assertEquals(12, h.router.outlierDetector().ejectedCount("order"));
-            assertEquals(healthy, h.router.eligible("order", all, VIEW, Req.of()));
+            assertEquals(healthy, h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
             assertEquals(list(all.get(2), all.get(3)),
-                    h.router.eligible("order", list(all.get(0), all.get(1), all.get(2), all.get(3)), VIEW, Req.of()));
+                    h.router.eligible("order", list(all.get(0), all.get(1), all.get(2), all.get(3)), VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
         }
 
         @Test
@@ -558,7 +558,7 @@ class LaneRouterTest {
             List<Inst> all = list(b1, b2);
 
             fail(h, "order", b1, 100);
-            assertSame(all, h.router.eligible("order", all, VIEW, Req.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
             assertEquals(0, h.router.outlierDetector().trackedAddresses("order"));
         }
     }
@@ -571,10 +571,10 @@ class LaneRouterTest {
             Harness h = new Harness();
             List<Inst> all = list(b1, b2, b3);
 
-            assertSame(all, h.router.eligible("order", all, VIEW, Req.of()));
-            assertNull(h.router.choose("order", all, VIEW, Req.of()));
-            assertSame(all, inLane("gray", () -> h.router.eligible("order", all, VIEW, Req.of())));
-            assertNull(inLane("gray", () -> h.router.choose("order", all, VIEW, Req.of())));
+            assertSame(all, h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+            assertNull(h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+            assertSame(all, inLane("gray", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+            assertNull(inLane("gray", () -> h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
             assertNull(h.router.pickWeighted("order", all, VIEW));
         }
 
@@ -585,11 +585,11 @@ class LaneRouterTest {
 
             String tag = h.router.inbound(null, Req.of());
             assertEquals("gray", tag);
-            assertEquals(list(g1), inLane(tag, () -> h.router.eligible("order", all, VIEW, Req.of())));
-            assertEquals(list(b1), inLane(tag, () -> h.router.eligible("stock", list(b1, d1), VIEW, Req.of())));
-            assertEquals(list(g1), h.router.eligible("order", all, VIEW, Req.of()),
+            assertEquals(list(g1), inLane(tag, () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+            assertEquals(list(b1), inLane(tag, () -> h.router.eligible("stock", list(b1, d1), VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()),
                     "the gray instance's own work stays in its lane");
-            assertEquals(list(b1), new Harness().router.eligible("order", all, VIEW, Req.of()),
+            assertEquals(list(b1), new Harness().router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()),
                     "a base instance's own work stays on base");
         }
 
@@ -598,8 +598,8 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().lanes(lane("gray", Fallback.NONE)));
             List<Inst> all = list(b1, d1);
 
-            assertEquals(list(d1), inLane("dev1", () -> h.router.eligible("order", all, VIEW, Req.of())));
-            assertEquals(list(b1), inLane("dev9", () -> h.router.eligible("order", all, VIEW, Req.of())),
+            assertEquals(list(d1), inLane("dev1", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+            assertEquals(list(b1), inLane("dev9", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())),
                     "a tag no lane names falls back to base, never strict");
             assertEquals(1, h.count("dev9", FALLBACK_BASE));
         }
@@ -609,8 +609,8 @@ class LaneRouterTest {
             LaneRouter router = new LaneRouter("app", null, () -> null, null, null);
             List<Inst> all = list(b1, g1);
 
-            assertEquals(list(b1), router.eligible("order", all, VIEW, Req.of()));
-            assertEquals(list(g1), inLane("gray", () -> router.eligible("order", all, VIEW, Req.of())));
+            assertEquals(list(b1), router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+            assertEquals(list(g1), inLane("gray", () -> router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
         }
     }
 
@@ -741,10 +741,10 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().lanes(lane("dev1", Fallback.NONE)));
             List<Inst> empty = List.of();
 
-            assertSame(empty, h.router.eligible("order", empty, VIEW, Req.of()));
-            assertNull(h.router.eligible("order", null, VIEW, Req.of()));
-            assertNull(inLane("dev1", () -> h.router.choose("order", empty, VIEW, Req.of())));
-            assertNull(h.router.choose("order", null, VIEW, Req.of()));
+            assertSame(empty, h.router.eligible("order", empty, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+            assertNull(h.router.eligible("order", null, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+            assertNull(inLane("dev1", () -> h.router.choose("order", empty, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+            assertNull(h.router.choose("order", null, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
             assertNull(h.router.pickWeighted("order", empty, VIEW));
         }
 
@@ -753,8 +753,8 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().outlier(new OutlierSettings(true, 1, 1, 1, 50, 50)));
             List<Inst> all = list(b1, g1);
 
-            assertEquals(list(b1), h.router.eligible(null, all, VIEW, null));
-            assertEquals(b1, h.router.choose(null, all, VIEW, null));
+            assertEquals(list(b1), h.router.eligible(null, all, VIEW, TrafficContext.tag(), TrafficContext.headers(), null));
+            assertEquals(b1, h.router.choose(null, all, VIEW, TrafficContext.tag(), TrafficContext.headers(), null));
             h.router.record(null, null, false);
             h.router.record("order", null, false);
         }
@@ -764,8 +764,8 @@ class LaneRouterTest {
             Harness h = new Harness();
             List<Inst> all = list(g1, g2, d1);
 
-            assertSame(all, h.router.eligible("order", all, VIEW, Req.of()));
-            assertEquals(list(g1, g2), inLane("gray", () -> h.router.eligible("order", all, VIEW, Req.of())));
+            assertSame(all, h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+            assertEquals(list(g1, g2), inLane("gray", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
         }
 
         @Test
@@ -773,8 +773,8 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().lanes(lane("gray", Fallback.NONE)));
             List<Inst> all = list(b1, g1);
 
-            assertEquals(list(b1), inLane("nobody", () -> h.router.eligible("order", all, VIEW, Req.of())));
-            assertEquals(b1, inLane("nobody", () -> h.router.choose("order", all, VIEW, Req.of())));
+            assertEquals(list(b1), inLane("nobody", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+            assertEquals(b1, inLane("nobody", () -> h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
         }
 
         @Test
@@ -786,9 +786,9 @@ class LaneRouterTest {
             List<Inst> all = list(badTag, g1, blankTag, longTag);
 
             for (int i = 0; i < 3; i++) {
-                assertEquals(list(badTag, blankTag, longTag), h.router.eligible("order", all, VIEW, Req.of()));
+                assertEquals(list(badTag, blankTag, longTag), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
             }
-            assertEquals(list(g1), inLane("gray", () -> h.router.eligible("order", all, VIEW, Req.of())));
+            assertEquals(list(g1), inLane("gray", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
             assertNull(h.router.pickWeighted("order", list(badTag, blankTag), VIEW), "unknown start: full weight");
         }
 
@@ -814,10 +814,10 @@ class LaneRouterTest {
             List<Inst> all = list(b1, g1);
             long faults = AgentFaults.total();
 
-            assertSame(all, h.router.eligible("order", all, broken, Req.of()));
-            assertNull(h.router.choose("order", all, broken, Req.of()));
+            assertSame(all, h.router.eligible("order", all, broken, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+            assertNull(h.router.choose("order", all, broken, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
             assertTrue(AgentFaults.total() >= faults + 2);
-            assertEquals(list(b1), h.router.eligible("order", all, VIEW, Req.of()),
+            assertEquals(list(b1), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()),
                     "the router keeps working after a fault");
         }
 
@@ -828,7 +828,7 @@ class LaneRouterTest {
 
             int first = 0;
             for (int i = 0; i < DRAWS; i++) {
-                Inst pick = h.router.choose("order", all, VIEW, Req.of());
+                Inst pick = h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of());
                 assertTrue(pick == b1 || pick == b2 || pick == b3, String.valueOf(pick));
                 if (pick == b1) {
                     first++;
@@ -844,9 +844,9 @@ class LaneRouterTest {
             for (int i = 0; i < 5_000; i++) {
                 many.add(i % 2 == 0 ? base("b" + i) : tagged("g" + i, "gray"));
             }
-            assertEquals(2_500, h.router.eligible("order", many, VIEW, Req.of()).size());
-            assertEquals(2, h.router.eligible("order", list(b1, b2, g1), VIEW, Req.of()).size());
-            assertEquals(2_500, inLane("gray", () -> h.router.eligible("order", many, VIEW, Req.of())).size());
+            assertEquals(2_500, h.router.eligible("order", many, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()).size());
+            assertEquals(2, h.router.eligible("order", list(b1, b2, g1), VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()).size());
+            assertEquals(2_500, inLane("gray", () -> h.router.eligible("order", many, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())).size());
         }
     }
 
@@ -858,8 +858,8 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().lanes(lane("dev1", Fallback.NONE)).dryRun());
             List<Inst> all = list(b1, g1);
 
-            assertSame(all, inLane("dev1", () -> h.router.eligible("order", all, VIEW, Req.of())));
-            assertNull(inLane("dev1", () -> h.router.choose("order", all, VIEW, Req.of())));
+            assertSame(all, inLane("dev1", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+            assertNull(inLane("dev1", () -> h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
             assertEquals(2, h.count("dev1", STRICT_FAILURE));
             assertEquals(2, h.count("dev1", DRY_RUN_DIFFERENCE));
         }
@@ -872,10 +872,10 @@ class LaneRouterTest {
                     .dryRun());
             List<Inst> all = list(b1, g1, started("n:1", null, START - 1_000L));
 
-            assertSame(all, h.router.eligible("order", all, VIEW, Req.of().header("x-a", "1")));
+            assertSame(all, h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of().header("x-a", "1")));
             assertEquals(1, h.count("gray", ROUTED));
             assertEquals(1, h.count("gray", DRY_RUN_DIFFERENCE));
-            assertNull(h.router.choose("order", all, VIEW, Req.of()));
+            assertNull(h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
             assertEquals(1, h.count("base", DRY_RUN_DIFFERENCE));
             assertNull(h.router.pickWeighted("order", all, VIEW));
         }
@@ -885,7 +885,7 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().dryRun());
             List<Inst> all = list(b1, b2);
 
-            assertSame(all, h.router.eligible("order", all, VIEW, Req.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
             assertEquals(0, h.count("base", DRY_RUN_DIFFERENCE));
             assertEquals(1, h.count("base", ROUTED));
         }
@@ -901,9 +901,9 @@ class LaneRouterTest {
 
             h.rules.set(rules().lanes(lane("dev9", Fallback.NONE)).build());
             assertThrows(LaneUnavailableException.class,
-                    () -> inLane("dev9", () -> h.router.eligible("order", all, VIEW, Req.of())));
+                    () -> inLane("dev9", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
             h.rules.set(RuleSnapshot.EMPTY);
-            assertEquals(list(b1), inLane("dev9", () -> h.router.eligible("order", all, VIEW, Req.of())));
+            assertEquals(list(b1), inLane("dev9", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
         }
     }
 }

@@ -18,7 +18,7 @@ public final class ProbeHelper {
 
     /** The chosen instance, or "framework" when the engine leaves the choice to the framework. */
     public static String route() {
-        String chosen = Lanes.routing().choose("probe-service", INSTANCES, VIEW, RequestView.EMPTY);
+        String chosen = Lanes.routing().choose("probe-service", INSTANCES, VIEW, null, null, RequestView.EMPTY);
         return chosen == null ? "framework" : chosen;
     }
 

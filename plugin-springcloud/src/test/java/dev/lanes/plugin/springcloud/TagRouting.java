@@ -69,15 +69,16 @@ public final class TagRouting implements Routing {
     }
 
     @Override
-    public <T> List<T> eligible(String service, List<T> candidates, InstanceView<T> view, RequestView request) {
+    public <T> List<T> eligible(String service, List<T> candidates, InstanceView<T> view, String tag,
+            dev.lanes.bridge.CarriedHeaders carried, RequestView request) {
         if (broken) {
             throw new IllegalStateException("test routing is broken on purpose");
         }
         String target = customRoute(request);
         if (target == null) {
-            target = TrafficContext.tag();
+            target = tag;
         }
-        seen.add(new Seen(service, TrafficContext.tag(), request.path(), request.method(), candidates.size()));
+        seen.add(new Seen(service, tag, request.path(), request.method(), candidates.size()));
         List<T> kept = withTag(candidates, view, target);
         if (kept.isEmpty() && target != null) {
             if (strictLanes.contains(target)) {
@@ -97,11 +98,12 @@ public final class TagRouting implements Routing {
     }
 
     @Override
-    public <T> T choose(String service, List<T> candidates, InstanceView<T> view, RequestView request) {
+    public <T> T choose(String service, List<T> candidates, InstanceView<T> view, String tag,
+            dev.lanes.bridge.CarriedHeaders carried, RequestView request) {
         if (candidates == null || candidates.isEmpty()) {
             return null;
         }
-        List<T> eligible = eligible(service, candidates, view, request);
+        List<T> eligible = eligible(service, candidates, view, tag, carried, request);
         if (eligible == candidates) {
             return null;
         }

@@ -77,8 +77,8 @@ class PushUnderTrafficTest {
                         while (pushing.get() || calls.get() < 1000) {
                             int before = Integer.parseInt(store.current().version());
                             try {
-                                String a = router.choose("svc", strict, VIEW, RequestView.EMPTY);
-                                String b = router.choose("which", which, VIEW, RequestView.EMPTY);
+                                String a = router.choose("svc", strict, VIEW, null, null, RequestView.EMPTY);
+                                String b = router.choose("which", which, VIEW, null, null, RequestView.EMPTY);
                                 int after = Integer.parseInt(store.current().version());
                                 int k = Integer.parseInt(b.substring(1, b.indexOf('-')));
                                 boolean inWindow = false;

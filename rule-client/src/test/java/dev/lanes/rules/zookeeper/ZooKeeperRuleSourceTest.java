@@ -203,13 +203,13 @@ class ZooKeeperRuleSourceTest {
         LaneRouter router = new LaneRouter("orders", null, store, null, System::currentTimeMillis);
         List<String> instances = List.of("base-1", "blue-1");
         InstanceView<String> view = NAMED_BY_TAG;
-        assertEquals("blue-1", router.choose("stock", instances, view, RequestView.EMPTY));
+        assertEquals("blue-1", router.choose("stock", instances, view, null, null, RequestView.EMPTY));
 
         zk.stop();
         try {
             await("the outage is reported", () -> store.sourceErrorCount() >= 1);
             for (int i = 0; i < 100; i++) {
-                assertEquals("blue-1", router.choose("stock", instances, view, RequestView.EMPTY),
+                assertEquals("blue-1", router.choose("stock", instances, view, null, null, RequestView.EMPTY),
                         "routing by the last good rules while ZooKeeper is away");
             }
             Thread.sleep(2500);
@@ -223,7 +223,7 @@ class ZooKeeperRuleSourceTest {
             write(other, path + "/orders", "version: o2\nroutes: [{service: stock, to: {tag: base}}]\n");
         }
         await("the change made while disconnected", () -> store.current().version().equals("o2+g1"));
-        assertEquals("base-1", router.choose("stock", instances, view, RequestView.EMPTY));
+        assertEquals("base-1", router.choose("stock", instances, view, null, null, RequestView.EMPTY));
         assertSame(store.current(), store.get());
     }
 

@@ -44,18 +44,10 @@ public final class DubboRouting {
             return invokers;
         }
         Routing routing = Lanes.routing();
-        String carried = null;
-        String previous = null;
-        boolean attached = false;
         try {
             String service = ServiceNames.forRouting(routing, consumerUrl, invokers.get(0).getUrl());
-            // The engine reads the hop's tag from the thread: a tag the call carries wins.
-            carried = HopTags.carried(invocation);
-            if (carried != null && !carried.equals(TrafficContext.tag())) {
-                previous = TrafficContext.attach(carried);
-                attached = true;
-            }
-            List<Invoker<T>> kept = routing.eligible(service, invokers, VIEW, InvocationView.of(invocation));
+            List<Invoker<T>> kept = routing.eligible(service, invokers, VIEW, HopTags.hopTag(invocation),
+                    TrafficContext.headers(), InvocationView.of(invocation));
             StrictLanes.forget(invocation);
             return kept == null ? invokers : kept;
         } catch (LaneUnavailableException e) {
@@ -64,10 +56,6 @@ public final class DubboRouting {
         } catch (Throwable t) {
             AgentFaults.report(PLACE, t);
             return invokers;
-        } finally {
-            if (attached) {
-                TrafficContext.restore(previous);
-            }
         }
     }
 }

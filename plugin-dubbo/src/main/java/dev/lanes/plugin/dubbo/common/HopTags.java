@@ -30,9 +30,13 @@ public final class HopTags {
         return Tags.fromOutside(raw, "Dubbo attachment " + ATTACHMENT);
     }
 
-    /** The traffic tag of the call: carried, else the thread's, else this instance's own. */
-    public static String of(Invocation invocation) {
-        String carried = carried(invocation);
-        return carried != null ? carried : TrafficContext.outboundTag();
+    /**
+     * The tag the engine routes the call by: the attachment when valid, else the thread's
+     * ({@link TrafficContext#hopTag}, the rule every plugin shares); null leaves it to this
+     * instance's own tag.
+     */
+    public static String hopTag(Invocation invocation) {
+        return TrafficContext.hopTag(invocation == null ? null : invocation.getAttachment(ATTACHMENT),
+                "Dubbo attachment " + ATTACHMENT);
     }
 }

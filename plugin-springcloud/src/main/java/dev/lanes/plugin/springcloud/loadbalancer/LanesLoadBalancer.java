@@ -87,9 +87,9 @@ public final class LanesLoadBalancer implements ReactorServiceInstanceLoadBalanc
     /** The routing decision for one candidate list: a response, or FRAMEWORK. */
     Response<ServiceInstance> decide(Routing routing, ServiceInstanceListSupplier candidates,
             List<ServiceInstance> instances, Object state, RequestView view) {
-        Object previous = TrafficContext.enter(state);
         try {
-            ServiceInstance chosen = routing.choose(serviceId, instances, ServiceInstanceView.INSTANCE, view);
+            ServiceInstance chosen = routing.choose(serviceId, instances, ServiceInstanceView.INSTANCE,
+                    TrafficContext.tagOf(state), TrafficContext.headersOf(state), view);
             if (chosen == null) {
                 return FRAMEWORK;
             }
@@ -103,8 +103,6 @@ public final class LanesLoadBalancer implements ReactorServiceInstanceLoadBalanc
         } catch (Throwable t) {
             AgentFaults.report(PLACE, t);
             return FRAMEWORK;
-        } finally {
-            TrafficContext.exit(previous);
         }
     }
 

@@ -41,17 +41,9 @@ public final class RequestDataView implements RequestView {
     @SuppressWarnings("rawtypes")
     public static String trafficTag(Request request) {
         RequestData data = requestData(request);
-        if (data != null) {
-            HttpHeaders headers = data.getHeaders();
-            String raw = headers == null ? null : headers.getFirst(TrafficContext.HEADER);
-            if (raw != null) {
-                String tag = Tags.fromOutside(raw, "outbound header " + TrafficContext.HEADER);
-                if (tag != null) {
-                    return tag;
-                }
-            }
-        }
-        return TrafficContext.tag();
+        HttpHeaders headers = data == null ? null : data.getHeaders();
+        return TrafficContext.hopTag(headers == null ? null : headers.getFirst(TrafficContext.HEADER),
+                "outbound header " + TrafficContext.HEADER);
     }
 
     @SuppressWarnings("rawtypes")

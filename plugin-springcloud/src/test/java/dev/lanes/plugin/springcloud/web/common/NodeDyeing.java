@@ -24,8 +24,9 @@ public class NodeDyeing implements Routing {
     }
 
     @Override
-    public <T> List<T> eligible(String service, List<T> candidates, InstanceView<T> view, RequestView request) {
-        return Lanes.PASS_THROUGH.eligible(service, candidates, view, request);
+    public <T> List<T> eligible(String service, List<T> candidates, InstanceView<T> view, String tag,
+            dev.lanes.bridge.CarriedHeaders carried, RequestView request) {
+        return candidates;
     }
 
     @Override
@@ -34,8 +35,9 @@ public class NodeDyeing implements Routing {
     }
 
     @Override
-    public <T> T choose(String service, List<T> candidates, InstanceView<T> view, RequestView request) {
-        return Lanes.PASS_THROUGH.choose(service, candidates, view, request);
+    public <T> T choose(String service, List<T> candidates, InstanceView<T> view, String tag,
+            dev.lanes.bridge.CarriedHeaders carried, RequestView request) {
+        return null;
     }
 
     @Override

@@ -4,7 +4,6 @@ import dev.lanes.bridge.AgentFaults;
 import dev.lanes.bridge.InstanceView;
 import dev.lanes.bridge.LaneUnavailableException;
 import dev.lanes.bridge.RequestView;
-import dev.lanes.bridge.TrafficContext;
 import dev.lanes.core.rules.EntryRule;
 import dev.lanes.core.rules.EntryRule.StickyKey;
 import dev.lanes.core.rules.Fallback;
@@ -15,7 +14,6 @@ import dev.lanes.core.rules.WarmupSettings;
 import dev.lanes.core.routing.Fixtures.Harness;
 import dev.lanes.core.routing.Fixtures.Inst;
 import dev.lanes.core.routing.Fixtures.Req;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -61,26 +59,12 @@ class LaneRouterTest {
     private final Inst g2 = tagged("10.0.1.2:80", "gray");
     private final Inst d1 = tagged("10.0.2.1:80", "dev1");
 
-    @AfterEach
-    void clearTrafficTag() {
-        TrafficContext.attach(null);
-    }
-
-    /** Runs {@code body} with traffic tag {@code tag} current, as inbound instrumentation would. */
-    private static <V> V inLane(String tag, java.util.function.Supplier<V> body) {
-        String previous = TrafficContext.attach(tag);
-        try {
-            return body.get();
-        } finally {
-            TrafficContext.restore(previous);
-        }
-    }
-
     /** Every instance {@code choose} returned over many calls (null included when it passed). */
-    private static Set<Inst> chosen(Harness h, String service, List<Inst> candidates, RequestView request) {
+    private static Set<Inst> chosen(Harness h, String service, List<Inst> candidates, String tag,
+                                    RequestView request) {
         Set<Inst> seen = new HashSet<>();
         for (int i = 0; i < 2_000; i++) {
-            seen.add(h.router.choose(service, candidates, VIEW, TrafficContext.tag(), TrafficContext.headers(), request));
+            seen.add(h.router.choose(service, candidates, VIEW, tag, null, request));
         }
         return seen;
     }
@@ -93,8 +77,8 @@ class LaneRouterTest {
             Harness h = new Harness();
             List<Inst> all = list(b1, g1, b2, d1);
 
-            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
-            assertEquals(Set.of(b1, b2), chosen(h, "order", all, Req.of()));
+            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, null, null, Req.of()));
+            assertEquals(Set.of(b1, b2), chosen(h, "order", all, null, Req.of()));
             assertTrue(h.count("base", ROUTED) > 0);
             assertEquals(0, h.count("base", FALLBACK_ANY));
         }
@@ -104,9 +88,9 @@ class LaneRouterTest {
             Harness h = new Harness();
             List<Inst> all = list(g1, d1);
 
-            assertSame(all, h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, null, null, Req.of()));
             assertEquals(1, h.count("base", FALLBACK_ANY));
-            assertNull(h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()), "the framework's own choice stands");
+            assertNull(h.router.choose("order", all, VIEW, null, null, Req.of()), "the framework's own choice stands");
             assertEquals(2, h.count("base", FALLBACK_ANY));
         }
 
@@ -115,8 +99,8 @@ class LaneRouterTest {
             Harness h = new Harness();
             List<Inst> all = list(b1, b2);
 
-            assertSame(all, h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
-            assertNull(h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, null, null, Req.of()));
+            assertNull(h.router.choose("order", all, VIEW, null, null, Req.of()));
         }
     }
 
@@ -128,9 +112,9 @@ class LaneRouterTest {
             Harness h = new Harness();
             List<Inst> all = list(b1, g1, b2, g2, d1);
 
-            assertEquals(list(g1, g2), inLane("gray", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
-            assertEquals(Set.of(g1, g2), inLane("gray", () -> chosen(h, "order", all, Req.of())));
-            assertEquals(Set.of(d1), inLane("dev1", () -> chosen(h, "order", all, Req.of())));
+            assertEquals(list(g1, g2), h.router.eligible("order", all, VIEW, "gray", null, Req.of()));
+            assertEquals(Set.of(g1, g2), chosen(h, "order", all, "gray", Req.of()));
+            assertEquals(Set.of(d1), chosen(h, "order", all, "dev1", Req.of()));
             assertTrue(h.count("gray", ROUTED) > 0);
         }
 
@@ -139,7 +123,7 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().lanes(lane("gray", Fallback.BASE)));
             List<Inst> all = list(b1, d1, b2);
 
-            assertEquals(list(b1, b2), inLane("gray", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, "gray", null, Req.of()));
             assertEquals(1, h.count("gray", FALLBACK_BASE));
         }
 
@@ -149,9 +133,9 @@ class LaneRouterTest {
             List<Inst> all = list(d1, g1);
             Inst only = tagged("10.0.3.1:80", "other");
 
-            assertSame(all, inLane("blue", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+            assertSame(all, h.router.eligible("order", all, VIEW, "blue", null, Req.of()));
             assertEquals(1, h.count("blue", FALLBACK_ANY));
-            assertNull(inLane("blue", () -> h.router.choose("order", List.of(only), VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+            assertNull(h.router.choose("order", List.of(only), VIEW, "blue", null, Req.of()));
         }
 
         @Test
@@ -160,12 +144,12 @@ class LaneRouterTest {
             List<Inst> all = list(b1, g1);
 
             LaneUnavailableException e = assertThrows(LaneUnavailableException.class,
-                    () -> inLane("dev1", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+                    () -> h.router.eligible("order", all, VIEW, "dev1", null, Req.of()));
             assertEquals("order", e.service());
             assertEquals("dev1", e.lane());
             assertTrue(e.getMessage().contains("'order'") && e.getMessage().contains("'dev1'"), e.getMessage());
             assertThrows(LaneUnavailableException.class,
-                    () -> inLane("dev1", () -> h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+                    () -> h.router.choose("order", all, VIEW, "dev1", null, Req.of()));
             assertEquals(2, h.count("dev1", STRICT_FAILURE));
         }
 
@@ -174,7 +158,7 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().lanes(lane("dev1", Fallback.NONE)));
             List<Inst> all = list(b1, d1);
 
-            assertEquals(d1, inLane("dev1", () -> h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+            assertEquals(d1, h.router.choose("order", all, VIEW, "dev1", null, Req.of()));
             assertEquals(0, h.count("dev1", STRICT_FAILURE));
         }
     }
@@ -188,14 +172,9 @@ class LaneRouterTest {
             List<Inst> inventory = list(b1, d1, b2);      // no gray instance: fallback
             List<Inst> payment = list(b3, g1, g2);        // gray instances: back into the lane
 
-            String previous = TrafficContext.attach("gray");
-            try {
-                assertEquals(Set.of(b1, b2), chosen(h, "inventory", inventory, Req.of()));
-                assertEquals("gray", TrafficContext.tag(), "a fallback must not change the traffic tag");
-                assertEquals(Set.of(g1, g2), chosen(h, "payment", payment, Req.of()));
-            } finally {
-                TrafficContext.restore(previous);
-            }
+            // The engine never changes the hop's tag: the next hop routes by the same tag.
+            assertEquals(Set.of(b1, b2), chosen(h, "inventory", inventory, "gray", Req.of()));
+            assertEquals(Set.of(g1, g2), chosen(h, "payment", payment, "gray", Req.of()));
             assertTrue(h.count("gray", FALLBACK_BASE) > 0);
             assertTrue(h.count("gray", ROUTED) > 0);
         }
@@ -236,17 +215,17 @@ class LaneRouterTest {
             Harness h = new Harness("gray");
             List<Inst> all = list(b1, g1, d1);
 
-            assertEquals(list(g1), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()), "no request: the instance's tag");
-            assertEquals(list(b1), h.router.eligible("stock", list(b1, d1), VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()),
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, null, null, Req.of()), "no request: the instance's tag");
+            assertEquals(list(b1), h.router.eligible("stock", list(b1, d1), VIEW, null, null, Req.of()),
                     "no gray instance: base, as any gray traffic");
-            assertEquals(list(d1), inLane("dev1", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())),
+            assertEquals(list(d1), h.router.eligible("order", all, VIEW, "dev1", null, Req.of()),
                     "a tag the work carries still wins");
         }
 
         @Test
         void workThatStartsOnABaseInstanceStaysUntagged() {
             Harness h = new Harness();
-            assertEquals(list(b1), h.router.eligible("order", list(b1, g1, d1), VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+            assertEquals(list(b1), h.router.eligible("order", list(b1, g1, d1), VIEW, null, null, Req.of()));
         }
 
         @Test
@@ -268,14 +247,9 @@ class LaneRouterTest {
 
             String tag = h.router.inbound("dev1", Req.of().header("x-lanes-tag", "dev1"));
             assertEquals("dev1", tag);
-            String previous = TrafficContext.attach(tag);
-            try {
-                assertEquals(Set.of(d1), chosen(h, "gateway", gateway, Req.of()));
-                assertEquals(Set.of(b2), chosen(h, "orders", orders, Req.of()));
-                assertEquals(Set.of(d1), chosen(h, "payments", payments, Req.of()));
-            } finally {
-                TrafficContext.restore(previous);
-            }
+            assertEquals(Set.of(d1), chosen(h, "gateway", gateway, tag, Req.of()));
+            assertEquals(Set.of(b2), chosen(h, "orders", orders, tag, Req.of()));
+            assertEquals(Set.of(d1), chosen(h, "payments", payments, tag, Req.of()));
         }
 
         @Test
@@ -296,17 +270,12 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().routes(
                     route("order", header("x-env", StringMatch.exact("dev1")), to("dev1", 100))));
             List<Inst> all = list(b1, g1, d1);
-            Object previous = TrafficContext.enter(TrafficContext.state("gray",
-                    dev.lanes.bridge.CarriedHeaders.of("x-env", "dev1")));
-            try {
-                assertEquals(list(d1), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()),
-                        "the request at this hop lacks x-env; the carried value matches");
-                assertEquals(list(g1), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of().header("x-env", "prod")),
-                        "a value on the request itself wins over the carried one");
-            } finally {
-                TrafficContext.exit(previous);
-            }
-            assertEquals(list(b1), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()), "nothing carried, no route");
+            dev.lanes.bridge.CarriedHeaders carried = dev.lanes.bridge.CarriedHeaders.of("x-env", "dev1");
+            assertEquals(list(d1), h.router.eligible("order", all, VIEW, "gray", carried, Req.of()),
+                    "the request at this hop lacks x-env; the carried value matches");
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, "gray", carried,
+                    Req.of().header("x-env", "prod")), "a value on the request itself wins over the carried one");
+            assertEquals(list(b1), h.router.eligible("order", all, VIEW, null, null, Req.of()), "nothing carried, no route");
         }
 
         @Test
@@ -315,10 +284,10 @@ class LaneRouterTest {
                     route("order", header("x-env", StringMatch.exact("dev1")), to("dev1", 100))));
             Req dev = Req.of().header("X-Env", "dev1");
 
-            assertEquals(list(d1), inLane("gray", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), dev)));
-            assertEquals(list(d1), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), dev));
-            assertEquals(list(g1), inLane("gray", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
-            assertEquals(list(g1), inLane("gray", () -> h.router.eligible("stock", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), dev)),
+            assertEquals(list(d1), h.router.eligible("order", all, VIEW, "gray", null, dev));
+            assertEquals(list(d1), h.router.eligible("order", all, VIEW, null, null, dev));
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, "gray", null, Req.of()));
+            assertEquals(list(g1), h.router.eligible("stock", all, VIEW, "gray", null, dev),
                     "a route applies to its own service only");
         }
 
@@ -337,10 +306,8 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().routes(
                     route("order", header("x-stable", StringMatch.present()), to(null, 100))));
 
-            List<Inst> result = inLane("gray",
-                    () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of().header("x-stable", "1")));
+            List<Inst> result = h.router.eligible("order", all, VIEW, "gray", null, Req.of().header("x-stable", "1"));
             assertEquals(list(b1, b2), result);
-            assertEquals("gray", inLane("gray", TrafficContext::tag));
         }
 
         @Test
@@ -348,9 +315,9 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().routes(
                     route("order", dubbo("placeOrder", 1, StringMatch.prefix("vip-")), to("gray", 100))));
 
-            assertEquals(list(g1), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of().method("placeOrder").args(7, "vip-42")));
-            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of().method("placeOrder").args(7, "u-42")));
-            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of().method("cancel").args(7, "vip-42")));
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, null, null, Req.of().method("placeOrder").args(7, "vip-42")));
+            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, null, null, Req.of().method("placeOrder").args(7, "u-42")));
+            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, null, null, Req.of().method("cancel").args(7, "vip-42")));
         }
 
         @Test
@@ -359,7 +326,7 @@ class LaneRouterTest {
                     route("order", header("x-a", StringMatch.present()), to("gray", 100)),
                     route("order", header("x-a", StringMatch.present()), to("dev1", 100))));
 
-            assertEquals(list(g1), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of().header("x-a", "1")));
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, null, null, Req.of().header("x-a", "1")));
         }
 
         @Test
@@ -369,9 +336,9 @@ class LaneRouterTest {
                     .routes(route("order", header("x-blue", StringMatch.present()), to("blue", 100)),
                             route("order", header("x-green", StringMatch.present()), to("green", 100))));
 
-            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of().header("x-green", "1")));
+            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, null, null, Req.of().header("x-green", "1")));
             assertThrows(LaneUnavailableException.class,
-                    () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of().header("x-blue", "1")));
+                    () -> h.router.eligible("order", all, VIEW, null, null, Req.of().header("x-blue", "1")));
         }
 
         @Test
@@ -382,7 +349,7 @@ class LaneRouterTest {
 
             int gray = 0;
             for (int i = 0; i < DRAWS; i++) {
-                List<Inst> result = h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), canary);
+                List<Inst> result = h.router.eligible("order", all, VIEW, null, null, canary);
                 if (result.equals(list(g1))) {
                     gray++;
                 } else {
@@ -400,7 +367,7 @@ class LaneRouterTest {
 
             int gray = 0;
             for (int i = 0; i < DRAWS; i++) {
-                List<Inst> result = h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), zero);
+                List<Inst> result = h.router.eligible("order", all, VIEW, null, null, zero);
                 if (result.equals(list(g1))) {
                     gray++;
                 } else {
@@ -415,14 +382,14 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().routes(
                     route("order", Fixtures.header("x-z", StringMatch.present()), to("dev1", 0))));
 
-            assertEquals(list(d1), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of().header("x-z", "1")));
+            assertEquals(list(d1), h.router.eligible("order", all, VIEW, null, null, Req.of().header("x-z", "1")));
         }
 
         @Test
         void routeWithoutDestinationDoesNotApply() {
             Harness h = new Harness().with(rules().routes(route("order", null)));
 
-            assertEquals(list(g1), inLane("gray", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, "gray", null, Req.of()));
         }
     }
 
@@ -447,7 +414,7 @@ class LaneRouterTest {
 
             int freshPicks = 0;
             for (int i = 0; i < DRAWS; i++) {
-                Inst pick = h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of());
+                Inst pick = h.router.choose("order", all, VIEW, null, null, Req.of());
                 assertNotNull(pick);
                 assertTrue(pick == fresh || pick == warm, "untagged traffic stays on base: " + pick);
                 if (pick == fresh) {
@@ -475,9 +442,9 @@ class LaneRouterTest {
             List<Inst> all = list(b1, b2, b3, g1);
 
             fail(h, "order", b2, 3);
-            assertEquals(list(b1, b3), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
-            assertEquals(Set.of(b1, b3), chosen(h, "order", all, Req.of()));
-            assertEquals(list(b1, b2, b3), h.router.eligible("stock", list(b1, b2, b3), VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()),
+            assertEquals(list(b1, b3), h.router.eligible("order", all, VIEW, null, null, Req.of()));
+            assertEquals(Set.of(b1, b3), chosen(h, "order", all, null, Req.of()));
+            assertEquals(list(b1, b2, b3), h.router.eligible("stock", list(b1, b2, b3), VIEW, null, null, Req.of()),
                     "ejection is per service");
         }
 
@@ -489,7 +456,7 @@ class LaneRouterTest {
             fail(h, "order", b2, 2);
             h.router.record("order", b2.address(), true);
             fail(h, "order", b2, 2);
-            assertSame(all, h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, null, null, Req.of()));
         }
 
         @Test
@@ -498,11 +465,11 @@ class LaneRouterTest {
             List<Inst> all = list(b1, b2, b3);
 
             fail(h, "order", b2, 3);
-            assertEquals(list(b1, b3), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+            assertEquals(list(b1, b3), h.router.eligible("order", all, VIEW, null, null, Req.of()));
             h.clock.addAndGet(29_999L);
-            assertEquals(list(b1, b3), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+            assertEquals(list(b1, b3), h.router.eligible("order", all, VIEW, null, null, Req.of()));
             h.clock.addAndGet(1L);
-            assertSame(all, h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, null, null, Req.of()));
         }
 
         @Test
@@ -513,10 +480,10 @@ class LaneRouterTest {
 
             fail(h, "order", b1, 3);
             // Base lane: 1 of 2 would remain, 50% < 60%: ejection ignored.
-            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, null, null, Req.of()));
             // Three base instances, one ejected: 2 of 3 = 67% >= 60%: ejection applies.
             List<Inst> three = list(b1, b2, b3, g1);
-            assertEquals(list(b2, b3), h.router.eligible("order", three, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+            assertEquals(list(b2, b3), h.router.eligible("order", three, VIEW, null, null, Req.of()));
         }
 
         @Test
@@ -528,7 +495,7 @@ class LaneRouterTest {
             fail(h, "order", g1, 1);
             fail(h, "order", g2, 1);
             assertEquals(2, h.router.outlierDetector().ejectedCount("order"));
-            assertEquals(list(g1, g2), inLane("gray", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+            assertEquals(list(g1, g2), h.router.eligible("order", all, VIEW, "gray", null, Req.of()));
         }
 
         @Test
@@ -547,9 +514,9 @@ class LaneRouterTest {
                 }
             }
             assertEquals(12, h.router.outlierDetector().ejectedCount("order"));
-            assertEquals(healthy, h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+            assertEquals(healthy, h.router.eligible("order", all, VIEW, null, null, Req.of()));
             assertEquals(list(all.get(2), all.get(3)),
-                    h.router.eligible("order", list(all.get(0), all.get(1), all.get(2), all.get(3)), VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+                    h.router.eligible("order", list(all.get(0), all.get(1), all.get(2), all.get(3)), VIEW, null, null, Req.of()));
         }
 
         @Test
@@ -558,7 +525,7 @@ class LaneRouterTest {
             List<Inst> all = list(b1, b2);
 
             fail(h, "order", b1, 100);
-            assertSame(all, h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, null, null, Req.of()));
             assertEquals(0, h.router.outlierDetector().trackedAddresses("order"));
         }
     }
@@ -571,10 +538,10 @@ class LaneRouterTest {
             Harness h = new Harness();
             List<Inst> all = list(b1, b2, b3);
 
-            assertSame(all, h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
-            assertNull(h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
-            assertSame(all, inLane("gray", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
-            assertNull(inLane("gray", () -> h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+            assertSame(all, h.router.eligible("order", all, VIEW, null, null, Req.of()));
+            assertNull(h.router.choose("order", all, VIEW, null, null, Req.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, "gray", null, Req.of()));
+            assertNull(h.router.choose("order", all, VIEW, "gray", null, Req.of()));
             assertNull(h.router.pickWeighted("order", all, VIEW));
         }
 
@@ -585,11 +552,11 @@ class LaneRouterTest {
 
             String tag = h.router.inbound(null, Req.of());
             assertEquals("gray", tag);
-            assertEquals(list(g1), inLane(tag, () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
-            assertEquals(list(b1), inLane(tag, () -> h.router.eligible("stock", list(b1, d1), VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
-            assertEquals(list(g1), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()),
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, tag, null, Req.of()));
+            assertEquals(list(b1), h.router.eligible("stock", list(b1, d1), VIEW, tag, null, Req.of()));
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, null, null, Req.of()),
                     "the gray instance's own work stays in its lane");
-            assertEquals(list(b1), new Harness().router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()),
+            assertEquals(list(b1), new Harness().router.eligible("order", all, VIEW, null, null, Req.of()),
                     "a base instance's own work stays on base");
         }
 
@@ -598,8 +565,8 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().lanes(lane("gray", Fallback.NONE)));
             List<Inst> all = list(b1, d1);
 
-            assertEquals(list(d1), inLane("dev1", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
-            assertEquals(list(b1), inLane("dev9", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())),
+            assertEquals(list(d1), h.router.eligible("order", all, VIEW, "dev1", null, Req.of()));
+            assertEquals(list(b1), h.router.eligible("order", all, VIEW, "dev9", null, Req.of()),
                     "a tag no lane names falls back to base, never strict");
             assertEquals(1, h.count("dev9", FALLBACK_BASE));
         }
@@ -609,8 +576,8 @@ class LaneRouterTest {
             LaneRouter router = new LaneRouter("app", null, () -> null, null, null);
             List<Inst> all = list(b1, g1);
 
-            assertEquals(list(b1), router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
-            assertEquals(list(g1), inLane("gray", () -> router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+            assertEquals(list(b1), router.eligible("order", all, VIEW, null, null, Req.of()));
+            assertEquals(list(g1), router.eligible("order", all, VIEW, "gray", null, Req.of()));
         }
     }
 
@@ -741,10 +708,10 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().lanes(lane("dev1", Fallback.NONE)));
             List<Inst> empty = List.of();
 
-            assertSame(empty, h.router.eligible("order", empty, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
-            assertNull(h.router.eligible("order", null, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
-            assertNull(inLane("dev1", () -> h.router.choose("order", empty, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
-            assertNull(h.router.choose("order", null, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+            assertSame(empty, h.router.eligible("order", empty, VIEW, null, null, Req.of()));
+            assertNull(h.router.eligible("order", null, VIEW, null, null, Req.of()));
+            assertNull(h.router.choose("order", empty, VIEW, "dev1", null, Req.of()));
+            assertNull(h.router.choose("order", null, VIEW, null, null, Req.of()));
             assertNull(h.router.pickWeighted("order", empty, VIEW));
         }
 
@@ -753,8 +720,8 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().outlier(new OutlierSettings(true, 1, 1, 1, 50, 50)));
             List<Inst> all = list(b1, g1);
 
-            assertEquals(list(b1), h.router.eligible(null, all, VIEW, TrafficContext.tag(), TrafficContext.headers(), null));
-            assertEquals(b1, h.router.choose(null, all, VIEW, TrafficContext.tag(), TrafficContext.headers(), null));
+            assertEquals(list(b1), h.router.eligible(null, all, VIEW, null, null, null));
+            assertEquals(b1, h.router.choose(null, all, VIEW, null, null, null));
             h.router.record(null, null, false);
             h.router.record("order", null, false);
         }
@@ -764,8 +731,8 @@ class LaneRouterTest {
             Harness h = new Harness();
             List<Inst> all = list(g1, g2, d1);
 
-            assertSame(all, h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
-            assertEquals(list(g1, g2), inLane("gray", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+            assertSame(all, h.router.eligible("order", all, VIEW, null, null, Req.of()));
+            assertEquals(list(g1, g2), h.router.eligible("order", all, VIEW, "gray", null, Req.of()));
         }
 
         @Test
@@ -773,8 +740,8 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().lanes(lane("gray", Fallback.NONE)));
             List<Inst> all = list(b1, g1);
 
-            assertEquals(list(b1), inLane("nobody", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
-            assertEquals(b1, inLane("nobody", () -> h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+            assertEquals(list(b1), h.router.eligible("order", all, VIEW, "nobody", null, Req.of()));
+            assertEquals(b1, h.router.choose("order", all, VIEW, "nobody", null, Req.of()));
         }
 
         @Test
@@ -786,9 +753,9 @@ class LaneRouterTest {
             List<Inst> all = list(badTag, g1, blankTag, longTag);
 
             for (int i = 0; i < 3; i++) {
-                assertEquals(list(badTag, blankTag, longTag), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+                assertEquals(list(badTag, blankTag, longTag), h.router.eligible("order", all, VIEW, null, null, Req.of()));
             }
-            assertEquals(list(g1), inLane("gray", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, "gray", null, Req.of()));
             assertNull(h.router.pickWeighted("order", list(badTag, blankTag), VIEW), "unknown start: full weight");
         }
 
@@ -814,10 +781,10 @@ class LaneRouterTest {
             List<Inst> all = list(b1, g1);
             long faults = AgentFaults.total();
 
-            assertSame(all, h.router.eligible("order", all, broken, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
-            assertNull(h.router.choose("order", all, broken, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+            assertSame(all, h.router.eligible("order", all, broken, null, null, Req.of()));
+            assertNull(h.router.choose("order", all, broken, null, null, Req.of()));
             assertTrue(AgentFaults.total() >= faults + 2);
-            assertEquals(list(b1), h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()),
+            assertEquals(list(b1), h.router.eligible("order", all, VIEW, null, null, Req.of()),
                     "the router keeps working after a fault");
         }
 
@@ -828,7 +795,7 @@ class LaneRouterTest {
 
             int first = 0;
             for (int i = 0; i < DRAWS; i++) {
-                Inst pick = h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of());
+                Inst pick = h.router.choose("order", all, VIEW, null, null, Req.of());
                 assertTrue(pick == b1 || pick == b2 || pick == b3, String.valueOf(pick));
                 if (pick == b1) {
                     first++;
@@ -844,9 +811,9 @@ class LaneRouterTest {
             for (int i = 0; i < 5_000; i++) {
                 many.add(i % 2 == 0 ? base("b" + i) : tagged("g" + i, "gray"));
             }
-            assertEquals(2_500, h.router.eligible("order", many, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()).size());
-            assertEquals(2, h.router.eligible("order", list(b1, b2, g1), VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()).size());
-            assertEquals(2_500, inLane("gray", () -> h.router.eligible("order", many, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())).size());
+            assertEquals(2_500, h.router.eligible("order", many, VIEW, null, null, Req.of()).size());
+            assertEquals(2, h.router.eligible("order", list(b1, b2, g1), VIEW, null, null, Req.of()).size());
+            assertEquals(2_500, h.router.eligible("order", many, VIEW, "gray", null, Req.of()).size());
         }
     }
 
@@ -858,8 +825,8 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().lanes(lane("dev1", Fallback.NONE)).dryRun());
             List<Inst> all = list(b1, g1);
 
-            assertSame(all, inLane("dev1", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
-            assertNull(inLane("dev1", () -> h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+            assertSame(all, h.router.eligible("order", all, VIEW, "dev1", null, Req.of()));
+            assertNull(h.router.choose("order", all, VIEW, "dev1", null, Req.of()));
             assertEquals(2, h.count("dev1", STRICT_FAILURE));
             assertEquals(2, h.count("dev1", DRY_RUN_DIFFERENCE));
         }
@@ -872,10 +839,10 @@ class LaneRouterTest {
                     .dryRun());
             List<Inst> all = list(b1, g1, started("n:1", null, START - 1_000L));
 
-            assertSame(all, h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of().header("x-a", "1")));
+            assertSame(all, h.router.eligible("order", all, VIEW, null, null, Req.of().header("x-a", "1")));
             assertEquals(1, h.count("gray", ROUTED));
             assertEquals(1, h.count("gray", DRY_RUN_DIFFERENCE));
-            assertNull(h.router.choose("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+            assertNull(h.router.choose("order", all, VIEW, null, null, Req.of()));
             assertEquals(1, h.count("base", DRY_RUN_DIFFERENCE));
             assertNull(h.router.pickWeighted("order", all, VIEW));
         }
@@ -885,7 +852,7 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().dryRun());
             List<Inst> all = list(b1, b2);
 
-            assertSame(all, h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, null, null, Req.of()));
             assertEquals(0, h.count("base", DRY_RUN_DIFFERENCE));
             assertEquals(1, h.count("base", ROUTED));
         }
@@ -901,9 +868,9 @@ class LaneRouterTest {
 
             h.rules.set(rules().lanes(lane("dev9", Fallback.NONE)).build());
             assertThrows(LaneUnavailableException.class,
-                    () -> inLane("dev9", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+                    () -> h.router.eligible("order", all, VIEW, "dev9", null, Req.of()));
             h.rules.set(RuleSnapshot.EMPTY);
-            assertEquals(list(b1), inLane("dev9", () -> h.router.eligible("order", all, VIEW, TrafficContext.tag(), TrafficContext.headers(), Req.of())));
+            assertEquals(list(b1), h.router.eligible("order", all, VIEW, "dev9", null, Req.of()));
         }
     }
 }

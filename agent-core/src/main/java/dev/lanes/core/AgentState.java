@@ -85,18 +85,18 @@ public final class AgentState implements AdminServer.StateSource {
             } else if (name.equals("tag")) {
                 tag = value;
             } else if (name.equals("path")) {
-                request.path = value;
+                request.path(value);
             } else if (name.equals("method")) {
-                request.method = value;
+                request.method(value);
             } else if (name.startsWith("header.") && name.length() > 7) {
-                request.headers.put(name.substring(7), value);
+                request.header(name.substring(7), value);
             } else if (name.startsWith("cookie.") && name.length() > 7) {
-                request.cookies.put(name.substring(7), value);
+                request.cookie(name.substring(7), value);
             } else if (name.startsWith("query.") && name.length() > 6) {
-                request.query.put(name.substring(6), value);
+                request.query(name.substring(6), value);
             } else if (name.startsWith("arg.") && name.length() > 4) {
                 try {
-                    request.args.put(Integer.valueOf(name.substring(4)), value);
+                    request.arg(Integer.parseInt(name.substring(4)), value);
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("parameter " + name + ": expected arg.N with N an argument "
                             + "index such as arg.0");

@@ -256,19 +256,23 @@ final class RulesCommand {
             }
             return INVALID;
         }
-        DescribedRequest request = new DescribedRequest();
-        request.headers.putAll(o.pairs("header"));
-        request.cookies.putAll(o.pairs("cookie"));
-        request.query.putAll(o.pairs("query"));
+        DescribedRequest request = DescribedRequest.of().path(o.value("path")).method(o.value("method"));
+        for (Map.Entry<String, String> h : o.pairs("header").entrySet()) {
+            request.header(h.getKey(), h.getValue());
+        }
+        for (Map.Entry<String, String> c : o.pairs("cookie").entrySet()) {
+            request.cookie(c.getKey(), c.getValue());
+        }
+        for (Map.Entry<String, String> q : o.pairs("query").entrySet()) {
+            request.query(q.getKey(), q.getValue());
+        }
         for (Map.Entry<String, String> a : o.pairs("arg").entrySet()) {
             try {
-                request.args.put(Integer.parseInt(a.getKey()), a.getValue());
+                request.arg(Integer.parseInt(a.getKey()), a.getValue());
             } catch (NumberFormatException e) {
                 throw new UsageException("--arg " + a.getKey() + "=...: expected an argument index such as 0");
             }
         }
-        request.path = o.value("path");
-        request.method = o.value("method");
         String tag = o.value("tag");
         if (tag == null) {
             tag = request.header(dev.lanes.bridge.TrafficContext.HEADER);

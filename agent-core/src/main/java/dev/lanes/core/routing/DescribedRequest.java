@@ -8,17 +8,60 @@ import java.util.TreeMap;
 
 /**
  * A request given by its attributes rather than by a framework: what {@code rules explain} and
- * the admin endpoint's {@code /lanes/explain} ask the engine about.
+ * the admin endpoint's {@code /lanes/explain} ask the engine about (and what tests route).
  */
 public final class DescribedRequest implements RequestView {
 
     /** Header names are case-insensitive, as on the wire. */
-    public final Map<String, String> headers = new TreeMap<String, String>(String.CASE_INSENSITIVE_ORDER);
-    public final Map<String, String> cookies = new HashMap<String, String>();
-    public final Map<String, String> query = new HashMap<String, String>();
-    public final Map<Integer, String> args = new HashMap<Integer, String>();
-    public String path;
-    public String method;
+    private final Map<String, String> headers = new TreeMap<String, String>(String.CASE_INSENSITIVE_ORDER);
+    private final Map<String, String> cookies = new HashMap<String, String>();
+    private final Map<String, String> query = new HashMap<String, String>();
+    private final Map<Integer, Object> args = new HashMap<Integer, Object>();
+    private String path;
+    private String method;
+
+    public static DescribedRequest of() {
+        return new DescribedRequest();
+    }
+
+    public DescribedRequest header(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    public DescribedRequest cookie(String name, String value) {
+        cookies.put(name, value);
+        return this;
+    }
+
+    public DescribedRequest query(String name, String value) {
+        query.put(name, value);
+        return this;
+    }
+
+    public DescribedRequest path(String value) {
+        path = value;
+        return this;
+    }
+
+    public DescribedRequest method(String value) {
+        method = value;
+        return this;
+    }
+
+    /** Argument {@code index} of a Dubbo call. */
+    public DescribedRequest arg(int index, Object value) {
+        args.put(index, value);
+        return this;
+    }
+
+    /** The arguments of a Dubbo call, from the first. */
+    public DescribedRequest args(Object... values) {
+        for (int i = 0; i < values.length; i++) {
+            args.put(i, values[i]);
+        }
+        return this;
+    }
 
     @Override
     public String header(String name) {

@@ -8,7 +8,6 @@ import dev.lanes.core.rules.StringMatch;
 import dev.lanes.core.rules.WarmupSettings;
 import dev.lanes.core.routing.Fixtures.Harness;
 import dev.lanes.core.routing.Fixtures.Inst;
-import dev.lanes.core.routing.Fixtures.Req;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -49,14 +48,14 @@ class CandidateGroupsTest {
     /** Calls enough for the list to be grouped (it is grouped the second time it is seen). */
     private static void warm(Harness h, List<Inst> candidates) {
         for (int i = 0; i < 10; i++) {
-            h.router.choose("order", candidates, VIEW, null, null, Req.of());
+            h.router.choose("order", candidates, VIEW, null, null, DescribedRequest.of());
         }
     }
 
     private static Set<Inst> chosen(Harness h, List<Inst> candidates, String trafficTag) {
         Set<Inst> seen = new HashSet<>();
         for (int i = 0; i < 2_000; i++) {
-            seen.add(h.router.choose("order", candidates, VIEW, trafficTag, null, Req.of()));
+            seen.add(h.router.choose("order", candidates, VIEW, trafficTag, null, DescribedRequest.of()));
         }
         return seen;
     }
@@ -90,11 +89,11 @@ class CandidateGroupsTest {
             }
         };
         for (int i = 0; i < 2; i++) {
-            h.router.choose("order", all, counting, null, null, Req.of());
+            h.router.choose("order", all, counting, null, null, DescribedRequest.of());
         }
         reads[0] = 0;
         for (int i = 0; i < 1_000; i++) {
-            assertNull(h.router.choose("order", all, counting, null, null, Req.of()).tag());
+            assertNull(h.router.choose("order", all, counting, null, null, DescribedRequest.of()).tag());
         }
         // One read per call: the tag of the instance picked, checked against its group.
         assertEquals(1_000, reads[0]);
@@ -115,10 +114,10 @@ class CandidateGroupsTest {
         Inst b1 = base("10.0.0.2:80");
         Inst b2 = base("10.0.0.3:80");
         List<Inst> after = list(b0, b1, b2);
-        assertSame(b0, h.router.choose("order", after, VIEW, "gray", null, Req.of()), "first call on the new list");
+        assertSame(b0, h.router.choose("order", after, VIEW, "gray", null, DescribedRequest.of()), "first call on the new list");
         assertEquals(Set.of(b1, b2), chosen(h, after, null));
         assertEquals(Set.of(b0), chosen(h, after, "gray"));
-        assertEquals(list(b1, b2), h.router.eligible("order", after, VIEW, null, null, Req.of()));
+        assertEquals(list(b1, b2), h.router.eligible("order", after, VIEW, null, null, DescribedRequest.of()));
     }
 
     @Test
@@ -128,7 +127,7 @@ class CandidateGroupsTest {
         Inst d1 = tagged("10.0.2.1:80", "dev1");
         List<Inst> all = list(b1, b2, d1);
         Harness h = new Harness().with(rules().lanes(lane("gray", Fallback.BASE)));
-        Req dev = Req.of().header("x-env", "dev1");
+        DescribedRequest dev = DescribedRequest.of().header("x-env", "dev1");
         warm(h, all);
         for (int i = 0; i < 10; i++) {
             assertTrue(h.router.choose("order", all, VIEW, null, null, dev) != d1);
@@ -137,7 +136,7 @@ class CandidateGroupsTest {
         h.with(rules().lanes(lane("gray", Fallback.NONE))
                 .routes(route("order", header("x-env", StringMatch.exact("dev1")), to("dev1", 100))));
         assertSame(d1, h.router.choose("order", all, VIEW, null, null, dev), "a new route applies to the next call");
-        assertThrows(LaneUnavailableException.class, () -> h.router.choose("order", all, VIEW, "gray", null, Req.of()),
+        assertThrows(LaneUnavailableException.class, () -> h.router.choose("order", all, VIEW, "gray", null, DescribedRequest.of()),
                 "a lane made strict applies to the next call");
     }
 
@@ -160,7 +159,7 @@ class CandidateGroupsTest {
     private static int freshPicks(Harness h, List<Inst> all, Inst fresh) {
         int picks = 0;
         for (int i = 0; i < DRAWS; i++) {
-            if (h.router.choose("order", all, VIEW, null, null, Req.of()) == fresh) {
+            if (h.router.choose("order", all, VIEW, null, null, DescribedRequest.of()) == fresh) {
                 picks++;
             }
         }
@@ -177,16 +176,16 @@ class CandidateGroupsTest {
         List<Inst> all = list(warm, fresh, skewed);
 
         for (int i = 0; i < 10; i++) {
-            assertNotNull(h.router.choose("order", all, VIEW, null, null, Req.of()), "99 against 100");
+            assertNotNull(h.router.choose("order", all, VIEW, null, null, DescribedRequest.of()), "99 against 100");
         }
         h.clock.addAndGet(500L);    // the window of the fresh instance ends, less than 1 s later
         for (int i = 0; i < 10; i++) {
-            assertNull(h.router.choose("order", all, VIEW, null, null, Req.of()), "all at 100");
+            assertNull(h.router.choose("order", all, VIEW, null, null, DescribedRequest.of()), "all at 100");
         }
         h.clock.addAndGet(40_000L); // the start the skewed clock published comes: its window begins
-        assertNotNull(h.router.choose("order", all, VIEW, null, null, Req.of()), "10 against 100");
+        assertNotNull(h.router.choose("order", all, VIEW, null, null, DescribedRequest.of()), "10 against 100");
         h.clock.addAndGet(-60_000L); // a clock that steps back is not served weights of the future
-        assertNotNull(h.router.choose("order", all, VIEW, null, null, Req.of()), "the fresh instance warms again");
+        assertNotNull(h.router.choose("order", all, VIEW, null, null, DescribedRequest.of()), "the fresh instance warms again");
     }
 
     @Test
@@ -213,7 +212,7 @@ class CandidateGroupsTest {
         }
         Map<Inst, Integer> picks = new HashMap<>();
         for (int i = 0; i < DRAWS; i++) {
-            Inst pick = h.router.choose("order", all, VIEW, null, null, Req.of());
+            Inst pick = h.router.choose("order", all, VIEW, null, null, DescribedRequest.of());
             assertTrue(healthy.contains(pick), "an ejected or gray instance was chosen: " + pick);
             picks.merge(pick, 1, Integer::sum);
         }
@@ -224,7 +223,7 @@ class CandidateGroupsTest {
         h.clock.addAndGet(30_000L);  // ejections expire: the whole base group again
         Set<Inst> seen = new HashSet<>();
         for (int i = 0; i < DRAWS; i++) {
-            seen.add(h.router.choose("order", all, VIEW, null, null, Req.of()));
+            seen.add(h.router.choose("order", all, VIEW, null, null, DescribedRequest.of()));
         }
         assertEquals(30, seen.size());
     }
@@ -267,19 +266,19 @@ class CandidateGroupsTest {
             reused.add(new Mutable("10.0.0." + i + ":80", null));
         }
         for (int i = 0; i < 10; i++) {
-            assertTrue(h.router.choose("order", reused, Mutable.VIEW, null, null, Req.of()) != gray);
+            assertTrue(h.router.choose("order", reused, Mutable.VIEW, null, null, DescribedRequest.of()) != gray);
         }
 
         // Same object, one more instance (size), or a first/middle/last element replaced: seen.
         Mutable added = new Mutable("10.0.0.7:80", "gray");
         reused.add(added);
-        List<Mutable> kept = h.router.eligible("order", reused, Mutable.VIEW, null, null, Req.of());
+        List<Mutable> kept = h.router.eligible("order", reused, Mutable.VIEW, null, null, DescribedRequest.of());
         assertEquals(6, kept.size());
         assertTrue(!kept.contains(added) && !kept.contains(gray));
         Mutable middle = new Mutable("10.0.0.9:80", "gray");
         reused.set(reused.size() >>> 1, middle);
         for (int i = 0; i < 2_000; i++) {
-            Mutable pick = h.router.choose("order", reused, Mutable.VIEW, null, null, Req.of());
+            Mutable pick = h.router.choose("order", reused, Mutable.VIEW, null, null, DescribedRequest.of());
             assertTrue(pick.tag == null, "untagged traffic reached " + pick.address);
         }
 
@@ -287,15 +286,15 @@ class CandidateGroupsTest {
         Mutable flipped = reused.get(2);
         flipped.tag = "gray";
         for (int i = 0; i < 2_000; i++) {
-            Mutable pick = h.router.choose("order", reused, Mutable.VIEW, null, null, Req.of());
+            Mutable pick = h.router.choose("order", reused, Mutable.VIEW, null, null, DescribedRequest.of());
             assertTrue(pick.tag == null, "untagged traffic reached " + pick.address);
         }
-        for (Mutable m : h.router.eligible("order", reused, Mutable.VIEW, null, null, Req.of())) {
+        for (Mutable m : h.router.eligible("order", reused, Mutable.VIEW, null, null, DescribedRequest.of())) {
             assertNull(m.tag, "eligible handed out " + m.address);
         }
         Set<Mutable> seen = new HashSet<>();
         for (int i = 0; i < 2_000; i++) {
-            seen.add(h.router.choose("order", reused, Mutable.VIEW, "gray", null, Req.of()));
+            seen.add(h.router.choose("order", reused, Mutable.VIEW, "gray", null, DescribedRequest.of()));
         }
         assertEquals(Set.of(gray, added, middle, flipped), seen, "once re-grouped, the new gray instance is used");
     }

@@ -6,7 +6,6 @@ import dev.lanes.core.rules.StringMatch;
 import dev.lanes.core.rules.WarmupSettings;
 import dev.lanes.core.routing.Fixtures.Harness;
 import dev.lanes.core.routing.Fixtures.Inst;
-import dev.lanes.core.routing.Fixtures.Req;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -53,9 +52,9 @@ class ChooseAllocationTest {
         for (int i = 0; i < 5; i++) {
             h.router.record("order", instances.get(1).address(), false);
         }
-        Req plain = Req.of();
-        Req canary = Req.of().header("x-canary", "1");
-        Req dev = Req.of().header("x-env", "dev1");
+        DescribedRequest plain = DescribedRequest.of();
+        DescribedRequest canary = DescribedRequest.of().header("x-canary", "1");
+        DescribedRequest dev = DescribedRequest.of().header("x-env", "dev1");
 
         // The tag is attached around whole loops: attaching per call would allocate a
         // ThreadLocal entry each time, which is the inbound instrumentation's cost, not choose's.

@@ -1,7 +1,6 @@
 package dev.lanes.core.routing;
 
 import dev.lanes.bridge.InstanceView;
-import dev.lanes.bridge.RequestView;
 import dev.lanes.core.rules.EntryRule;
 import dev.lanes.core.rules.Fallback;
 import dev.lanes.core.rules.LaneRule;
@@ -16,10 +15,7 @@ import dev.lanes.core.rules.WeightedTag;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -73,79 +69,6 @@ final class Fixtures {
     }
 
     /** A request built from attribute maps; header names are matched without regard to case. */
-    static final class Req implements RequestView {
-        private final Map<String, String> headers = new HashMap<>();
-        private final Map<String, String> cookies = new HashMap<>();
-        private final Map<String, String> query = new HashMap<>();
-        private final List<Object> args = new ArrayList<>();
-        private String path;
-        private String method;
-
-        static Req of() {
-            return new Req();
-        }
-
-        Req header(String name, String value) {
-            headers.put(name.toLowerCase(Locale.ROOT), value);
-            return this;
-        }
-
-        Req cookie(String name, String value) {
-            cookies.put(name, value);
-            return this;
-        }
-
-        Req query(String name, String value) {
-            query.put(name, value);
-            return this;
-        }
-
-        Req path(String value) {
-            path = value;
-            return this;
-        }
-
-        Req method(String value) {
-            method = value;
-            return this;
-        }
-
-        Req args(Object... values) {
-            args.addAll(Arrays.asList(values));
-            return this;
-        }
-
-        @Override
-        public String header(String name) {
-            return headers.get(name.toLowerCase(Locale.ROOT));
-        }
-
-        @Override
-        public String cookie(String name) {
-            return cookies.get(name);
-        }
-
-        @Override
-        public String query(String name) {
-            return query.get(name);
-        }
-
-        @Override
-        public String path() {
-            return path;
-        }
-
-        @Override
-        public String method() {
-            return method;
-        }
-
-        @Override
-        public Object argument(int index) {
-            return index >= 0 && index < args.size() ? args.get(index) : null;
-        }
-    }
-
     // ---- rule builders ----
 
     static Match header(String name, StringMatch condition) {

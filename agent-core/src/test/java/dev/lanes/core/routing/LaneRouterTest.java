@@ -13,7 +13,6 @@ import dev.lanes.core.rules.StringMatch;
 import dev.lanes.core.rules.WarmupSettings;
 import dev.lanes.core.routing.Fixtures.Harness;
 import dev.lanes.core.routing.Fixtures.Inst;
-import dev.lanes.core.routing.Fixtures.Req;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -77,8 +76,8 @@ class LaneRouterTest {
             Harness h = new Harness();
             List<Inst> all = list(b1, g1, b2, d1);
 
-            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, null, null, Req.of()));
-            assertEquals(Set.of(b1, b2), chosen(h, "order", all, null, Req.of()));
+            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
+            assertEquals(Set.of(b1, b2), chosen(h, "order", all, null, DescribedRequest.of()));
             assertTrue(h.count("base", ROUTED) > 0);
             assertEquals(0, h.count("base", FALLBACK_ANY));
         }
@@ -88,9 +87,9 @@ class LaneRouterTest {
             Harness h = new Harness();
             List<Inst> all = list(g1, d1);
 
-            assertSame(all, h.router.eligible("order", all, VIEW, null, null, Req.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
             assertEquals(1, h.count("base", FALLBACK_ANY));
-            assertNull(h.router.choose("order", all, VIEW, null, null, Req.of()), "the framework's own choice stands");
+            assertNull(h.router.choose("order", all, VIEW, null, null, DescribedRequest.of()), "the framework's own choice stands");
             assertEquals(2, h.count("base", FALLBACK_ANY));
         }
 
@@ -99,8 +98,8 @@ class LaneRouterTest {
             Harness h = new Harness();
             List<Inst> all = list(b1, b2);
 
-            assertSame(all, h.router.eligible("order", all, VIEW, null, null, Req.of()));
-            assertNull(h.router.choose("order", all, VIEW, null, null, Req.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
+            assertNull(h.router.choose("order", all, VIEW, null, null, DescribedRequest.of()));
         }
     }
 
@@ -112,9 +111,9 @@ class LaneRouterTest {
             Harness h = new Harness();
             List<Inst> all = list(b1, g1, b2, g2, d1);
 
-            assertEquals(list(g1, g2), h.router.eligible("order", all, VIEW, "gray", null, Req.of()));
-            assertEquals(Set.of(g1, g2), chosen(h, "order", all, "gray", Req.of()));
-            assertEquals(Set.of(d1), chosen(h, "order", all, "dev1", Req.of()));
+            assertEquals(list(g1, g2), h.router.eligible("order", all, VIEW, "gray", null, DescribedRequest.of()));
+            assertEquals(Set.of(g1, g2), chosen(h, "order", all, "gray", DescribedRequest.of()));
+            assertEquals(Set.of(d1), chosen(h, "order", all, "dev1", DescribedRequest.of()));
             assertTrue(h.count("gray", ROUTED) > 0);
         }
 
@@ -123,7 +122,7 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().lanes(lane("gray", Fallback.BASE)));
             List<Inst> all = list(b1, d1, b2);
 
-            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, "gray", null, Req.of()));
+            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, "gray", null, DescribedRequest.of()));
             assertEquals(1, h.count("gray", FALLBACK_BASE));
         }
 
@@ -133,9 +132,9 @@ class LaneRouterTest {
             List<Inst> all = list(d1, g1);
             Inst only = tagged("10.0.3.1:80", "other");
 
-            assertSame(all, h.router.eligible("order", all, VIEW, "blue", null, Req.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, "blue", null, DescribedRequest.of()));
             assertEquals(1, h.count("blue", FALLBACK_ANY));
-            assertNull(h.router.choose("order", List.of(only), VIEW, "blue", null, Req.of()));
+            assertNull(h.router.choose("order", List.of(only), VIEW, "blue", null, DescribedRequest.of()));
         }
 
         @Test
@@ -144,12 +143,12 @@ class LaneRouterTest {
             List<Inst> all = list(b1, g1);
 
             LaneUnavailableException e = assertThrows(LaneUnavailableException.class,
-                    () -> h.router.eligible("order", all, VIEW, "dev1", null, Req.of()));
+                    () -> h.router.eligible("order", all, VIEW, "dev1", null, DescribedRequest.of()));
             assertEquals("order", e.service());
             assertEquals("dev1", e.lane());
             assertTrue(e.getMessage().contains("'order'") && e.getMessage().contains("'dev1'"), e.getMessage());
             assertThrows(LaneUnavailableException.class,
-                    () -> h.router.choose("order", all, VIEW, "dev1", null, Req.of()));
+                    () -> h.router.choose("order", all, VIEW, "dev1", null, DescribedRequest.of()));
             assertEquals(2, h.count("dev1", STRICT_FAILURE));
         }
 
@@ -158,7 +157,7 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().lanes(lane("dev1", Fallback.NONE)));
             List<Inst> all = list(b1, d1);
 
-            assertEquals(d1, h.router.choose("order", all, VIEW, "dev1", null, Req.of()));
+            assertEquals(d1, h.router.choose("order", all, VIEW, "dev1", null, DescribedRequest.of()));
             assertEquals(0, h.count("dev1", STRICT_FAILURE));
         }
     }
@@ -173,8 +172,8 @@ class LaneRouterTest {
             List<Inst> payment = list(b3, g1, g2);        // gray instances: back into the lane
 
             // The engine never changes the hop's tag: the next hop routes by the same tag.
-            assertEquals(Set.of(b1, b2), chosen(h, "inventory", inventory, "gray", Req.of()));
-            assertEquals(Set.of(g1, g2), chosen(h, "payment", payment, "gray", Req.of()));
+            assertEquals(Set.of(b1, b2), chosen(h, "inventory", inventory, "gray", DescribedRequest.of()));
+            assertEquals(Set.of(g1, g2), chosen(h, "payment", payment, "gray", DescribedRequest.of()));
             assertTrue(h.count("gray", FALLBACK_BASE) > 0);
             assertTrue(h.count("gray", ROUTED) > 0);
         }
@@ -187,7 +186,7 @@ class LaneRouterTest {
         void untaggedRequestEnteringATaggedInstanceTakesItsTag() {
             Harness h = new Harness("gray");
 
-            assertEquals("gray", h.router.inbound(null, Req.of()));
+            assertEquals("gray", h.router.inbound(null, DescribedRequest.of()));
             assertEquals("gray", h.router.instanceTag());
             assertEquals(1, h.count("gray", INBOUND));
         }
@@ -196,7 +195,7 @@ class LaneRouterTest {
         void requestThatCarriesATagKeepsIt() {
             Harness h = new Harness("gray");
 
-            assertEquals("dev1", h.router.inbound("dev1", Req.of()));
+            assertEquals("dev1", h.router.inbound("dev1", DescribedRequest.of()));
             assertEquals(1, h.count("dev1", INBOUND));
             assertEquals(0, h.count("gray", INBOUND));
         }
@@ -205,7 +204,7 @@ class LaneRouterTest {
         void untaggedRequestEnteringABaseInstanceStaysUntagged() {
             Harness h = new Harness();
 
-            assertNull(h.router.inbound(null, Req.of()));
+            assertNull(h.router.inbound(null, DescribedRequest.of()));
             assertNull(h.router.inbound(null, null));
             assertEquals(2, h.count("base", INBOUND));
         }
@@ -215,23 +214,23 @@ class LaneRouterTest {
             Harness h = new Harness("gray");
             List<Inst> all = list(b1, g1, d1);
 
-            assertEquals(list(g1), h.router.eligible("order", all, VIEW, null, null, Req.of()), "no request: the instance's tag");
-            assertEquals(list(b1), h.router.eligible("stock", list(b1, d1), VIEW, null, null, Req.of()),
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()), "no request: the instance's tag");
+            assertEquals(list(b1), h.router.eligible("stock", list(b1, d1), VIEW, null, null, DescribedRequest.of()),
                     "no gray instance: base, as any gray traffic");
-            assertEquals(list(d1), h.router.eligible("order", all, VIEW, "dev1", null, Req.of()),
+            assertEquals(list(d1), h.router.eligible("order", all, VIEW, "dev1", null, DescribedRequest.of()),
                     "a tag the work carries still wins");
         }
 
         @Test
         void workThatStartsOnABaseInstanceStaysUntagged() {
             Harness h = new Harness();
-            assertEquals(list(b1), h.router.eligible("order", list(b1, g1, d1), VIEW, null, null, Req.of()));
+            assertEquals(list(b1), h.router.eligible("order", list(b1, g1, d1), VIEW, null, null, DescribedRequest.of()));
         }
 
         @Test
         void malformedInstanceTagMakesABaseInstance() {
             assertNull(new Harness("not a tag").router.instanceTag());
-            assertNull(new Harness("").router.inbound(null, Req.of()));
+            assertNull(new Harness("").router.inbound(null, DescribedRequest.of()));
         }
     }
 
@@ -245,18 +244,18 @@ class LaneRouterTest {
             List<Inst> orders = list(b2, g1);       // no dev1 here
             List<Inst> payments = list(b3, d1);
 
-            String tag = h.router.inbound("dev1", Req.of().header("x-lanes-tag", "dev1"));
+            String tag = h.router.inbound("dev1", DescribedRequest.of().header("x-lanes-tag", "dev1"));
             assertEquals("dev1", tag);
-            assertEquals(Set.of(d1), chosen(h, "gateway", gateway, tag, Req.of()));
-            assertEquals(Set.of(b2), chosen(h, "orders", orders, tag, Req.of()));
-            assertEquals(Set.of(d1), chosen(h, "payments", payments, tag, Req.of()));
+            assertEquals(Set.of(d1), chosen(h, "gateway", gateway, tag, DescribedRequest.of()));
+            assertEquals(Set.of(b2), chosen(h, "orders", orders, tag, DescribedRequest.of()));
+            assertEquals(Set.of(d1), chosen(h, "payments", payments, tag, DescribedRequest.of()));
         }
 
         @Test
         void malformedCarriedTagIsTreatedAsAbsent() {
             Harness h = new Harness("gray");
-            assertEquals("gray", h.router.inbound("", Req.of()));
-            assertEquals("gray", h.router.inbound("bad tag", Req.of()));
+            assertEquals("gray", h.router.inbound("", DescribedRequest.of()));
+            assertEquals("gray", h.router.inbound("bad tag", DescribedRequest.of()));
         }
     }
 
@@ -271,22 +270,22 @@ class LaneRouterTest {
                     route("order", header("x-env", StringMatch.exact("dev1")), to("dev1", 100))));
             List<Inst> all = list(b1, g1, d1);
             dev.lanes.bridge.CarriedHeaders carried = dev.lanes.bridge.CarriedHeaders.of("x-env", "dev1");
-            assertEquals(list(d1), h.router.eligible("order", all, VIEW, "gray", carried, Req.of()),
+            assertEquals(list(d1), h.router.eligible("order", all, VIEW, "gray", carried, DescribedRequest.of()),
                     "the request at this hop lacks x-env; the carried value matches");
             assertEquals(list(g1), h.router.eligible("order", all, VIEW, "gray", carried,
-                    Req.of().header("x-env", "prod")), "a value on the request itself wins over the carried one");
-            assertEquals(list(b1), h.router.eligible("order", all, VIEW, null, null, Req.of()), "nothing carried, no route");
+                    DescribedRequest.of().header("x-env", "prod")), "a value on the request itself wins over the carried one");
+            assertEquals(list(b1), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()), "nothing carried, no route");
         }
 
         @Test
         void matchingRouteWinsOverTheTrafficTag() {
             Harness h = new Harness().with(rules().routes(
                     route("order", header("x-env", StringMatch.exact("dev1")), to("dev1", 100))));
-            Req dev = Req.of().header("X-Env", "dev1");
+            DescribedRequest dev = DescribedRequest.of().header("X-Env", "dev1");
 
             assertEquals(list(d1), h.router.eligible("order", all, VIEW, "gray", null, dev));
             assertEquals(list(d1), h.router.eligible("order", all, VIEW, null, null, dev));
-            assertEquals(list(g1), h.router.eligible("order", all, VIEW, "gray", null, Req.of()));
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, "gray", null, DescribedRequest.of()));
             assertEquals(list(g1), h.router.eligible("stock", all, VIEW, "gray", null, dev),
                     "a route applies to its own service only");
         }
@@ -306,7 +305,7 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().routes(
                     route("order", header("x-stable", StringMatch.present()), to(null, 100))));
 
-            List<Inst> result = h.router.eligible("order", all, VIEW, "gray", null, Req.of().header("x-stable", "1"));
+            List<Inst> result = h.router.eligible("order", all, VIEW, "gray", null, DescribedRequest.of().header("x-stable", "1"));
             assertEquals(list(b1, b2), result);
         }
 
@@ -315,9 +314,9 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().routes(
                     route("order", dubbo("placeOrder", 1, StringMatch.prefix("vip-")), to("gray", 100))));
 
-            assertEquals(list(g1), h.router.eligible("order", all, VIEW, null, null, Req.of().method("placeOrder").args(7, "vip-42")));
-            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, null, null, Req.of().method("placeOrder").args(7, "u-42")));
-            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, null, null, Req.of().method("cancel").args(7, "vip-42")));
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of().method("placeOrder").args(7, "vip-42")));
+            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of().method("placeOrder").args(7, "u-42")));
+            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of().method("cancel").args(7, "vip-42")));
         }
 
         @Test
@@ -326,7 +325,7 @@ class LaneRouterTest {
                     route("order", header("x-a", StringMatch.present()), to("gray", 100)),
                     route("order", header("x-a", StringMatch.present()), to("dev1", 100))));
 
-            assertEquals(list(g1), h.router.eligible("order", all, VIEW, null, null, Req.of().header("x-a", "1")));
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of().header("x-a", "1")));
         }
 
         @Test
@@ -336,16 +335,16 @@ class LaneRouterTest {
                     .routes(route("order", header("x-blue", StringMatch.present()), to("blue", 100)),
                             route("order", header("x-green", StringMatch.present()), to("green", 100))));
 
-            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, null, null, Req.of().header("x-green", "1")));
+            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of().header("x-green", "1")));
             assertThrows(LaneUnavailableException.class,
-                    () -> h.router.eligible("order", all, VIEW, null, null, Req.of().header("x-blue", "1")));
+                    () -> h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of().header("x-blue", "1")));
         }
 
         @Test
         void weightedSplitFollowsTheWeights() {
             Harness h = new Harness().with(rules().routes(
                     route("order", header("x-canary", StringMatch.present()), to(null, 80), to("gray", 20))));
-            Req canary = Req.of().header("x-canary", "yes");
+            DescribedRequest canary = DescribedRequest.of().header("x-canary", "yes");
 
             int gray = 0;
             for (int i = 0; i < DRAWS; i++) {
@@ -363,7 +362,7 @@ class LaneRouterTest {
         void weightsSummingToZeroSplitEvenlyInsteadOfFailing() {
             Harness h = new Harness().with(rules().routes(
                     route("order", Fixtures.header("x-z", StringMatch.present()), to("gray", 0), to("dev1", 0))));
-            Req zero = Req.of().header("x-z", "1");
+            DescribedRequest zero = DescribedRequest.of().header("x-z", "1");
 
             int gray = 0;
             for (int i = 0; i < DRAWS; i++) {
@@ -382,14 +381,14 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().routes(
                     route("order", Fixtures.header("x-z", StringMatch.present()), to("dev1", 0))));
 
-            assertEquals(list(d1), h.router.eligible("order", all, VIEW, null, null, Req.of().header("x-z", "1")));
+            assertEquals(list(d1), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of().header("x-z", "1")));
         }
 
         @Test
         void routeWithoutDestinationDoesNotApply() {
             Harness h = new Harness().with(rules().routes(route("order", null)));
 
-            assertEquals(list(g1), h.router.eligible("order", all, VIEW, "gray", null, Req.of()));
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, "gray", null, DescribedRequest.of()));
         }
     }
 
@@ -414,7 +413,7 @@ class LaneRouterTest {
 
             int freshPicks = 0;
             for (int i = 0; i < DRAWS; i++) {
-                Inst pick = h.router.choose("order", all, VIEW, null, null, Req.of());
+                Inst pick = h.router.choose("order", all, VIEW, null, null, DescribedRequest.of());
                 assertNotNull(pick);
                 assertTrue(pick == fresh || pick == warm, "untagged traffic stays on base: " + pick);
                 if (pick == fresh) {
@@ -442,9 +441,9 @@ class LaneRouterTest {
             List<Inst> all = list(b1, b2, b3, g1);
 
             fail(h, "order", b2, 3);
-            assertEquals(list(b1, b3), h.router.eligible("order", all, VIEW, null, null, Req.of()));
-            assertEquals(Set.of(b1, b3), chosen(h, "order", all, null, Req.of()));
-            assertEquals(list(b1, b2, b3), h.router.eligible("stock", list(b1, b2, b3), VIEW, null, null, Req.of()),
+            assertEquals(list(b1, b3), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
+            assertEquals(Set.of(b1, b3), chosen(h, "order", all, null, DescribedRequest.of()));
+            assertEquals(list(b1, b2, b3), h.router.eligible("stock", list(b1, b2, b3), VIEW, null, null, DescribedRequest.of()),
                     "ejection is per service");
         }
 
@@ -456,7 +455,7 @@ class LaneRouterTest {
             fail(h, "order", b2, 2);
             h.router.record("order", b2.address(), true);
             fail(h, "order", b2, 2);
-            assertSame(all, h.router.eligible("order", all, VIEW, null, null, Req.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
         }
 
         @Test
@@ -465,11 +464,11 @@ class LaneRouterTest {
             List<Inst> all = list(b1, b2, b3);
 
             fail(h, "order", b2, 3);
-            assertEquals(list(b1, b3), h.router.eligible("order", all, VIEW, null, null, Req.of()));
+            assertEquals(list(b1, b3), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
             h.clock.addAndGet(29_999L);
-            assertEquals(list(b1, b3), h.router.eligible("order", all, VIEW, null, null, Req.of()));
+            assertEquals(list(b1, b3), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
             h.clock.addAndGet(1L);
-            assertSame(all, h.router.eligible("order", all, VIEW, null, null, Req.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
         }
 
         @Test
@@ -480,10 +479,10 @@ class LaneRouterTest {
 
             fail(h, "order", b1, 3);
             // Base lane: 1 of 2 would remain, 50% < 60%: ejection ignored.
-            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, null, null, Req.of()));
+            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
             // Three base instances, one ejected: 2 of 3 = 67% >= 60%: ejection applies.
             List<Inst> three = list(b1, b2, b3, g1);
-            assertEquals(list(b2, b3), h.router.eligible("order", three, VIEW, null, null, Req.of()));
+            assertEquals(list(b2, b3), h.router.eligible("order", three, VIEW, null, null, DescribedRequest.of()));
         }
 
         @Test
@@ -495,7 +494,7 @@ class LaneRouterTest {
             fail(h, "order", g1, 1);
             fail(h, "order", g2, 1);
             assertEquals(2, h.router.outlierDetector().ejectedCount("order"));
-            assertEquals(list(g1, g2), h.router.eligible("order", all, VIEW, "gray", null, Req.of()));
+            assertEquals(list(g1, g2), h.router.eligible("order", all, VIEW, "gray", null, DescribedRequest.of()));
         }
 
         @Test
@@ -514,9 +513,9 @@ class LaneRouterTest {
                 }
             }
             assertEquals(12, h.router.outlierDetector().ejectedCount("order"));
-            assertEquals(healthy, h.router.eligible("order", all, VIEW, null, null, Req.of()));
+            assertEquals(healthy, h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
             assertEquals(list(all.get(2), all.get(3)),
-                    h.router.eligible("order", list(all.get(0), all.get(1), all.get(2), all.get(3)), VIEW, null, null, Req.of()));
+                    h.router.eligible("order", list(all.get(0), all.get(1), all.get(2), all.get(3)), VIEW, null, null, DescribedRequest.of()));
         }
 
         @Test
@@ -525,7 +524,7 @@ class LaneRouterTest {
             List<Inst> all = list(b1, b2);
 
             fail(h, "order", b1, 100);
-            assertSame(all, h.router.eligible("order", all, VIEW, null, null, Req.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
             assertEquals(0, h.router.outlierDetector().trackedAddresses("order"));
         }
     }
@@ -538,10 +537,10 @@ class LaneRouterTest {
             Harness h = new Harness();
             List<Inst> all = list(b1, b2, b3);
 
-            assertSame(all, h.router.eligible("order", all, VIEW, null, null, Req.of()));
-            assertNull(h.router.choose("order", all, VIEW, null, null, Req.of()));
-            assertSame(all, h.router.eligible("order", all, VIEW, "gray", null, Req.of()));
-            assertNull(h.router.choose("order", all, VIEW, "gray", null, Req.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
+            assertNull(h.router.choose("order", all, VIEW, null, null, DescribedRequest.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, "gray", null, DescribedRequest.of()));
+            assertNull(h.router.choose("order", all, VIEW, "gray", null, DescribedRequest.of()));
             assertNull(h.router.pickWeighted("order", all, VIEW));
         }
 
@@ -550,13 +549,13 @@ class LaneRouterTest {
             Harness h = new Harness("gray");
             List<Inst> all = list(b1, g1, d1);
 
-            String tag = h.router.inbound(null, Req.of());
+            String tag = h.router.inbound(null, DescribedRequest.of());
             assertEquals("gray", tag);
-            assertEquals(list(g1), h.router.eligible("order", all, VIEW, tag, null, Req.of()));
-            assertEquals(list(b1), h.router.eligible("stock", list(b1, d1), VIEW, tag, null, Req.of()));
-            assertEquals(list(g1), h.router.eligible("order", all, VIEW, null, null, Req.of()),
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, tag, null, DescribedRequest.of()));
+            assertEquals(list(b1), h.router.eligible("stock", list(b1, d1), VIEW, tag, null, DescribedRequest.of()));
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()),
                     "the gray instance's own work stays in its lane");
-            assertEquals(list(b1), new Harness().router.eligible("order", all, VIEW, null, null, Req.of()),
+            assertEquals(list(b1), new Harness().router.eligible("order", all, VIEW, null, null, DescribedRequest.of()),
                     "a base instance's own work stays on base");
         }
 
@@ -565,8 +564,8 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().lanes(lane("gray", Fallback.NONE)));
             List<Inst> all = list(b1, d1);
 
-            assertEquals(list(d1), h.router.eligible("order", all, VIEW, "dev1", null, Req.of()));
-            assertEquals(list(b1), h.router.eligible("order", all, VIEW, "dev9", null, Req.of()),
+            assertEquals(list(d1), h.router.eligible("order", all, VIEW, "dev1", null, DescribedRequest.of()));
+            assertEquals(list(b1), h.router.eligible("order", all, VIEW, "dev9", null, DescribedRequest.of()),
                     "a tag no lane names falls back to base, never strict");
             assertEquals(1, h.count("dev9", FALLBACK_BASE));
         }
@@ -576,8 +575,8 @@ class LaneRouterTest {
             LaneRouter router = new LaneRouter("app", null, () -> null, null, null);
             List<Inst> all = list(b1, g1);
 
-            assertEquals(list(b1), router.eligible("order", all, VIEW, null, null, Req.of()));
-            assertEquals(list(g1), router.eligible("order", all, VIEW, "gray", null, Req.of()));
+            assertEquals(list(b1), router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
+            assertEquals(list(g1), router.eligible("order", all, VIEW, "gray", null, DescribedRequest.of()));
         }
     }
 
@@ -592,9 +591,9 @@ class LaneRouterTest {
         void matchingRequestIsDyedAndCarriedTagWins() {
             Harness h = new Harness("blue").with(rules().lanes(lane("gray", entry(100, null))));
 
-            assertEquals("gray", h.router.inbound(null, Req.of().header("x-user", "7")));
-            assertEquals("blue", h.router.inbound(null, Req.of()), "no match: node dyeing");
-            assertEquals("dev1", h.router.inbound("dev1", Req.of().header("x-user", "7")));
+            assertEquals("gray", h.router.inbound(null, DescribedRequest.of().header("x-user", "7")));
+            assertEquals("blue", h.router.inbound(null, DescribedRequest.of()), "no match: node dyeing");
+            assertEquals("dev1", h.router.inbound("dev1", DescribedRequest.of().header("x-user", "7")));
         }
 
         @Test
@@ -602,7 +601,7 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().lanes(
                     lane("first", entry(100, null)), lane("second", entry(100, null))));
 
-            assertEquals("first", h.router.inbound(null, Req.of().header("x-user", "7")));
+            assertEquals("first", h.router.inbound(null, DescribedRequest.of().header("x-user", "7")));
         }
 
         @Test
@@ -610,7 +609,7 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().lanes(
                     lane("never", entry(0, null)), lane("always", entry(100, null))));
 
-            assertEquals("always", h.router.inbound(null, Req.of().header("x-user", "7")));
+            assertEquals("always", h.router.inbound(null, DescribedRequest.of().header("x-user", "7")));
         }
 
         @Test
@@ -618,14 +617,14 @@ class LaneRouterTest {
             Harness elsewhere = new Harness().with(rules().lanes(lane("gray", entry(100, null, "gateway"))));
             Harness here = new Harness().with(rules().lanes(lane("gray", entry(100, null, "gateway", "app"))));
 
-            assertNull(elsewhere.router.inbound(null, Req.of().header("x-user", "7")));
-            assertEquals("gray", here.router.inbound(null, Req.of().header("x-user", "7")));
+            assertNull(elsewhere.router.inbound(null, DescribedRequest.of().header("x-user", "7")));
+            assertEquals("gray", here.router.inbound(null, DescribedRequest.of().header("x-user", "7")));
         }
 
         @Test
         void randomPercentDyesItsShare() {
             Harness h = new Harness().with(rules().lanes(lane("gray", entry(30, null))));
-            Req request = Req.of().header("x-user", "7");
+            DescribedRequest request = DescribedRequest.of().header("x-user", "7");
 
             int dyed = 0;
             for (int i = 0; i < DRAWS; i++) {
@@ -645,7 +644,7 @@ class LaneRouterTest {
             int users = 10_000;
             int dyed = 0;
             for (int u = 0; u < users; u++) {
-                Req request = Req.of().header("x-user", "user-" + u);
+                DescribedRequest request = DescribedRequest.of().header("x-user", "user-" + u);
                 String first = h.router.inbound(null, request);
                 for (int again = 0; again < 3; again++) {
                     assertEquals(first, h.router.inbound(null, request), "user-" + u + " must stay put");
@@ -694,9 +693,9 @@ class LaneRouterTest {
             Harness partial = new Harness().with(rules().lanes(lane("gray", anyRequest99)));
             Harness all = new Harness().with(rules().lanes(lane("gray", anyRequest100)));
             for (int i = 0; i < 100; i++) {
-                assertNull(partial.router.inbound(null, Req.of()));
+                assertNull(partial.router.inbound(null, DescribedRequest.of()));
             }
-            assertEquals("gray", all.router.inbound(null, Req.of()));
+            assertEquals("gray", all.router.inbound(null, DescribedRequest.of()));
         }
     }
 
@@ -708,10 +707,10 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().lanes(lane("dev1", Fallback.NONE)));
             List<Inst> empty = List.of();
 
-            assertSame(empty, h.router.eligible("order", empty, VIEW, null, null, Req.of()));
-            assertNull(h.router.eligible("order", null, VIEW, null, null, Req.of()));
-            assertNull(h.router.choose("order", empty, VIEW, "dev1", null, Req.of()));
-            assertNull(h.router.choose("order", null, VIEW, null, null, Req.of()));
+            assertSame(empty, h.router.eligible("order", empty, VIEW, null, null, DescribedRequest.of()));
+            assertNull(h.router.eligible("order", null, VIEW, null, null, DescribedRequest.of()));
+            assertNull(h.router.choose("order", empty, VIEW, "dev1", null, DescribedRequest.of()));
+            assertNull(h.router.choose("order", null, VIEW, null, null, DescribedRequest.of()));
             assertNull(h.router.pickWeighted("order", empty, VIEW));
         }
 
@@ -731,8 +730,8 @@ class LaneRouterTest {
             Harness h = new Harness();
             List<Inst> all = list(g1, g2, d1);
 
-            assertSame(all, h.router.eligible("order", all, VIEW, null, null, Req.of()));
-            assertEquals(list(g1, g2), h.router.eligible("order", all, VIEW, "gray", null, Req.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
+            assertEquals(list(g1, g2), h.router.eligible("order", all, VIEW, "gray", null, DescribedRequest.of()));
         }
 
         @Test
@@ -740,8 +739,8 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().lanes(lane("gray", Fallback.NONE)));
             List<Inst> all = list(b1, g1);
 
-            assertEquals(list(b1), h.router.eligible("order", all, VIEW, "nobody", null, Req.of()));
-            assertEquals(b1, h.router.choose("order", all, VIEW, "nobody", null, Req.of()));
+            assertEquals(list(b1), h.router.eligible("order", all, VIEW, "nobody", null, DescribedRequest.of()));
+            assertEquals(b1, h.router.choose("order", all, VIEW, "nobody", null, DescribedRequest.of()));
         }
 
         @Test
@@ -753,9 +752,9 @@ class LaneRouterTest {
             List<Inst> all = list(badTag, g1, blankTag, longTag);
 
             for (int i = 0; i < 3; i++) {
-                assertEquals(list(badTag, blankTag, longTag), h.router.eligible("order", all, VIEW, null, null, Req.of()));
+                assertEquals(list(badTag, blankTag, longTag), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
             }
-            assertEquals(list(g1), h.router.eligible("order", all, VIEW, "gray", null, Req.of()));
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, "gray", null, DescribedRequest.of()));
             assertNull(h.router.pickWeighted("order", list(badTag, blankTag), VIEW), "unknown start: full weight");
         }
 
@@ -781,10 +780,10 @@ class LaneRouterTest {
             List<Inst> all = list(b1, g1);
             long faults = AgentFaults.total();
 
-            assertSame(all, h.router.eligible("order", all, broken, null, null, Req.of()));
-            assertNull(h.router.choose("order", all, broken, null, null, Req.of()));
+            assertSame(all, h.router.eligible("order", all, broken, null, null, DescribedRequest.of()));
+            assertNull(h.router.choose("order", all, broken, null, null, DescribedRequest.of()));
             assertTrue(AgentFaults.total() >= faults + 2);
-            assertEquals(list(b1), h.router.eligible("order", all, VIEW, null, null, Req.of()),
+            assertEquals(list(b1), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()),
                     "the router keeps working after a fault");
         }
 
@@ -795,7 +794,7 @@ class LaneRouterTest {
 
             int first = 0;
             for (int i = 0; i < DRAWS; i++) {
-                Inst pick = h.router.choose("order", all, VIEW, null, null, Req.of());
+                Inst pick = h.router.choose("order", all, VIEW, null, null, DescribedRequest.of());
                 assertTrue(pick == b1 || pick == b2 || pick == b3, String.valueOf(pick));
                 if (pick == b1) {
                     first++;
@@ -811,9 +810,9 @@ class LaneRouterTest {
             for (int i = 0; i < 5_000; i++) {
                 many.add(i % 2 == 0 ? base("b" + i) : tagged("g" + i, "gray"));
             }
-            assertEquals(2_500, h.router.eligible("order", many, VIEW, null, null, Req.of()).size());
-            assertEquals(2, h.router.eligible("order", list(b1, b2, g1), VIEW, null, null, Req.of()).size());
-            assertEquals(2_500, h.router.eligible("order", many, VIEW, "gray", null, Req.of()).size());
+            assertEquals(2_500, h.router.eligible("order", many, VIEW, null, null, DescribedRequest.of()).size());
+            assertEquals(2, h.router.eligible("order", list(b1, b2, g1), VIEW, null, null, DescribedRequest.of()).size());
+            assertEquals(2_500, h.router.eligible("order", many, VIEW, "gray", null, DescribedRequest.of()).size());
         }
     }
 
@@ -825,8 +824,8 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().lanes(lane("dev1", Fallback.NONE)).dryRun());
             List<Inst> all = list(b1, g1);
 
-            assertSame(all, h.router.eligible("order", all, VIEW, "dev1", null, Req.of()));
-            assertNull(h.router.choose("order", all, VIEW, "dev1", null, Req.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, "dev1", null, DescribedRequest.of()));
+            assertNull(h.router.choose("order", all, VIEW, "dev1", null, DescribedRequest.of()));
             assertEquals(2, h.count("dev1", STRICT_FAILURE));
             assertEquals(2, h.count("dev1", DRY_RUN_DIFFERENCE));
         }
@@ -839,10 +838,10 @@ class LaneRouterTest {
                     .dryRun());
             List<Inst> all = list(b1, g1, started("n:1", null, START - 1_000L));
 
-            assertSame(all, h.router.eligible("order", all, VIEW, null, null, Req.of().header("x-a", "1")));
+            assertSame(all, h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of().header("x-a", "1")));
             assertEquals(1, h.count("gray", ROUTED));
             assertEquals(1, h.count("gray", DRY_RUN_DIFFERENCE));
-            assertNull(h.router.choose("order", all, VIEW, null, null, Req.of()));
+            assertNull(h.router.choose("order", all, VIEW, null, null, DescribedRequest.of()));
             assertEquals(1, h.count("base", DRY_RUN_DIFFERENCE));
             assertNull(h.router.pickWeighted("order", all, VIEW));
         }
@@ -852,7 +851,7 @@ class LaneRouterTest {
             Harness h = new Harness().with(rules().dryRun());
             List<Inst> all = list(b1, b2);
 
-            assertSame(all, h.router.eligible("order", all, VIEW, null, null, Req.of()));
+            assertSame(all, h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
             assertEquals(0, h.count("base", DRY_RUN_DIFFERENCE));
             assertEquals(1, h.count("base", ROUTED));
         }
@@ -868,9 +867,9 @@ class LaneRouterTest {
 
             h.rules.set(rules().lanes(lane("dev9", Fallback.NONE)).build());
             assertThrows(LaneUnavailableException.class,
-                    () -> h.router.eligible("order", all, VIEW, "dev9", null, Req.of()));
+                    () -> h.router.eligible("order", all, VIEW, "dev9", null, DescribedRequest.of()));
             h.rules.set(RuleSnapshot.EMPTY);
-            assertEquals(list(b1), h.router.eligible("order", all, VIEW, "dev9", null, Req.of()));
+            assertEquals(list(b1), h.router.eligible("order", all, VIEW, "dev9", null, DescribedRequest.of()));
         }
     }
 }

@@ -8,7 +8,6 @@ import dev.lanes.core.rules.OutlierSettings;
 import dev.lanes.core.rules.StringMatch;
 import dev.lanes.core.routing.Fixtures.Harness;
 import dev.lanes.core.routing.Fixtures.Inst;
-import dev.lanes.core.routing.Fixtures.Req;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -70,7 +69,7 @@ class RouteDecisionTest {
                 }
             }
             String tag = TAGS[random.nextInt(TAGS.length)];
-            Req request = random.nextBoolean() ? Req.of().header("x-env", "dev1") : Req.of();
+            DescribedRequest request = random.nextBoolean() ? DescribedRequest.of().header("x-env", "dev1") : DescribedRequest.of();
             String what = "case " + c + ": instance tag " + instanceTag + ", hop tag " + tag + ", candidates "
                     + candidates + ", request x-env " + request.header("x-env") + ", rules " + h.rules.get().routes();
 
@@ -101,7 +100,7 @@ class RouteDecisionTest {
         Inst d1 = tagged("10.0.2.1:80", "dev1");
 
         RouteDecision<Inst> d = h.router.explain("order", list(b1, g1, d1), VIEW, null, null,
-                Req.of().header("x-user", "7"), -1);
+                DescribedRequest.of().header("x-user", "7"), -1);
 
         assertEquals(3, d.routes().size());
         assertFalse(d.routes().get(0).applies());
@@ -126,7 +125,7 @@ class RouteDecisionTest {
         Inst g1 = tagged("10.0.1.1:80", "gray");
         h.router.record("order", b2.address(), false);
 
-        RouteDecision<Inst> gray = h.router.explain("order", list(b1, b2, b3, g1), VIEW, "blue", null, Req.of(), -1);
+        RouteDecision<Inst> gray = h.router.explain("order", list(b1, b2, b3, g1), VIEW, "blue", null, DescribedRequest.of(), -1);
         assertEquals(RouteDecision.Outcome.FALLBACK_BASE, gray.outcome());
         assertEquals(list(b1, b3), gray.eligible());
         assertEquals("ejected by outlier detection", gray.candidates().get(1).reason());
@@ -134,7 +133,7 @@ class RouteDecisionTest {
                 gray.candidates().get(0).reason());
         assertNull(gray.lane(), "no lane names blue");
 
-        RouteDecision<Inst> dev1 = h.router.explain("order", list(b1, g1), VIEW, "dev1", null, Req.of(), -1);
+        RouteDecision<Inst> dev1 = h.router.explain("order", list(b1, g1), VIEW, "dev1", null, DescribedRequest.of(), -1);
         assertEquals(RouteDecision.Outcome.STRICT_FAILURE, dev1.outcome());
         assertEquals(new LaneUnavailableException("order", "dev1").getMessage(), dev1.failure());
         assertEquals(Collections.emptyList(), dev1.eligible());
@@ -150,12 +149,12 @@ class RouteDecisionTest {
                     .routes(route("order", header("x-env", StringMatch.exact("dev1")), to("dev1", 100))));
             Inst b1 = base("10.0.0.1:80");
             Inst d1 = tagged("10.0.2.1:80", "dev1");
-            CarriedHeaders carried = CarriedHeaders.read(Req.of().header("x-env", "dev1"));
+            CarriedHeaders carried = CarriedHeaders.read(DescribedRequest.of().header("x-env", "dev1"));
 
-            RouteDecision<Inst> d = h.router.explain("order", list(b1, d1), VIEW, "gray", carried, Req.of(), -1);
+            RouteDecision<Inst> d = h.router.explain("order", list(b1, d1), VIEW, "gray", carried, DescribedRequest.of(), -1);
 
             assertEquals("dev1", d.target());
-            assertEquals(list(d1), h.router.eligible("order", list(b1, d1), VIEW, "gray", carried, Req.of()));
+            assertEquals(list(d1), h.router.eligible("order", list(b1, d1), VIEW, "gray", carried, DescribedRequest.of()));
         } finally {
             CarriedHeaders.propagate(null);
         }
@@ -166,17 +165,17 @@ class RouteDecisionTest {
         Harness h = new Harness("gray").with(rules().lanes(lane("blue",
                 new EntryRule(header("x-user", StringMatch.exact("42")), 100, null, Collections.emptyList()))));
 
-        InboundDecision malformed = h.router.explainInbound("not a tag", Req.of().header("x-user", "42"));
-        assertEquals(h.router.inbound("not a tag", Req.of().header("x-user", "42")), malformed.tag());
+        InboundDecision malformed = h.router.explainInbound("not a tag", DescribedRequest.of().header("x-user", "42"));
+        assertEquals(h.router.inbound("not a tag", DescribedRequest.of().header("x-user", "42")), malformed.tag());
         assertEquals("blue", malformed.tag());
         assertEquals(InboundDecision.Source.INGRESS, malformed.source());
         assertTrue(malformed.why().get(0).contains("malformed tag 'not a tag'"), malformed.why().toString());
 
-        InboundDecision node = h.router.explainInbound(null, Req.of());
+        InboundDecision node = h.router.explainInbound(null, DescribedRequest.of());
         assertEquals("gray", node.tag());
         assertEquals(InboundDecision.Source.INSTANCE, node.source());
 
-        InboundDecision carried = h.router.explainInbound("dev1", Req.of().header("x-user", "42"));
+        InboundDecision carried = h.router.explainInbound("dev1", DescribedRequest.of().header("x-user", "42"));
         assertEquals(InboundDecision.Source.CARRIED, carried.source());
         assertEquals("dev1", carried.tag());
     }

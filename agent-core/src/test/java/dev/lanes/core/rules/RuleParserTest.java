@@ -1,5 +1,7 @@
 package dev.lanes.core.rules;
 
+import dev.lanes.core.routing.DescribedRequest;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -71,13 +73,13 @@ class RuleParserTest {
         assertEquals(EntryRule.StickyKey.Source.HEADER, entry.stickyBy().source());
         assertEquals("x-user-id", entry.stickyBy().name());
         assertEquals(List.of("gateway", "edge"), entry.services());
-        TestRequest matching = new TestRequest().header("X-User-Id", "1234").cookie("uid", "77")
+        DescribedRequest matching = DescribedRequest.of().header("X-User-Id", "1234").cookie("uid", "77")
                 .query("debug", "").path("/api/orders").method("GET");
         assertTrue(entry.match().matches(matching));
         assertFalse(entry.match().matches(matching.header("x-user-id", "2234")), "regex is a whole match");
-        assertFalse(entry.match().matches(new TestRequest().header("x-user-id", "1234").cookie("uid", "77")
+        assertFalse(entry.match().matches(DescribedRequest.of().header("x-user-id", "1234").cookie("uid", "77")
                 .path("/api/orders").method("GET")), "query debug must be present");
-        assertFalse(entry.match().matches(new TestRequest().header("x-user-id", "1234").cookie("uid", "77")
+        assertFalse(entry.match().matches(DescribedRequest.of().header("x-user-id", "1234").cookie("uid", "77")
                 .query("debug", "1").path("/api/orders").method("POST")), "method is an exact match");
 
         LaneRule strict = s.lane("dev1");
@@ -91,8 +93,8 @@ class RuleParserTest {
         assertEquals(1, byHeader.to().size());
         assertEquals("dev1", byHeader.to().get(0).tag());
         assertEquals(100, byHeader.to().get(0).weight());
-        assertTrue(byHeader.match().matches(new TestRequest().header("x-env", "dev1")));
-        assertFalse(byHeader.match().matches(new TestRequest().header("x-env", "dev2")));
+        assertTrue(byHeader.match().matches(DescribedRequest.of().header("x-env", "dev1")));
+        assertFalse(byHeader.match().matches(DescribedRequest.of().header("x-env", "dev2")));
 
         RouteRule split = s.routesFor("stock-service").get(0);
         assertNull(split.name());
@@ -104,9 +106,9 @@ class RuleParserTest {
         assertEquals(100, split.totalWeight());
 
         RouteRule dubbo = s.routesFor("greeting-service").get(0);
-        assertTrue(dubbo.match().matches(new TestRequest().method("sayHello").arg(0, "vip-7").arg(2, 42)));
-        assertFalse(dubbo.match().matches(new TestRequest().method("sayHello").arg(0, "vip-7").arg(2, 43)));
-        assertFalse(dubbo.match().matches(new TestRequest().method("sayHello").arg(0, "std-7").arg(2, 42)));
+        assertTrue(dubbo.match().matches(DescribedRequest.of().method("sayHello").arg(0, "vip-7").arg(2, 42)));
+        assertFalse(dubbo.match().matches(DescribedRequest.of().method("sayHello").arg(0, "vip-7").arg(2, 43)));
+        assertFalse(dubbo.match().matches(DescribedRequest.of().method("sayHello").arg(0, "std-7").arg(2, 42)));
         assertNull(dubbo.to().get(0).tag());
 
         assertTrue(s.warmup().enabled());
@@ -264,9 +266,9 @@ class RuleParserTest {
                     to: {tag: gray}
                 """, "test");
         Match m = s.routes().get(0).match();
-        assertTrue(m.matches(new TestRequest().header("x-env", "dev1").header("x-flag", "on").header("x-n", "42")
+        assertTrue(m.matches(DescribedRequest.of().header("x-env", "dev1").header("x-flag", "on").header("x-n", "42")
                 .header("x-empty", "")));
-        assertFalse(m.matches(new TestRequest().header("x-env", "dev1").header("x-flag", "true")
+        assertFalse(m.matches(DescribedRequest.of().header("x-env", "dev1").header("x-flag", "true")
                 .header("x-n", "42").header("x-empty", "")));
     }
 

@@ -2,7 +2,6 @@ package dev.lanes.core.routing;
 
 import dev.lanes.bridge.InstanceView;
 import dev.lanes.bridge.RequestView;
-import dev.lanes.bridge.TrafficContext;
 import dev.lanes.core.rules.Fallback;
 import dev.lanes.core.rules.LaneRule;
 import dev.lanes.core.rules.LosslessSettings;
@@ -22,7 +21,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,45 +87,34 @@ public class ChooseBenchmark {
     /** Untagged traffic: base instances, minus the ejected one, weighted by warm-up. */
     @Benchmark
     public Node untagged() {
-        return router.choose(SERVICE, candidates, Node.VIEW, plain);
+        return router.choose(SERVICE, candidates, Node.VIEW, null, null, plain);
     }
 
     /** Gray traffic: the gray instances, weighted by warm-up. */
     @Benchmark
-    public Node tagged(GrayTraffic gray) {
-        return router.choose(SERVICE, candidates, Node.VIEW, plain);
+    public Node tagged() {
+        return router.choose(SERVICE, candidates, Node.VIEW, "gray", null, plain);
+    }
+
+    /**
+     * Gray traffic as Spring Cloud LoadBalancer asks: the eligible instances, a new list for the
+     * application's balancer to choose from.
+     */
+    @Benchmark
+    public List<Node> taggedEligible() {
+        return router.eligible(SERVICE, candidates, Node.VIEW, "gray", null, plain);
     }
 
     /** A request matching the 80/20 route: a weighted destination, then the same filtering. */
     @Benchmark
     public Node routed() {
-        return router.choose(SERVICE, candidates, Node.VIEW, canary);
+        return router.choose(SERVICE, candidates, Node.VIEW, null, null, canary);
     }
 
     /** The agent attached but unused: no rules, no tagged instance; choose returns null. */
     @Benchmark
     public Node noRulesNoTags() {
-        return noRules.choose(SERVICE, untaggedCandidates, Node.VIEW, plain);
-    }
-
-    /**
-     * Gray traffic on the benchmark thread. Attached once per iteration: attaching per call
-     * would measure ThreadLocal entry churn, the inbound instrumentation's cost, not choose's.
-     */
-    @State(Scope.Thread)
-    public static class GrayTraffic {
-        @Setup(Level.Iteration)
-        public void attach() {
-            TrafficContext.attach("gray");
-        }
-
-        @TearDown(Level.Iteration)
-        public void detach() {
-            if (!"gray".equals(TrafficContext.tag())) {
-                throw new IllegalStateException("the gray tag was not current on the benchmark thread");
-            }
-            TrafficContext.attach(null);
-        }
+        return noRules.choose(SERVICE, untaggedCandidates, Node.VIEW, null, null, plain);
     }
 
     private static Match header(String name, StringMatch condition) {

@@ -124,6 +124,35 @@ public final class AgentState implements AdminServer.StateSource {
         return doc;
     }
 
+    /** {@code GET /lanes/metrics}: the routing counters, the rules and the faults, for Prometheus. */
+    @Override
+    public String prometheus() {
+        StringBuilder out = new StringBuilder(4096);
+        metrics.writePrometheus(out);
+        if (router != null) {
+            router.outlierDetector().writePrometheus(out);
+        }
+        RuleSnapshot snapshot = rules.current();
+        out.append("# HELP lanes_rules_info The rules in force: version and whether they are in dry run.\n");
+        out.append("# TYPE lanes_rules_info gauge\n");
+        out.append("lanes_rules_info{version=\"").append(LaneMetrics.label(String.valueOf(snapshot.version())))
+                .append("\",dry_run=\"").append(snapshot.dryRun()).append("\"} 1\n");
+        counter(out, "lanes_rules_applied_total", "Rule documents applied since start.", rules.appliedCount());
+        counter(out, "lanes_rules_rejected_total", "Rule documents rejected since start (the rules before stayed).",
+                rules.rejectedCount());
+        counter(out, "lanes_rules_source_errors_total", "Failures of the rule source since start.",
+                rules.sourceErrorCount());
+        counter(out, "lanes_agent_faults_total", "Faults the agent caught; the application carried on.",
+                AgentFaults.total());
+        return out.toString();
+    }
+
+    private static void counter(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" counter\n");
+        out.append(name).append(' ').append(value).append('\n');
+    }
+
     @Override
     public Map<String, Object> state() {
         Map<String, Object> doc = new LinkedHashMap<String, Object>();

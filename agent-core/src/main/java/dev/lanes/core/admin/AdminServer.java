@@ -20,7 +20,8 @@ import java.util.concurrent.ThreadFactory;
 /**
  * The agent's admin endpoint, off unless {@code lanes.admin.port} is set, and bound to the
  * loopback address only: {@code GET /lanes} answers with the agent's state as JSON, and
- * {@code GET /lanes/explain?service=...} with the engine's decision for a described request.
+ * {@code GET /lanes/explain?service=...} with the engine's decision for a described request,
+ * {@code GET /lanes/metrics} with the counters in the Prometheus text format.
  */
 public final class AdminServer {
 
@@ -35,6 +36,11 @@ public final class AdminServer {
          * @throws IllegalArgumentException for a parameter it cannot read, with what was expected
          */
         default Map<String, Object> explain(Map<String, String> parameters) {
+            return null;
+        }
+
+        /** The metrics in the Prometheus text format (version 0.0.4), or null when there are none. */
+        default String prometheus() {
             return null;
         }
     }
@@ -88,8 +94,15 @@ public final class AdminServer {
                 respond(exchange, 405, "{\"error\": \"only GET is supported\"}");
             } else if ("/lanes/explain".equals(path)) {
                 explain(exchange, source);
+            } else if ("/lanes/metrics".equals(path)) {
+                String page = source.prometheus();
+                if (page == null) {
+                    respond(exchange, 404, "{\"error\": \"this agent has no metrics\"}");
+                } else {
+                    respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", page);
+                }
             } else if (!"/lanes".equals(path) && !"/lanes/".equals(path)) {
-                respond(exchange, 404, "{\"error\": \"not found; try GET /lanes or GET /lanes/explain?service=NAME\"}");
+                respond(exchange, 404, "{\"error\": \"not found; try GET /lanes, /lanes/metrics or /lanes/explain?service=NAME\"}");
             } else {
                 respond(exchange, 200, Json.write(source.state()));
             }
@@ -138,8 +151,13 @@ public final class AdminServer {
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        respond(exchange, status, "application/json; charset=utf-8", body);
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, String body)
+            throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, bytes.length);
         OutputStream out = exchange.getResponseBody();
         out.write(bytes);

@@ -80,7 +80,10 @@ public final class LaneRouter implements Routing {
     public LaneRouter(String applicationName, String instanceTag, Supplier<RuleSnapshot> rules, LaneMetrics metrics,
                       LongSupplier clockMillis) {
         this.applicationName = applicationName;
-        this.instanceTag = validInstanceTag(instanceTag);
+        String valid = validInstanceTag(instanceTag);
+        // A copy of its own, so that inbound() can tell node dyeing from an ingress rule's equal
+        // tag by identity, without a second output on the hot path.
+        this.instanceTag = valid == null ? null : new String(valid);
         this.rules = rules == null ? new Supplier<RuleSnapshot>() {
             @Override
             public RuleSnapshot get() {
@@ -168,7 +171,10 @@ public final class LaneRouter implements Routing {
     public String inbound(String carriedTag, RequestView request) {
         try {
             String tag = tagInbound(snapshot(), carriedTag, request, null);
-            metrics.increment(tag, LaneMetrics.Kind.INBOUND);
+            // By identity: a carried tag is returned as given, this instance's tag is its own copy.
+            metrics.inbound(tag, tag == null ? LaneMetrics.Dyeing.NONE
+                    : tag == carriedTag ? LaneMetrics.Dyeing.CARRIED
+                    : tag == instanceTag ? LaneMetrics.Dyeing.NODE : LaneMetrics.Dyeing.RULE);
             return tag;
         } catch (Throwable t) {
             AgentFaults.report(PLACE_INBOUND, t);
@@ -636,9 +642,9 @@ public final class LaneRouter implements Routing {
                     sc.count = 0;
                     return;
                 }
-                metrics.increment(counted, LaneMetrics.Kind.STRICT_FAILURE);
+                metrics.outbound(service, counted, LaneMetrics.Kind.STRICT_FAILURE);
                 if (snapshot.dryRun()) {
-                    metrics.increment(counted, LaneMetrics.Kind.DRY_RUN_DIFFERENCE);
+                    metrics.outbound(service, counted, LaneMetrics.Kind.DRY_RUN_DIFFERENCE);
                     use(sc, null, n, n);
                     return;
                 }
@@ -660,6 +666,7 @@ public final class LaneRouter implements Routing {
             sc.count = chosen.count;
         }
         sc.counted = counted;
+        sc.service = service;
         sc.outcome = outcome;
         if (ex != null) {
             ex.outcome = outcome == LaneMetrics.Kind.FALLBACK_BASE ? RouteDecision.Outcome.FALLBACK_BASE
@@ -697,9 +704,9 @@ public final class LaneRouter implements Routing {
     /** Counts the outcome {@link #select} left in {@code sc}, once per call. */
     private void countOutcome(Scratch sc) {
         if (sc.outcome != null) {
-            metrics.increment(sc.counted, sc.outcome);
+            metrics.outbound(sc.service, sc.counted, sc.outcome);
             if (sc.dryRunDifference) {
-                metrics.increment(sc.counted, LaneMetrics.Kind.DRY_RUN_DIFFERENCE);
+                metrics.outbound(sc.service, sc.counted, LaneMetrics.Kind.DRY_RUN_DIFFERENCE);
             }
             sc.outcome = null;
         }
@@ -920,6 +927,7 @@ public final class LaneRouter implements Routing {
         int ejectedCount;
         /** The outcome to count, once the call is decided. */
         String counted;
+        String service;
         LaneMetrics.Kind outcome;
         boolean dryRunDifference;
         boolean busy;

@@ -95,6 +95,27 @@ public final class OutlierDetector {
         return state == null ? 0 : state.addresses.size();
     }
 
+    /**
+     * For the Prometheus page, per service that has had outcomes recorded: the instances ejected
+     * now and the ejections so far. Services are bounded as the detector bounds them.
+     */
+    public void writePrometheus(StringBuilder out) {
+        long now = clock.getAsLong();
+        java.util.Map<String, ServiceState> sorted = new java.util.TreeMap<String, ServiceState>(services);
+        out.append("# HELP lanes_ejected_instances Instances of a called service ejected now by outlier detection.\n");
+        out.append("# TYPE lanes_ejected_instances gauge\n");
+        for (Map.Entry<String, ServiceState> e : sorted.entrySet()) {
+            out.append("lanes_ejected_instances{service=\"").append(LaneMetrics.label(e.getKey())).append("\"} ")
+                    .append(e.getValue().countEjected(now)).append('\n');
+        }
+        out.append("# HELP lanes_ejections_total Ejections of instances of a called service by outlier detection.\n");
+        out.append("# TYPE lanes_ejections_total counter\n");
+        for (Map.Entry<String, ServiceState> e : sorted.entrySet()) {
+            out.append("lanes_ejections_total{service=\"").append(LaneMetrics.label(e.getKey())).append("\"} ")
+                    .append(e.getValue().ejections).append('\n');
+        }
+    }
+
     /** The state of a service, or null when it has never failed: the router's fast path. */
     ServiceState state(String service) {
         return services.get(service);
@@ -136,6 +157,8 @@ public final class OutlierDetector {
          * lock: ejections are few, so the router scans this instead of a map look-up per candidate.
          */
         volatile AddressState[] ejected = new AddressState[0];
+        /** Ejections so far; written under the lock, read by the Prometheus page. */
+        volatile long ejections;
 
         /** False when no ejection can be in force, so the router skips per-address look-ups. */
         boolean mayHaveEjections(long now) {
@@ -184,6 +207,7 @@ public final class OutlierDetector {
                 until = Long.MAX_VALUE;
             }
             a.ejectedUntil = until;
+            ejections++;
             if (until > ejectionsEnd) {
                 ejectionsEnd = until;
             }

@@ -45,7 +45,7 @@ public final class Engine implements Routing {
     public final AtomicLong clock = new AtomicLong(System.currentTimeMillis());
     public final LaneRouter router;
     public final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
-    /** When set, the engine's candidate filtering throws, as an agent fault would. */
+    /** When set, the engine's inbound decision and candidate filtering throw, as an agent fault would. */
     public volatile boolean broken;
 
     private Engine(String instanceTag) {
@@ -71,6 +71,9 @@ public final class Engine implements Routing {
 
     @Override
     public String inbound(String carriedTag, RequestView request) {
+        if (broken) {
+            throw new IllegalStateException("routing broken on purpose by the test");
+        }
         return router.inbound(carriedTag, request);
     }
 

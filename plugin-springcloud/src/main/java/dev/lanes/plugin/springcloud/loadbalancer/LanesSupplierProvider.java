@@ -15,7 +15,9 @@ import java.util.stream.Stream;
  * {@code NamedContextFactory.getProvider} hands it out, and so {@code getLazyProvider}, through
  * which the framework's balancers (and custom ones written the documented way) obtain it: every
  * supplier it yields has the lanes on top ({@link LanesServiceInstanceListSupplier}). The last
- * wrapper is kept, so a balancer that asks on every call gets the same one back.
+ * wrapper is kept, so a balancer that asks on every call gets the same one back. Every method of
+ * Spring 5.3's interface is implemented; the filtered streams Spring 6.2 added default to
+ * {@link #stream()}, so they yield wrapped suppliers too.
  */
 final class LanesSupplierProvider implements ObjectProvider<ServiceInstanceListSupplier> {
 

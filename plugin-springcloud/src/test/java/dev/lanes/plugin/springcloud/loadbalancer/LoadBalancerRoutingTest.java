@@ -288,6 +288,19 @@ class LoadBalancerRoutingTest {
                 ((LanesServiceInstanceListSupplier) direct).delegate(), "the same bean underneath");
         assertSame(direct, named.getInstance("svc",
                 org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier.class), "kept per service");
+        assertSame(supplier, LoadBalancerHelper.decorate(factory, "svc",
+                org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier.class, supplier),
+                "never wrapped twice");
+        Object provider = named.getProvider("svc", org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier.class);
+        assertTrue(provider instanceof LanesSupplierProvider, String.valueOf(provider));
+        assertSame(provider, LoadBalancerHelper.decorateProvider(factory, "svc",
+                org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier.class, provider));
+        Object yielded = ((LanesSupplierProvider) provider).getIfAvailable();
+        assertSame(yielded, ((LanesSupplierProvider) provider).getIfAvailable(), "the provider keeps its wrapper");
+        assertSame(((LanesServiceInstanceListSupplier) supplier).delegate(),
+                ((LanesServiceInstanceListSupplier) yielded).delegate());
+        Object lifecycle = named.getProvider("svc", org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle.class);
+        assertFalse(lifecycle instanceof LanesSupplierProvider, "other types are left alone");
         Object balancer = ((org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer.Factory<?>) factory)
                 .getInstance("svc");
         assertTrue(balancer instanceof org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer,

@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * Spring Cloud service governance: publishes the instance tag and start time in the
- * registration metadata of any registry, and routes every Spring Cloud LoadBalancer choice
- * (blocking and reactive) through the Lanes routing facade.
+ * registration metadata of any registry, and narrows the instances every Spring Cloud
+ * LoadBalancer choice (blocking and reactive) is made among to the request's lane.
  */
 public final class SpringCloudPlugin implements LanesPlugin {
 
@@ -33,7 +33,9 @@ public final class SpringCloudPlugin implements LanesPlugin {
             HELPERS + "loadbalancer.HttpStatusReader$Accessors",
             HELPERS + "loadbalancer.HttpStatusReader$ValueMethods",
             HELPERS + "loadbalancer.OutlierFeedbackLifecycle",
-            HELPERS + "loadbalancer.LanesLoadBalancer",
+            HELPERS + "loadbalancer.LanesServiceInstanceListSupplier",
+            HELPERS + "loadbalancer.LanesSupplierProvider",
+            HELPERS + "loadbalancer.SupplierDecoration",
             HELPERS + "loadbalancer.LoadBalancerHelper"));
 
     private static final List<TypeInstrumentation> INSTRUMENTATIONS = Collections.unmodifiableList(

@@ -3,8 +3,6 @@ package dev.lanes.plugin.springcloud.loadbalancer;
 import dev.lanes.bridge.AgentFaults;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
 import org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer;
-import org.springframework.cloud.context.named.NamedContextFactory;
-import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,19 +11,22 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * Entry points of the LoadBalancer advice. Every Spring Cloud client obtains a service's
- * balancer and lifecycle beans from the LoadBalancer client factory; these methods decorate
- * what the factory hands out: the balancer with {@link LanesLoadBalancer}, the lifecycle
- * beans with {@link OutlierFeedbackLifecycle}. Both are cached per service, so the hot path
- * allocates nothing but the map copy the factory makes anyway.
+ * balancer and lifecycle beans from the LoadBalancer client factory, and the balancer obtains
+ * the service's {@code ServiceInstanceListSupplier} from it too; these methods decorate what the
+ * factory hands out: the supplier with {@link LanesServiceInstanceListSupplier} (so the
+ * application's balancer chooses among the lane's instances), the lifecycle beans with
+ * {@link OutlierFeedbackLifecycle}.
  */
 public final class LoadBalancerHelper {
 
     /** Bean name under which the outlier feedback joins a service's lifecycle beans. */
     public static final String FEEDBACK_BEAN = "lanesOutlierFeedback";
 
+    /** Compared by name first: spring-cloud-loadbalancer may be absent where the advice runs. */
+    static final String SUPPLIER_TYPE = "org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier";
+
     private static final int MAX_SERVICES = 10000;
-    private static final ConcurrentMap<String, LanesLoadBalancer> BALANCERS =
-            new ConcurrentHashMap<String, LanesLoadBalancer>();
+    private static final ConcurrentMap<String, Object> SUPPLIERS = new ConcurrentHashMap<String, Object>();
     private static final ConcurrentMap<String, OutlierFeedbackLifecycle> FEEDBACK =
             new ConcurrentHashMap<String, OutlierFeedbackLifecycle>();
 
@@ -33,36 +34,50 @@ public final class LoadBalancerHelper {
     }
 
     /**
-     * The balancer to hand out instead of {@code instance}, the result of
-     * {@code factory.getInstance(serviceId, type)}: a {@link LanesLoadBalancer} around it when it
-     * is a service's reactor balancer and the caller's {@code type} admits the wrapper, else
-     * {@code instance} itself.
+     * The provider to hand out instead of {@code provider}, the result of
+     * {@code factory.getProvider(serviceId, type)} (which {@code getLazyProvider} calls): for a
+     * service's {@code ServiceInstanceListSupplier}, one whose suppliers have the lanes on top.
+     */
+    public static Object decorateProvider(Object factory, String serviceId, Class<?> type, Object provider) {
+        if (!isSupplierLookup(factory, serviceId, type) || provider == null) {
+            return provider;
+        }
+        try {
+            return SupplierDecoration.provider(provider);
+        } catch (Throwable t) {
+            AgentFaults.report("springcloud:LoadBalancerClientFactory.getProvider", t);
+            return provider;
+        }
+    }
+
+    /**
+     * The supplier to hand out instead of {@code instance}, the result of
+     * {@code factory.getInstance(serviceId, type)}: for a service's
+     * {@code ServiceInstanceListSupplier}, the same with the lanes on top, kept per service.
      */
     public static Object decorate(Object factory, String serviceId, Class<?> type, Object instance) {
-        // Commons types first: spring-cloud-loadbalancer may be absent where the advice runs.
-        if (!(instance instanceof ReactiveLoadBalancer)) {
+        if (!isSupplierLookup(factory, serviceId, type) || instance == null) {
             return instance;
         }
         try {
-            if (!(instance instanceof ReactorServiceInstanceLoadBalancer) || instance instanceof LanesLoadBalancer
-                    || serviceId == null || type == null || !type.isAssignableFrom(LanesLoadBalancer.class)
-                    || !(factory instanceof ReactiveLoadBalancer.Factory) || !(factory instanceof NamedContextFactory)) {
-                return instance;
-            }
-            LanesLoadBalancer cached = BALANCERS.get(serviceId);
-            if (cached != null && cached.delegate() == instance && cached.factory() == factory) {
+            Object cached = SUPPLIERS.get(serviceId);
+            if (cached != null && SupplierDecoration.wraps(cached, instance)) {
                 return cached;
             }
-            LanesLoadBalancer wrapper = new LanesLoadBalancer(serviceId, (ReactorServiceInstanceLoadBalancer) instance,
-                    (NamedContextFactory<?>) factory);
-            if (cached != null || BALANCERS.size() < MAX_SERVICES) {
-                BALANCERS.put(serviceId, wrapper);
+            Object wrapper = SupplierDecoration.supplier(instance);
+            if (wrapper != instance && (cached != null || SUPPLIERS.size() < MAX_SERVICES)) {
+                SUPPLIERS.put(serviceId, wrapper);
             }
             return wrapper;
         } catch (Throwable t) {
             AgentFaults.report("springcloud:LoadBalancerClientFactory.getInstance", t);
             return instance;
         }
+    }
+
+    private static boolean isSupplierLookup(Object factory, String serviceId, Class<?> type) {
+        return type != null && serviceId != null && SUPPLIER_TYPE.equals(type.getName())
+                && factory instanceof ReactiveLoadBalancer.Factory;
     }
 
     /**

@@ -7,7 +7,7 @@ import dev.lanes.bridge.Lanes;
 import dev.lanes.bridge.TrafficContext;
 import dev.lanes.plugin.springcloud.AdviceHarness;
 import dev.lanes.plugin.springcloud.SpringCloudPlugin;
-import dev.lanes.plugin.springcloud.TagRouting;
+import dev.lanes.plugin.springcloud.Engine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,8 +48,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The plugin's LoadBalancer hooks installed in this JVM with the real Spring Cloud
  * LoadBalancer auto-configuration (SimpleDiscoveryClient, caching supplier, round robin),
- * a load-balanced RestTemplate and WebClient, and one HTTP server per instance on loopback
- * that answers with its own name: each test asserts who served each call.
+ * a load-balanced RestTemplate and WebClient, the agent's real routing engine, and one HTTP
+ * server per instance on loopback that answers with its own name: each test asserts who
+ * served each call.
  */
 class LoadBalancerRoutingTest {
 
@@ -60,7 +61,7 @@ class LoadBalancerRoutingTest {
     private static RestTemplate rest;
     private static WebClient web;
 
-    private final TagRouting routing = new TagRouting();
+    private Engine routing;
 
     @BeforeAll
     static void start() throws IOException {
@@ -110,7 +111,7 @@ class LoadBalancerRoutingTest {
 
     @BeforeEach
     void installRouting() {
-        Lanes.install(routing);
+        routing = Engine.install(null);
     }
 
     @AfterEach
@@ -124,11 +125,17 @@ class LoadBalancerRoutingTest {
         for (int i = 0; i < 6; i++) {
             assertEquals("base", rest.getForObject("http://svc/who", String.class));
         }
-        TagRouting.Seen first = routing.seen.get(0);
-        assertEquals("svc", first.service);
-        assertEquals("/who", first.path);
-        assertEquals("GET", first.method);
-        assertEquals(4, first.candidates);
+    }
+
+    @Test
+    void theEngineSeesTheServicePathAndMethodOfTheCall() {
+        routing.rules("routes:\n"
+                + "  - service: svc\n"
+                + "    match: {path: /routed, method: POST}\n"
+                + "    to: {tag: dev1}\n");
+        assertEquals("dev1", rest.postForObject("http://svc/routed", null, String.class));
+        assertEquals("base", rest.getForObject("http://svc/routed", String.class), "the method does not match");
+        assertEquals("base", rest.postForObject("http://svc/other", null, String.class), "the path does not match");
     }
 
     @Test
@@ -149,7 +156,6 @@ class LoadBalancerRoutingTest {
             assertEquals("dev1", rest.exchange("http://svc/who", HttpMethod.GET, new HttpEntity<>(headers),
                     String.class).getBody());
         }
-        assertEquals("dev1", routing.seen.get(0).trafficTag);
     }
 
     @Test
@@ -170,6 +176,19 @@ class LoadBalancerRoutingTest {
 
     @Test
     void customRoutesMatchRequestAttributes() {
+        routing.rules("routes:\n"
+                + "  - service: svc\n"
+                + "    match: {query: {lane: dev1}}\n"
+                + "    to: {tag: dev1}\n"
+                + "  - service: svc\n"
+                + "    match: {cookies: {lane: base-none}}\n"
+                + "    to: {tag: none}\n"
+                + "  - service: svc\n"
+                + "    match: {headers: {x-env: dev1}}\n"
+                + "    to: {tag: dev1}\n"
+                + "  - service: svc\n"
+                + "    match: {method: POST, query: {lane: dev1}}\n"
+                + "    to: {tag: dev1}\n");
         TrafficContext.attach("gray");
         assertEquals("dev1", rest.getForObject("http://svc/who?lane=dev1", String.class));
         HttpHeaders cookie = new HttpHeaders();
@@ -180,12 +199,12 @@ class LoadBalancerRoutingTest {
                 .bodyToMono(String.class).block());
         assertEquals("dev1", web.post().uri("http://svc/who?x=1&lane=dev1").retrieve()
                 .bodyToMono(String.class).block());
-        assertEquals("POST", routing.seen.get(routing.seen.size() - 1).method);
+        assertEquals("gray", rest.getForObject("http://svc/who?lane=dev2", String.class), "no route matches");
     }
 
     @Test
     void aStrictLaneWithoutInstancesFailsTheCallWithItsMessage() {
-        routing.strictLanes.add("blue");
+        routing.rules("lanes:\n  - {name: blue, tag: blue, fallback: none}\n");
         TrafficContext.attach("blue");
         LaneUnavailableException blocking = assertThrows(LaneUnavailableException.class,
                 () -> rest.getForObject("http://svc/who", String.class));
@@ -212,7 +231,8 @@ class LoadBalancerRoutingTest {
         }
         assertEquals(Set.of("base", "gray", "dev1", "dead"), served, "round robin over every instance");
         assertTrue(AgentFaults.total() > faultsBefore);
-        assertTrue(AgentFaults.byPlace().containsKey("springcloud:LoadBalancer.choose"), AgentFaults.byPlace().toString());
+        assertTrue(AgentFaults.byPlace().containsKey(LanesServiceInstanceListSupplier.PLACE),
+                AgentFaults.byPlace().toString());
     }
 
     @Test
@@ -245,7 +265,7 @@ class LoadBalancerRoutingTest {
                 () -> web.get().uri("http://svc/who").retrieve().bodyToMono(String.class).block());
 
         List<String> outcomes = new ArrayList<>();
-        for (TagRouting.Outcome o : routing.outcomes) {
+        for (Engine.Outcome o : routing.outcomes) {
             outcomes.add(o.toString());
         }
         assertEquals(List.of("svc@" + gray + "=true", "svc@" + gray + "=false", "svc@" + gray + "=false",
@@ -253,14 +273,38 @@ class LoadBalancerRoutingTest {
     }
 
     @Test
-    void theBalancerHandedOutIsTheCachedLanesBalancer() {
+    void theBalancerReadsItsCandidatesThroughTheLanesSupplierOnce() {
         Object factory = context.getBean("loadBalancerClientFactory");
-        Object first = ((org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer.Factory<?>) factory)
+        org.springframework.cloud.context.named.NamedContextFactory<?> named =
+                (org.springframework.cloud.context.named.NamedContextFactory<?>) factory;
+        Object supplier = named.getLazyProvider("svc",
+                org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier.class).getIfAvailable();
+        assertTrue(supplier instanceof LanesServiceInstanceListSupplier, String.valueOf(supplier));
+        assertFalse(((LanesServiceInstanceListSupplier) supplier).delegate() instanceof LanesServiceInstanceListSupplier);
+        Object direct = named.getInstance("svc",
+                org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier.class);
+        assertTrue(direct instanceof LanesServiceInstanceListSupplier, String.valueOf(direct));
+        assertSame(((LanesServiceInstanceListSupplier) supplier).delegate(),
+                ((LanesServiceInstanceListSupplier) direct).delegate(), "the same bean underneath");
+        assertSame(direct, named.getInstance("svc",
+                org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier.class), "kept per service");
+        assertSame(supplier, LoadBalancerHelper.decorate(factory, "svc",
+                org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier.class, supplier),
+                "never wrapped twice");
+        Object provider = named.getProvider("svc", org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier.class);
+        assertTrue(provider instanceof LanesSupplierProvider, String.valueOf(provider));
+        assertSame(provider, LoadBalancerHelper.decorateProvider(factory, "svc",
+                org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier.class, provider));
+        Object yielded = ((LanesSupplierProvider) provider).getIfAvailable();
+        assertSame(yielded, ((LanesSupplierProvider) provider).getIfAvailable(), "the provider keeps its wrapper");
+        assertSame(((LanesServiceInstanceListSupplier) supplier).delegate(),
+                ((LanesServiceInstanceListSupplier) yielded).delegate());
+        Object lifecycle = named.getProvider("svc", org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle.class);
+        assertFalse(lifecycle instanceof LanesSupplierProvider, "other types are left alone");
+        Object balancer = ((org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer.Factory<?>) factory)
                 .getInstance("svc");
-        assertTrue(first instanceof LanesLoadBalancer, String.valueOf(first));
-        assertSame(first, ((org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer.Factory<?>) factory)
-                .getInstance("svc"));
-        assertFalse(((LanesLoadBalancer) first).delegate() instanceof LanesLoadBalancer);
+        assertTrue(balancer instanceof org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer,
+                "the application's own balancer is handed out: " + balancer);
     }
 
     private static HttpServer server(String name) throws IOException {

@@ -1,7 +1,7 @@
 package dev.lanes.plugin.springcloud.loadbalancer;
 
 import dev.lanes.bridge.Lanes;
-import dev.lanes.plugin.springcloud.TagRouting;
+import dev.lanes.plugin.springcloud.Engine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,14 +31,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Outcomes as the Spring Cloud clients report them, turned into outlier feedback. */
 class OutlierFeedbackLifecycleTest {
 
-    private final TagRouting routing = new TagRouting();
+    private Engine routing;
     private final ServiceInstance instance = new DefaultServiceInstance("i", "orders", "10.0.0.9", 8080, false);
     private final DefaultRequest<RequestDataContext> request = new DefaultRequest<>(new RequestDataContext());
     private final OutlierFeedbackLifecycle lifecycle = LoadBalancerHelper.feedback("orders");
 
     @BeforeEach
     void install() {
-        Lanes.install(routing);
+        routing = Engine.install(null);
     }
 
     @AfterEach
@@ -70,7 +70,7 @@ class OutlierFeedbackLifecycleTest {
         complete(new CompletionContext<>(CompletionContext.Status.FAILED, request, new EmptyResponse()));
 
         List<String> outcomes = new ArrayList<>();
-        for (TagRouting.Outcome o : routing.outcomes) {
+        for (Engine.Outcome o : routing.outcomes) {
             outcomes.add(o.toString());
         }
         assertEquals(List.of("orders@10.0.0.9:8080=true", "orders@10.0.0.9:8080=true", "orders@10.0.0.9:8080=false",

@@ -4,7 +4,7 @@ import com.ecwid.consul.v1.agent.model.NewService;
 import dev.lanes.bridge.Lanes;
 import dev.lanes.plugin.springcloud.AdviceHarness;
 import dev.lanes.plugin.springcloud.SpringCloudPlugin;
-import dev.lanes.plugin.springcloud.TagRouting;
+import dev.lanes.plugin.springcloud.Engine;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -56,8 +56,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RegistrationMetadataTest {
 
-    private final TagRouting routing = new TagRouting();
-
     @BeforeAll
     static void install() {
         AdviceHarness.install(new SpringCloudPlugin());
@@ -65,8 +63,7 @@ class RegistrationMetadataTest {
 
     @BeforeEach
     void installRouting() {
-        routing.instanceTag = "gray";
-        Lanes.install(routing);
+        Engine.install("gray");
     }
 
     @AfterEach
@@ -179,7 +176,7 @@ class RegistrationMetadataTest {
 
     @Test
     void anUntaggedInstancePublishesItsStartAndKeepsAConfiguredTag() {
-        routing.instanceTag = null;
+        Engine.install(null);
         Map<String, String> metadata = new HashMap<>();
         metadata.put("lanes.tag", "configured");
         RecordingRegistry registry = new RecordingRegistry();
@@ -187,7 +184,6 @@ class RegistrationMetadataTest {
         assertEquals("configured", registry.seen.get("lanes.tag"));
         assertTrue(Long.parseLong(registry.seen.get("lanes.start")) > 0);
 
-        routing.instanceTag = null;
         RecordingRegistry second = new RecordingRegistry();
         second.register(new HandMadeRegistration(new HashMap<>()));
         assertFalse(second.seen.containsKey("lanes.tag"));

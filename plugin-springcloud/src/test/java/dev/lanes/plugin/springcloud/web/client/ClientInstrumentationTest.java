@@ -7,10 +7,10 @@ import com.sun.net.httpserver.Headers;
 import dev.lanes.bridge.CarriedHeaders;
 import dev.lanes.bridge.Lanes;
 import dev.lanes.bridge.TrafficContext;
+import dev.lanes.plugin.springcloud.Engine;
 import dev.lanes.plugin.springcloud.web.HeaderRecorder;
 import dev.lanes.plugin.springcloud.web.SpringWebPlugin;
 import dev.lanes.plugin.springcloud.web.common.InboundTags;
-import dev.lanes.plugin.springcloud.web.common.NodeDyeing;
 import dev.lanes.testing.InstrumentationHarness;
 import feign.Feign;
 import feign.RequestLine;
@@ -222,7 +222,7 @@ class ClientInstrumentationTest {
 
     @Test
     void workOutsideAnyRequestOnATaggedInstanceCarriesTheInstancesTag() throws Exception {
-        Lanes.install(new NodeDyeing("gray"));
+        Engine.install("gray");
         try {
             new RestTemplate().getForObject(downstream.url("/rt"), String.class);
             assertEquals("gray", HeaderRecorder.values(downstream.next(), "x-lanes-tag"));

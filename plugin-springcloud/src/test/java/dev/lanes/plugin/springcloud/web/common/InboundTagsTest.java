@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.lanes.bridge.Lanes;
 import dev.lanes.bridge.TrafficContext;
+import dev.lanes.plugin.springcloud.Engine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,15 +29,10 @@ class InboundTagsTest {
     @Test
     void theRoutingFacadeDecidesAndAFaultKeepsTheCarriedTag() {
         assertEquals("gray", InboundTags.decide("gray", null), "pass-through keeps the carried tag");
-        Lanes.install(new NodeDyeing("canary"));
+        Engine.install("canary");
         assertEquals("canary", InboundTags.decide(null, null), "an untagged request is dyed");
         assertEquals("gray", InboundTags.decide("gray", null), "a tagged request keeps its tag");
-        Lanes.install(new NodeDyeing(null) {
-            @Override
-            public String inbound(String carriedTag, dev.lanes.bridge.RequestView request) {
-                throw new IllegalStateException("engine fault");
-            }
-        });
+        Engine.install(null).broken = true;
         assertEquals("gray", InboundTags.decide("gray", null));
     }
 

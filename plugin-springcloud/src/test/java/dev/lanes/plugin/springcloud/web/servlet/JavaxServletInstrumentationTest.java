@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.lanes.bridge.Lanes;
 import dev.lanes.bridge.CarriedHeaders;
 import dev.lanes.bridge.TrafficContext;
+import dev.lanes.plugin.springcloud.Engine;
 import dev.lanes.plugin.springcloud.web.HeaderRecorder;
 import dev.lanes.plugin.springcloud.web.SpringWebPlugin;
-import dev.lanes.plugin.springcloud.web.common.NodeDyeing;
 import dev.lanes.testing.InstrumentationHarness;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -231,7 +231,7 @@ class JavaxServletInstrumentationTest {
 
     @Test
     void nodeDyeingTagsAnUntaggedRequest() throws Exception {
-        Lanes.install(new NodeDyeing("canary"));
+        Engine.install("canary");
         assertEquals("canary", send("GET", "/plain", null).body());
         assertEquals("gray", send("GET", "/plain", "gray").body());
         assertRestoredAfter(2);

@@ -150,17 +150,18 @@ class PluginInstallerTest {
 
     @Test
     void typesOfOneLoaderTransformedFromManyThreadsAtOnceAllFindTheirHelpers() throws Exception {
-        // The agent reads the helper's bytes slowly here, so that the other threads' types are
-        // ready long before the helper is defined: none of them may be advised before it is.
+        // The agent reads the helper's bytes only once every thread has reached its type's
+        // transformation: it is reading the helper too, or it is done. An installer that let a
+        // thread advise its type while another one still defines the helper shows here as a
+        // thread done without the helper; the correct one holds every thread at the read.
+        int n = example.concurrent.Targets.COUNT;
+        Arrivals readingOrDone = new Arrivals();
         ClassLoader slowAgentLoader = new ClassLoader(PluginInstallerTest.class.getClassLoader()) {
             @Override
             public InputStream getResourceAsStream(String name) {
                 if (name.endsWith("/Helper.class")) {
-                    try {
-                        Thread.sleep(500);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+                    readingOrDone.arrive();
+                    readingOrDone.awaitAtLeast(n);
                 }
                 return super.getResourceAsStream(name);
             }
@@ -169,7 +170,6 @@ class PluginInstallerTest {
                 name -> true).install(List.of(
                         new HelperPlugin("helpers", "example.concurrent.Target", "example.concurrent.Helper")));
         ClassLoader loader = new IsolatedLoader();
-        int n = example.concurrent.Targets.COUNT;
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService threads = Executors.newFixedThreadPool(n);
         try {
@@ -178,8 +178,12 @@ class PluginInstallerTest {
                 String name = "example.concurrent.Target" + i;
                 values.add(threads.submit(() -> {
                     start.await();
-                    Class<?> type = Class.forName(name, true, loader);
-                    return call(type);
+                    try {
+                        Class<?> type = Class.forName(name, true, loader);
+                        return call(type);
+                    } finally {
+                        readingOrDone.arrive();
+                    }
                 }));
             }
             start.countDown();
@@ -204,6 +208,33 @@ class PluginInstallerTest {
         assertTrue(failures.get(0).contains("example.concurrent.NoSuchHelper"), failures.get(0));
         assertEquals(PluginStatus.State.INSTALLED, status("missing-helper").state(),
                 "other class loaders are not affected");
+    }
+
+    /** Threads that have come to a point, counted; others wait there until enough have. */
+    private static final class Arrivals {
+        private int count;
+
+        synchronized void arrive() {
+            count++;
+            notifyAll();
+        }
+
+        /**
+         * Waits until {@code target} threads have arrived; after 10 s it goes on regardless, so
+         * that an installer that makes the other threads wait for the helper is slow, not stuck.
+         */
+        synchronized void awaitAtLeast(int target) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            long left;
+            while (count < target && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /** {@code new T().value()} of a package-private type. */

@@ -11,6 +11,7 @@ import dev.lanes.bridge.AgentFaults;
 import dev.lanes.core.rules.source.RuleSink;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ class RuleStoreTest {
 
     @Test
     void appliesAValidDocumentAndTellsListeners() {
-        RuleStore store = new RuleStore();
+        RuleStore store = new RuleStore(() -> 1_000L);
         List<RuleSnapshot> seen = new ArrayList<>();
         store.addListener(seen::add);
 
@@ -45,7 +46,7 @@ class RuleStoreTest {
         assertEquals("file:/a.yaml", s.source());
         assertNotNull(s.lane("gray"));
         assertEquals(1L, store.appliedCount());
-        assertEquals(s.loadedAtMillis(), store.lastAppliedMillis());
+        assertEquals(1_000L, store.lastAppliedMillis(), "by the store's clock");
         assertEquals(List.of(s), seen);
     }
 
@@ -70,19 +71,22 @@ class RuleStoreTest {
         assertEquals("lanes[0].tag", error.problems().get(0).field());
         assertEquals(4, error.problems().get(0).line());
         assertTrue(error.message().contains("lanes[0].tag (line 4)"), error.message());
-        assertTrue(error.timeMillis() >= good.loadedAtMillis());
+        assertTrue(error.timeMillis() >= store.lastAppliedMillis());
     }
 
     @Test
-    void aLaterSuccessKeepsTheLastErrorForComparisonByTime() throws Exception {
-        RuleStore store = new RuleStore();
+    void aLaterSuccessKeepsTheLastErrorForComparisonByTime() {
+        AtomicLong clock = new AtomicLong(1_000L);
+        RuleStore store = new RuleStore(clock::get);
         store.apply(BAD, "nacos:rules");
         RuleError error = store.lastError();
-        Thread.sleep(5);
+        assertEquals(1_000L, error.timeMillis());
+        clock.set(1_005L);
         assertTrue(store.apply(BETTER, "nacos:rules"));
 
         assertEquals("v2", store.get().version());
         assertSame(error, store.lastError());
+        assertEquals(1_005L, store.lastAppliedMillis());
         assertTrue(store.lastAppliedMillis() > error.timeMillis());
         assertEquals(1L, store.appliedCount());
         assertEquals(1L, store.rejectedCount());

@@ -61,14 +61,24 @@ abstract class LaneScenarios {
     static final String ENV_HEADER = "x-env";
     /** The A instances start work of their own (a runner on main, a thread, a scheduled job) when told to. */
     static final String OWN_WORK = "--demo.own-work=true";
-    /** Requests of each kind in a scenario: enough for round robin to reach every candidate many times. */
+    /**
+     * Requests of each kind in a scenario: enough for round robin to reach every candidate many
+     * times, and for a router that chose between two candidates at random to be caught: it would
+     * send all of them where the scenario expects with probability 2^-30 ≈ 9.3e-10 (below 1e-6
+     * from 20 on). Every loop of the scenarios, {@link #send} and the explicit ones, sends this
+     * many of each kind.
+     */
     static final int REQUESTS = 30;
     /** How long a rule change may take to show; the file source promises about a second. */
     static final Duration RULE_DEADLINE = Duration.ofSeconds(10);
     /** How long the A instances may take for their own work once started: a few calls each. */
     static final Duration OWN_WORK_DEADLINE = Duration.ofSeconds(60);
-    /** The scheduled runs of own work (the demo's default {@code demo.own-work.scheduled-runs}). */
-    static final int OWN_WORK_SCHEDULED = 3;
+    /**
+     * The scheduled runs of own work ({@code demo.own-work.scheduled-runs}, one every 100 ms): with
+     * the runs on main and on its own thread, 20 calls per instance, so that a 50/50 stray passes
+     * all of them with 2^-20 ≈ 9.5e-7.
+     */
+    static final int OWN_WORK_SCHEDULED = 18;
     static final List<String> INSTANCES = List.of("a-base", "a-gray", "b-base", "c-base", "c-gray", "c-dev1");
 
     static final String NO_RULES = "# No rules: tagged instances alone make the lanes (DESIGN row 9).\n";
@@ -159,7 +169,8 @@ abstract class LaneScenarios {
                 .workDir(work);
         for (String name : INSTANCES) {
             InstanceSpec spec = InstanceSpec.of(name);
-            builder.instance(name.startsWith("a-") ? spec.withAppArgs(OWN_WORK) : spec);
+            builder.instance(name.startsWith("a-") ? spec.withAppArgs(OWN_WORK,
+                    "--demo.own-work.scheduled-runs=" + OWN_WORK_SCHEDULED, "--demo.own-work.every=100") : spec);
         }
         topology = builder.start();
         rules.awaitApplied(topology, version, RULE_DEADLINE);
@@ -303,6 +314,7 @@ abstract class LaneScenarios {
     void carriedHeaderIsRoutedAtALaterHop() throws IOException {
         try {
             rules.awaitApplied(topology, rules.write(ENV_CARRIED_AND_ROUTED), RULE_DEADLINE);
+            // REQUESTS of each kind: a 50/50 stray passes them all with 2^-30 ≈ 9.3e-10.
             for (int i = 0; i < REQUESTS; i++) {
                 // Sent to A only; B never forwards it, the agent does, and B's call to C is routed by it.
                 assertPath(request("a-base", Map.of(ENV_HEADER, "dev1")), "a-base -> b-base -> c-dev1", "-, -, -",
@@ -354,6 +366,7 @@ abstract class LaneScenarios {
             send(REQUESTS, b, "dev1", b + " -> c-dev1", "dev1, dev1");
         }
         Map<String, Integer> servedByB = new LinkedHashMap<>();
+        // REQUESTS of each kind: a 50/50 stray passes them all with 2^-30 ≈ 9.3e-10.
         for (int i = 0; i < REQUESTS; i++) {
             ChainResponse dyed = request("a-gray", Map.of());
             String b = dyed.hops().size() > 1 ? dyed.hops().get(1).instance() : "?";
@@ -378,6 +391,7 @@ abstract class LaneScenarios {
                         "prod, prod");
                 send(REQUESTS, b, Map.of(), b + " -> c-base", "-, -", "-, -");
             }
+            // REQUESTS of each kind: a 50/50 stray passes them all with 2^-30 ≈ 9.3e-10.
             for (int i = 0; i < REQUESTS; i++) {
                 ChainResponse carried = request("a-base", Map.of(ENV_HEADER, "dev1"));
                 String b = carried.hops().size() > 1 ? carried.hops().get(1).instance() : "?";
@@ -391,7 +405,10 @@ abstract class LaneScenarios {
 
     // ---------------------------------------------------------------- requests and assertions
 
-    /** {@code n} requests into {@code entry}, each of which must take exactly {@code path}, with no x-env anywhere. */
+    /**
+     * {@code n} requests into {@code entry}, each of which must take exactly {@code path}, with no
+     * x-env anywhere. With {@link #REQUESTS}, a 50/50 stray passes all with 2^-30 ≈ 9.3e-10.
+     */
     void send(int n, String entry, String tagHeader, String path, String seen) {
         for (int i = 0; i < n; i++) {
             assertPath(request(entry, tagHeader), path, seen);

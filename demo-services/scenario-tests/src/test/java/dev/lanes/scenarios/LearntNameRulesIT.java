@@ -39,7 +39,12 @@ import org.junit.jupiter.api.extension.TestWatcher;
 class LearntNameRulesIT {
 
     private static final Duration RULE_DEADLINE = Duration.ofSeconds(20);
-    private static final int REQUESTS = 10;
+    /**
+     * Requests per check of where A's calls go, between b-base and b-gray: a router that chose
+     * between them at random would send all of them to the expected one with probability
+     * 2^-20 ≈ 9.5e-7 (round robin, Spring Cloud's default, would show at the second).
+     */
+    private static final int REQUESTS = 20;
 
     private Topology topology;
     private String source;

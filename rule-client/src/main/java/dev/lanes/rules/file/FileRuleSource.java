@@ -46,6 +46,8 @@ public final class FileRuleSource implements RuleSource {
 
     private final long pollMillis;
     private volatile boolean closed;
+    // Polls the watcher has finished: a test waits for one that began after its edit, not for time.
+    private volatile long polls;
     private Thread watcher;
 
     private Path path;
@@ -169,7 +171,13 @@ public final class FileRuleSource implements RuleSource {
             } catch (Throwable t) {
                 AgentFaults.report("rules:file-watch", t);
             }
+            polls++;
         }
+    }
+
+    /** How many polls the watcher thread has finished (it alone writes the count). */
+    long polls() {
+        return polls;
     }
 
     private void poll(boolean first) {

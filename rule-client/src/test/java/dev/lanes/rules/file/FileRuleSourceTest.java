@@ -168,11 +168,11 @@ class FileRuleSourceTest {
     void touchingTheFileWithoutChangingItAppliesNothing() throws Exception {
         Path file = dir.resolve("rules.yaml");
         write(file, rules("v1"));
-        start(file);
+        FileRuleSource source = start(file);
 
-        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 1000));
         write(file, rules("v1"));
-        Thread.sleep(10 * FileRuleSource.DEFAULT_POLL_MILLIS);
+        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 1000));
+        awaitPollsAfterNow(source, 2);
 
         assertEquals(1L, store.appliedCount());
     }
@@ -182,12 +182,16 @@ class FileRuleSourceTest {
         Path file = dir.resolve("rules.yaml");
         write(file, rules("v1"));
         FileRuleSource source = start(file);
+        awaitPollsAfterNow(source, 1);
 
         source.close();
+        // The watcher is the only thread that delivers: once it has ended, as close promises,
+        // nothing can arrive, and no wait would show more than that it has ended.
         assertFalse(watcherAlive(), "the watcher thread ends with close");
+        long polls = source.polls();
         write(file, rules("v2"));
-        Thread.sleep(10 * FileRuleSource.DEFAULT_POLL_MILLIS);
 
+        assertEquals(polls, source.polls(), "no poll after close");
         assertEquals("v1", store.get().version());
         assertEquals(1L, store.appliedCount());
         assertThrows(IllegalStateException.class, () -> source.start(file.toString(), store.sinkFor("again")));
@@ -206,14 +210,15 @@ class FileRuleSourceTest {
     void aFileThatIsNotUtf8IsReportedOnceAndKeepsTheRules() throws Exception {
         Path file = dir.resolve("rules.yaml");
         write(file, rules("v1"));
-        start(file);
+        FileRuleSource source = start(file);
 
         long t0 = System.nanoTime();
         Files.write(file, new byte[] {'v', 'e', 'r', 's', 'i', 'o', 'n', ':', ' ', (byte) 0xC3, (byte) 0x28, '\n'});
         waitFor(() -> store.sourceErrorCount() == 1, "invalid UTF-8 reported", t0);
         assertTrue(store.lastError().message().contains("not valid UTF-8"), store.lastError().message());
         assertEquals("v1", store.get().version());
-        Thread.sleep(5 * FileRuleSource.DEFAULT_POLL_MILLIS);
+        // The file is racily recent, so each of these polls reads it again.
+        awaitPollsAfterNow(source, 3);
         assertEquals(1L, store.sourceErrorCount(), "the same content is reported once");
     }
 
@@ -252,6 +257,15 @@ class FileRuleSourceTest {
             }
         }
         return false;
+    }
+
+    /**
+     * Waits until the watcher has finished {@code n} whole polls that began after this call: the
+     * poll under way may have read the file before the change the caller just made.
+     */
+    private static void awaitPollsAfterNow(FileRuleSource source, int n) throws InterruptedException {
+        long target = source.polls() + 1 + n;
+        waitFor(() -> source.polls() >= target, n + " polls", System.nanoTime());
     }
 
     /** Waits up to a generous deadline, printing the latency observed (timings are not asserted). */

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,9 @@ final class InMemoryConfigService implements ConfigService {
         final List<Properties> created = new CopyOnWriteArrayList<>();
         final AtomicInteger failNextReads = new AtomicInteger();
         final AtomicInteger reads = new AtomicInteger();
-        volatile long readDelayMillis;
+        /** While set, the server does not answer: reads wait until the test ends the hold. */
+        volatile Hold hold;
+        final AtomicInteger readsWaiting = new AtomicInteger();
         /** As nacos-client without a connection and without its own copy: reads answer null, status DOWN. */
         volatile boolean disconnected;
         final ExecutorService notifier = Executors.newSingleThreadExecutor(r -> {
@@ -66,6 +69,14 @@ final class InMemoryConfigService implements ConfigService {
             return listeners.size();
         }
 
+        /**
+         * Returns once the notifier has run every notification published before this call: it
+         * runs them in order, so a marker queued now runs after all of them.
+         */
+        void awaitNotified() throws Exception {
+            notifier.submit(() -> { }).get(5, TimeUnit.SECONDS);
+        }
+
         void stop() throws InterruptedException {
             notifier.shutdownNow();
             notifier.awaitTermination(5, TimeUnit.SECONDS);
@@ -73,6 +84,35 @@ final class InMemoryConfigService implements ConfigService {
     }
 
     record Registration(String dataId, String group, Listener listener) {
+    }
+
+    /**
+     * A server that does not answer, for as long as the test says: the reads that wait on it end
+     * when the test decides, never by the clock, so a test can tell what happened before.
+     */
+    static final class Hold {
+        private final CountDownLatch ended = new CountDownLatch(1);
+        private volatile boolean timedOut;
+
+        /** The waiting reads, and any later ones while this hold is set, fail as timed out. */
+        void timeOut() {
+            timedOut = true;
+            ended.countDown();
+        }
+
+        /** Waits for the test; 30 s at most, so that a test that forgets fails rather than hangs. */
+        private void await(long timeoutMs) throws NacosException {
+            try {
+                if (!ended.await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("test: a held read was never released");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (timedOut) {
+                throw new NacosException(NacosException.SERVER_ERROR, "read timed out after " + timeoutMs + " ms");
+            }
+        }
     }
 
     private final Server server;
@@ -93,14 +133,13 @@ final class InMemoryConfigService implements ConfigService {
         if (server.failNextReads.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new NacosException(NacosException.CLIENT_DISCONNECT, "Client not connected, current status:STARTING");
         }
-        if (server.readDelayMillis > 0) {
+        Hold hold = server.hold;
+        if (hold != null) {
+            server.readsWaiting.incrementAndGet();
             try {
-                Thread.sleep(Math.min(server.readDelayMillis, timeoutMs));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (server.readDelayMillis > timeoutMs) {
-                throw new NacosException(NacosException.SERVER_ERROR, "read timed out after " + timeoutMs + " ms");
+                hold.await(timeoutMs);
+            } finally {
+                server.readsWaiting.decrementAndGet();
             }
         }
         if (server.disconnected) {

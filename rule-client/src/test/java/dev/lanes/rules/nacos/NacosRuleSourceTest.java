@@ -153,14 +153,18 @@ class NacosRuleSourceTest {
     @Test
     void aSlowServerNeverHoldsUpStart() throws Exception {
         server.publish("lanes-rules.yaml", "DEFAULT_GROUP", "version: g1\n");
-        server.readDelayMillis = 3000;
-        long t0 = System.nanoTime();
+        InMemoryConfigService.Hold hold = new InMemoryConfigService.Hold();
+        server.hold = hold;
         start("//127.0.0.1:8848?timeout=500", null);
-        assertTrue(System.nanoTime() - t0 < 1_000_000_000L, "start returned at once");
+        // The read cannot end before the hold does: whatever start waited for, it was not the read.
+        assertEquals(0L, store.sourceErrorCount(), "start did not wait for the read");
+        await("the read waiting for the server", () -> server.readsWaiting.get() == 1);
+        assertEquals(0L, store.appliedCount());
+        hold.timeOut();
         await("the timeout reported", () -> store.sourceErrorCount() == 1);
         assertTrue(store.lastError().message().contains("timed out after 500 ms"), store.lastError().message());
-        server.readDelayMillis = 0;
-        await("rules once the server is quick again", () -> store.appliedCount() == 1);
+        server.hold = null;
+        await("rules once the server answers again", () -> store.appliedCount() == 1);
     }
 
     @Test
@@ -192,7 +196,7 @@ class NacosRuleSourceTest {
         assertEquals(0, server.listenerCount());
         assertTrue(server.clients.get(0).shutDown);
         server.publish("lanes-rules.yaml", "DEFAULT_GROUP", "version: g2\n");
-        Thread.sleep(100);
+        server.awaitNotified();
         assertEquals("g1", store.current().version());
     }
 

@@ -62,11 +62,21 @@ abstract class DubboLaneScenarios {
     /** A header of the application's own, carried down the chain only when the rules list it under propagate. */
     static final String ENV = "x-env";
     static final String OWN_WORK = "--demo.own-work=true";
-    /** Runs of each own-work instance: once on main, once on its own thread, three scheduled. */
-    static final int OWN_WORK_RUNS = 5;
+    /**
+     * Runs of each own-work instance: once on main, once on its own thread, the rest scheduled,
+     * as many as the requests of a kind ({@link #REQUESTS}) and for the same reason.
+     */
+    static final int OWN_WORK_RUNS = 20;
+    static final List<String> OWN_WORK_ARGS = List.of(OWN_WORK,
+            "--demo.own-work.scheduled-runs=" + (OWN_WORK_RUNS - 2), "--demo.own-work.every=100");
     static final String SERVICE = "dev.lanes.demo.dubbo.ChainService";
-    /** Requests per kind: enough that a random load balancer would have strayed. */
-    static final int REQUESTS = 6;
+    /**
+     * Requests of each kind a scenario asserts. Dubbo's default load balance picks at random, and
+     * every hop a wrong router would leave to it has at least two candidates: such a router takes
+     * the right one every time with probability at most 2^-20 ≈ 9.5e-7 (with D's three, 3^-20
+     * ≈ 2.9e-10). Twenty is the fewest for which that is below one in a million.
+     */
+    static final int REQUESTS = 20;
     static final String GRAY_LANE = String.join("\n",
             "lanes:",
             "  - name: gray",
@@ -117,13 +127,14 @@ abstract class DubboLaneScenarios {
         for (String name : List.of("a-base", "a-gray", "b-base", "d-base", "d-gray", "d-dev1", "c-base", "c-gray")) {
             InstanceSpec spec = InstanceSpec.ofDubboChain(name);
             if (name.startsWith("b-")) {
-                spec = spec.withAppArgs("--demo.dubbo.discovery=" + discovery(), OWN_WORK);
+                spec = spec.withAppArgs(args("--demo.dubbo.discovery=" + discovery(), OWN_WORK_ARGS)
+                        .toArray(new String[0]));
             }
             builder.instance(spec);
         }
         // A gray Dubbo consumer that no one calls: its own work alone shows where its calls go.
         builder.instance(new InstanceSpec("w-gray", "service-w", InstanceSpec.DUBBO_NEXT_PREFIX + "service-d", "gray",
-                List.of(), List.of("--demo.dubbo.discovery=" + discovery(), OWN_WORK)));
+                List.of(), args("--demo.dubbo.discovery=" + discovery(), OWN_WORK_ARGS)));
         builder.outsider(new InstanceSpec("dubbo-client", "dubbo-client", "", null, List.of(),
                 List.of("--demo.dubbo.client=true")));
         long started = System.nanoTime();
@@ -160,6 +171,7 @@ abstract class DubboLaneScenarios {
     @Test
     @Order(1)
     void untaggedTrafficNeverTouchesAGrayInstance() {
+        // REQUESTS of each kind: a 50/50 stray passes them all with 2^-20 ≈ 9.5e-7.
         for (int i = 0; i < REQUESTS; i++) {
             ChainResponse r = get("a-base", Map.of());
             assertPath(r, "a-base -> b-base => d-base -> c-base");
@@ -173,6 +185,7 @@ abstract class DubboLaneScenarios {
     @Test
     @Order(2)
     void grayTrafficFallsBackToBaseAndReturnsIntoTheLaneAcrossProtocols() {
+        // REQUESTS of each kind: a 50/50 stray passes them all with 2^-20 ≈ 9.5e-7.
         for (int i = 0; i < REQUESTS; i++) {
             // Node dyeing at an HTTP entry: a-gray dyes untagged traffic gray.
             ChainResponse dyed = get("a-gray", Map.of());
@@ -187,6 +200,7 @@ abstract class DubboLaneScenarios {
     @Test
     @Order(3)
     void headerIsolationUsesTheOnlyDev1InstanceAndBaseElsewhere() {
+        // REQUESTS of each kind: a 50/50 stray passes them all with 2^-20 ≈ 9.5e-7.
         for (int i = 0; i < REQUESTS; i++) {
             ChainResponse r = get("a-base", Map.of(TAG, "dev1"));
             assertPath(r, "a-base -> b-base => d-dev1 -> c-base");
@@ -198,7 +212,8 @@ abstract class DubboLaneScenarios {
     @Order(4)
     void aDubboServiceIsTheEntryWithNoHttpGateway() {
         ServiceProcess dBase = topology.instance("d-base");
-        for (int i = 0; i < REQUESTS / 2; i++) {
+        // REQUESTS of each kind: a 50/50 stray passes them all with 2^-20 ≈ 9.5e-7.
+        for (int i = 0; i < REQUESTS; i++) {
             ChainResponse untagged = dubboCall(dBase, null, null);
             assertPath(untagged, "d-base -> c-base");
             assertSeen(untagged, null, null);
@@ -230,7 +245,8 @@ abstract class DubboLaneScenarios {
                 ""));
         awaitPath("the route by argument", () -> get("b-base", "/chain?arg=vip-1", Map.of()),
                 r -> r.path().equals("b-base -> d-gray -> c-gray"));
-        for (int i = 0; i < REQUESTS / 2; i++) {
+        // REQUESTS of each kind: a 50/50 stray passes them all with 2^-20 ≈ 9.5e-7.
+        for (int i = 0; i < REQUESTS; i++) {
             ChainResponse vip = get("b-base", "/chain?arg=vip-" + i, Map.of());
             // The route picks d-gray for this hop only; the traffic stays untagged until d-gray dyes it.
             assertPath(vip, "b-base => d-gray -> c-gray");
@@ -248,12 +264,17 @@ abstract class DubboLaneScenarios {
                 ""));
         awaitPath("the route by application name", () -> get("b-base", "/chain?arg=tester", Map.of()),
                 r -> r.path().equals("b-base -> d-dev1 -> c-base"));
-        assertPath(get("b-base", "/chain?arg=vip-1", Map.of()), "b-base => d-base -> c-base");
+        // REQUESTS of each kind: a 50/50 stray passes them all with 2^-20 ≈ 9.5e-7.
+        for (int i = 0; i < REQUESTS; i++) {
+            assertPath(get("b-base", "/chain?arg=tester", Map.of()), "b-base => d-dev1 -> c-base");
+            assertPath(get("b-base", "/chain?arg=vip-" + i, Map.of()), "b-base => d-base -> c-base");
+        }
         // Removed again: every call routes by its lane only.
         writeRules(GRAY_LANE);
         awaitPath("the routes removed", () -> get("b-base", "/chain?arg=tester", Map.of()),
                 r -> r.path().equals("b-base -> d-base -> c-base"));
-        for (int i = 0; i < REQUESTS / 2; i++) {
+        // REQUESTS of each kind: a 50/50 stray passes them all with 2^-20 ≈ 9.5e-7.
+        for (int i = 0; i < REQUESTS; i++) {
             assertPath(get("b-base", "/chain?arg=vip-" + i, Map.of()), "b-base => d-base -> c-base");
         }
     }
@@ -283,7 +304,10 @@ abstract class DubboLaneScenarios {
         assertTrue(viaHttp.errorMessage().contains("strict lane 'blue'"), viaHttp.body());
         writeRules(GRAY_LANE);
         awaitPath("the strict lane removed", () -> get("b-base", Map.of(TAG, "blue")), ChainResponse::ok);
-        assertPath(get("b-base", Map.of(TAG, "blue")), "b-base => d-base -> c-base");
+        // REQUESTS of each kind: a 50/50 stray passes them all with 2^-20 ≈ 9.5e-7.
+        for (int i = 0; i < REQUESTS; i++) {
+            assertPath(get("b-base", Map.of(TAG, "blue")), "b-base => d-base -> c-base");
+        }
     }
 
     @Test
@@ -325,7 +349,8 @@ abstract class DubboLaneScenarios {
             assertTrue(client.startOwnWork(topology.url(consumer)), consumer + " did not start its own work");
         }
         // Dubbo calls from main, from a thread of the application's own and from a scheduled job:
-        // gray on the gray consumer, untagged on the base one.
+        // gray on the gray consumer, untagged on the base one. OWN_WORK_RUNS (20) on each: a 50/50
+        // stray passes them all with 2^-20 ≈ 9.5e-7.
         for (OwnWorkRun run : awaitOwnWork("w-gray")) {
             assertOwnWork(run, "w-gray => d-gray -> c-gray", null, "gray", "gray");
         }
@@ -360,6 +385,7 @@ abstract class DubboLaneScenarios {
                     r -> r.ok() && r.protocolPath().equals("a-gray -> b-base => d-dev1 -> c-gray"));
             awaitPath("d-base carries the header", () -> get("a-base", Map.of(ENV, "prod")),
                     r -> r.ok() && envs(r).equals(java.util.Arrays.asList("prod", "prod", "prod", "prod")));
+            // REQUESTS of each kind: a 50/50 stray passes them all with 2^-20 ≈ 9.5e-7.
             for (int i = 0; i < REQUESTS; i++) {
                 ChainResponse dev1 = get("a-base", Map.of(ENV, "dev1"));
                 assertPath(dev1, "a-base -> b-base => d-dev1 -> c-gray");
@@ -383,6 +409,7 @@ abstract class DubboLaneScenarios {
             awaitPath("the header no longer carried", () -> get("a-base", Map.of(ENV, "dev1")),
                     r -> r.ok() && r.protocolPath().equals("a-base -> b-base => d-base -> c-base")
                             && envs(r).equals(java.util.Arrays.asList("dev1", null, null, null)));
+            // REQUESTS of each kind: a 50/50 stray passes them all with 2^-20 ≈ 9.5e-7.
             for (int i = 0; i < REQUESTS; i++) {
                 ChainResponse stopped = get("a-base", Map.of(ENV, "dev1"));
                 assertPath(stopped, "a-base -> b-base => d-base -> c-base");
@@ -506,6 +533,13 @@ abstract class DubboLaneScenarios {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    private static List<String> args(String first, List<String> rest) {
+        List<String> all = new ArrayList<>();
+        all.add(first);
+        all.addAll(rest);
+        return all;
     }
 
     /** Logs of an earlier run of this line are removed; the folder is the line's alone. */

@@ -156,7 +156,11 @@ abstract class DubboSamplesScenarios {
             await("the consumer on application-level addresses", () -> calls.seen("gray-instance")
                     && calls.seen("base-instance"));
             int moved = calls.count();
-            await("more calls after the move", () -> calls.count() >= moved + 10);
+            // Half of the calls tagged, half not, each kind with a gray and a base provider to
+            // choose from on application-level addresses: with 20 of each after the move, a
+            // consumer that chose at random would keep every call in its lane with probability
+            // at most 2^-20 ≈ 9.5e-7 per kind.
+            await("more calls after the move", () -> calls.count() >= moved + 2 * DubboLaneScenarios.REQUESTS);
             assertTrue(inWindow > 0, "no call was made while application-level addresses lacked the gray lane");
         } finally {
             calls.stop();

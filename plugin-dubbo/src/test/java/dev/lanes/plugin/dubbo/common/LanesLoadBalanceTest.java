@@ -73,7 +73,10 @@ class LanesLoadBalanceTest {
                 toTheNewOne++;
             }
         }
-        // The first provider started 1 s ago (weight 1 of 100): it is all but left out.
+        // The first provider started 1 s ago (weight 1 against 100): it is all but left out. It
+        // gets about 2 of the 200 calls (p = 1/101); the tolerance, fewer than 20, fails a correct
+        // balance with probability P(X >= 20) ≈ 2.4e-14, and lets one that ignores the weights
+        // (p = 1/2) pass with P(X < 20) ≈ 1.2e-34, both binomial over 200 calls.
         assertTrue(toTheNewOne < 20, "a provider 1 s into a 100 s warm-up got " + toTheNewOne + " of 200 calls");
         assertEquals(0, first.calls.get());
     }

@@ -58,6 +58,19 @@ public interface Routing {
     /** Feeds outlier detection with the outcome of one call to an instance. */
     void record(String service, String address, boolean success);
 
+    /**
+     * The outcome of one call that ended: feeds outlier detection, as {@link #record} does, and
+     * the call metrics.
+     *
+     * @param lane        the hop's tag (null: base)
+     * @param instanceTag the tag of the instance called (null: base)
+     * @param nanos       how long the call took, or -1 when its start was not seen
+     */
+    default void completed(String service, String address, boolean success, String lane, String instanceTag,
+                           long nanos) {
+        record(service, address, success);
+    }
+
     /** This instance's own tag, or null for a base instance. */
     String instanceTag();
 

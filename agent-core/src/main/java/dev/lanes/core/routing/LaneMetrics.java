@@ -25,6 +25,20 @@ public final class LaneMetrics {
     public static final int DEFAULT_MAX_LANES = 256;
     /** The default bound on distinct called services counted by name. */
     public static final int DEFAULT_MAX_SERVICES = 256;
+    /**
+     * The bound on distinct (service, lane, instance tag) series of call results and durations;
+     * calls beyond it are counted under service, lane and instance tag "other".
+     */
+    public static final int MAX_CALL_SERIES = 2_048;
+    /** Upper bounds of the call duration histogram's buckets, in seconds (then +Inf). */
+    static final double[] BUCKET_SECONDS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+    private static final long[] BUCKET_NANOS = new long[BUCKET_SECONDS.length];
+
+    static {
+        for (int i = 0; i < BUCKET_SECONDS.length; i++) {
+            BUCKET_NANOS[i] = (long) (BUCKET_SECONDS[i] * 1e9);
+        }
+    }
 
     /** What is counted. */
     public enum Kind {
@@ -88,6 +102,10 @@ public final class LaneMetrics {
     private final ConcurrentMap<String, LongAdder[]> byLane = new ConcurrentHashMap<String, LongAdder[]>();
     private final ConcurrentMap<String, ConcurrentMap<String, LongAdder[]>> byService =
             new ConcurrentHashMap<String, ConcurrentMap<String, LongAdder[]>>();
+    /** Call results and durations: service, then lane, then the called instance's tag. */
+    private final ConcurrentMap<String, ConcurrentMap<String, ConcurrentMap<String, CallStats>>> calls =
+            new ConcurrentHashMap<String, ConcurrentMap<String, ConcurrentMap<String, CallStats>>>();
+    private final AtomicInteger callSeries = new AtomicInteger();
     private final AtomicInteger lanes = new AtomicInteger();
     private final int maxLanes;
     private final int maxServices;
@@ -135,6 +153,88 @@ public final class LaneMetrics {
         String name = lane == null ? BASE : lane;
         // A lane past the bound was counted as "other": count it so for the service too.
         serviceCounters(service, counters == byLane.get(name) ? name : OTHER)[kind.ordinal()].increment();
+    }
+
+    /**
+     * Counts one call that ended: its result and, when known ({@code nanos >= 0}), its duration.
+     * Three map look-ups and two or three increments; nothing allocated once the series exists.
+     *
+     * @param lane        the hop's tag (null: base)
+     * @param instanceTag the tag of the instance called (null: base)
+     */
+    public void call(String service, String lane, String instanceTag, boolean success, long nanos) {
+        CallStats stats = callStats(service == null ? OTHER : service, lane == null ? BASE : lane,
+                instanceTag == null ? BASE : instanceTag);
+        (success ? stats.successes : stats.errors).increment();
+        if (nanos >= 0) {
+            int b = 0;
+            while (b < BUCKET_NANOS.length && nanos > BUCKET_NANOS[b]) {
+                b++;
+            }
+            stats.buckets[b].increment();
+            stats.nanos.add(nanos);
+        }
+    }
+
+    /** Calls counted for one series, successful or not; 0 when never counted. */
+    public long calls(String service, String lane, String instanceTag, boolean success) {
+        ConcurrentMap<String, ConcurrentMap<String, CallStats>> byLaneOf = calls.get(service);
+        ConcurrentMap<String, CallStats> byTag = byLaneOf == null ? null : byLaneOf.get(lane == null ? BASE : lane);
+        CallStats stats = byTag == null ? null : byTag.get(instanceTag == null ? BASE : instanceTag);
+        return stats == null ? 0L : (success ? stats.successes : stats.errors).sum();
+    }
+
+    private CallStats callStats(String service, String lane, String instanceTag) {
+        ConcurrentMap<String, ConcurrentMap<String, CallStats>> byLaneOf = calls.get(service);
+        ConcurrentMap<String, CallStats> byTag = byLaneOf == null ? null : byLaneOf.get(lane);
+        CallStats stats = byTag == null ? null : byTag.get(instanceTag);
+        if (stats != null) {
+            return stats;
+        }
+        boolean overflow = OTHER.equals(service) && OTHER.equals(lane) && OTHER.equals(instanceTag);
+        if (!overflow && callSeries.incrementAndGet() > MAX_CALL_SERIES) {
+            callSeries.decrementAndGet();
+            return callStats(OTHER, OTHER, OTHER);
+        }
+        if (byLaneOf == null) {
+            ConcurrentMap<String, ConcurrentMap<String, CallStats>> fresh =
+                    new ConcurrentHashMap<String, ConcurrentMap<String, CallStats>>();
+            byLaneOf = calls.putIfAbsent(service, fresh);
+            if (byLaneOf == null) {
+                byLaneOf = fresh;
+            }
+        }
+        if (byTag == null) {
+            ConcurrentMap<String, CallStats> fresh = new ConcurrentHashMap<String, CallStats>();
+            byTag = byLaneOf.putIfAbsent(lane, fresh);
+            if (byTag == null) {
+                byTag = fresh;
+            }
+        }
+        CallStats fresh = new CallStats();
+        stats = byTag.putIfAbsent(instanceTag, fresh);
+        if (stats != null) {
+            if (!overflow) {
+                callSeries.decrementAndGet();
+            }
+            return stats;
+        }
+        return fresh;
+    }
+
+    /** One series of call results and durations. */
+    private static final class CallStats {
+        final LongAdder successes = new LongAdder();
+        final LongAdder errors = new LongAdder();
+        /** Per bucket (not cumulative), the last one +Inf. */
+        final LongAdder[] buckets = new LongAdder[BUCKET_NANOS.length + 1];
+        final LongAdder nanos = new LongAdder();
+
+        CallStats() {
+            for (int i = 0; i < buckets.length; i++) {
+                buckets[i] = new LongAdder();
+            }
+        }
     }
 
     /** Calls to {@code service} in {@code lane} of one kind, 0 when never counted. */
@@ -205,6 +305,7 @@ public final class LaneMetrics {
                 }
             }
         }
+        writeCalls(out);
     }
 
     /** A label value as the Prometheus text format wants it: backslash, quote and newline escaped. */
@@ -222,6 +323,42 @@ public final class LaneMetrics {
             }
         }
         return sb == null ? value : sb.toString();
+    }
+
+    private void writeCalls(StringBuilder out) {
+        out.append("# HELP lanes_calls_total Calls that ended, by called service, lane, the called instance's tag and "
+                + "result (error: a connection failure, timeout, 5xx or provider-side RpcException).\n");
+        out.append("# TYPE lanes_calls_total counter\n");
+        StringBuilder durations = new StringBuilder();
+        durations.append("# HELP lanes_call_duration_seconds Duration of calls whose start the agent saw.\n");
+        durations.append("# TYPE lanes_call_duration_seconds histogram\n");
+        for (Map.Entry<String, ConcurrentMap<String, ConcurrentMap<String, CallStats>>> s
+                : new TreeMap<String, ConcurrentMap<String, ConcurrentMap<String, CallStats>>>(calls).entrySet()) {
+            for (Map.Entry<String, ConcurrentMap<String, CallStats>> l
+                    : new TreeMap<String, ConcurrentMap<String, CallStats>>(s.getValue()).entrySet()) {
+                for (Map.Entry<String, CallStats> t : new TreeMap<String, CallStats>(l.getValue()).entrySet()) {
+                    String labels = "service=\"" + label(s.getKey()) + "\",lane=\"" + label(l.getKey())
+                            + "\",instance_tag=\"" + label(t.getKey()) + "\"";
+                    CallStats c = t.getValue();
+                    out.append("lanes_calls_total{").append(labels).append(",result=\"success\"} ")
+                            .append(c.successes.sum()).append('\n');
+                    out.append("lanes_calls_total{").append(labels).append(",result=\"error\"} ")
+                            .append(c.errors.sum()).append('\n');
+                    long cumulative = 0;
+                    for (int b = 0; b < c.buckets.length; b++) {
+                        cumulative += c.buckets[b].sum();
+                        durations.append("lanes_call_duration_seconds_bucket{").append(labels).append(",le=\"")
+                                .append(b < BUCKET_SECONDS.length ? String.valueOf(BUCKET_SECONDS[b]) : "+Inf")
+                                .append("\"} ").append(cumulative).append('\n');
+                    }
+                    durations.append("lanes_call_duration_seconds_sum{").append(labels).append("} ")
+                            .append(c.nanos.sum() / 1e9).append('\n');
+                    durations.append("lanes_call_duration_seconds_count{").append(labels).append("} ")
+                            .append(cumulative).append('\n');
+                }
+            }
+        }
+        out.append(durations);
     }
 
     private LongAdder[] serviceCounters(String service, String lane) {

@@ -536,6 +536,18 @@ public final class LaneRouter implements Routing {
     }
 
     @Override
+    public void completed(String service, String address, boolean success, String lane, String instanceTag,
+                          long nanos) {
+        try {
+            outliers.record(service, address, success, snapshot().outlier());
+            metrics.call(service, lane != null && Tags.isValid(lane) ? lane : null,
+                    instanceTag != null && Tags.isValid(instanceTag) ? instanceTag : null, success, nanos);
+        } catch (Throwable t) {
+            AgentFaults.report(PLACE_RECORD, t);
+        }
+    }
+
+    @Override
     public void record(String service, String address, boolean success) {
         try {
             outliers.record(service, address, success, snapshot().outlier());

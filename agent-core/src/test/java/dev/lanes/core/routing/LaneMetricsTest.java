@@ -97,4 +97,69 @@ class LaneMetricsTest {
         assertEquals(40_000, total);
         assertEquals(9, metrics.snapshot().size(), "8 named lanes and other");
     }
+
+    @Test
+    void countsOutboundCallsPerServiceAndInboundRequestsByDyeing() {
+        LaneMetrics metrics = new LaneMetrics();
+        metrics.outbound("stock", "gray", ROUTED);
+        metrics.outbound("stock", "gray", ROUTED);
+        metrics.outbound("payment", "gray", FALLBACK_BASE);
+        metrics.inbound("gray", LaneMetrics.Dyeing.RULE);
+        metrics.inbound(null, LaneMetrics.Dyeing.NONE);
+
+        assertEquals(2, metrics.count("stock", "gray", ROUTED));
+        assertEquals(1, metrics.count("payment", "gray", FALLBACK_BASE));
+        assertEquals(2, metrics.count("gray", ROUTED), "the lane's total counts every service");
+        assertEquals(1, metrics.count("gray", LaneMetrics.Dyeing.RULE));
+        assertEquals(1, metrics.count("gray", INBOUND));
+
+        StringBuilder page = new StringBuilder();
+        metrics.writePrometheus(page);
+        String text = page.toString();
+        assertTrue(text.contains("lanes_outbound_calls_total{service=\"stock\",lane=\"gray\",outcome=\"routed\"} 2"),
+                text);
+        assertTrue(text.contains("lanes_inbound_requests_total{lane=\"gray\",dyed_by=\"rule\"} 1"), text);
+        assertTrue(text.contains("lanes_inbound_requests_total{lane=\"base\",dyed_by=\"none\"} 1"), text);
+        assertTrue(text.contains("# TYPE lanes_outbound_calls_total counter"), text);
+    }
+
+    @Test
+    void callDurationsFillCumulativeBuckets() {
+        LaneMetrics metrics = new LaneMetrics();
+        metrics.call("stock", "gray", "gray", true, 3_000_000L);     // 3 ms: le 0.005 and up
+        metrics.call("stock", "gray", "gray", true, 40_000_000L);    // 40 ms: le 0.05 and up
+        metrics.call("stock", "gray", "gray", false, 20_000_000_000L); // 20 s: +Inf only
+        metrics.call("stock", "gray", "gray", false, -1L);           // no duration
+
+        assertEquals(2, metrics.calls("stock", "gray", "gray", true));
+        assertEquals(2, metrics.calls("stock", "gray", "gray", false));
+        StringBuilder page = new StringBuilder();
+        metrics.writePrometheus(page);
+        String text = page.toString();
+        String series = "service=\"stock\",lane=\"gray\",instance_tag=\"gray\"";
+        assertTrue(text.contains("lanes_call_duration_seconds_bucket{" + series + ",le=\"0.005\"} 1"), text);
+        assertTrue(text.contains("lanes_call_duration_seconds_bucket{" + series + ",le=\"0.025\"} 1"), text);
+        assertTrue(text.contains("lanes_call_duration_seconds_bucket{" + series + ",le=\"0.05\"} 2"), text);
+        assertTrue(text.contains("lanes_call_duration_seconds_bucket{" + series + ",le=\"10.0\"} 2"), text);
+        assertTrue(text.contains("lanes_call_duration_seconds_bucket{" + series + ",le=\"+Inf\"} 3"), text);
+        assertTrue(text.contains("lanes_call_duration_seconds_count{" + series + "} 3"), text);
+        assertTrue(text.contains("lanes_call_duration_seconds_sum{" + series + "} 20.043"), text);
+        assertTrue(text.contains("lanes_calls_total{" + series + ",result=\"error\"} 2"), text);
+    }
+
+    @Test
+    void boundsServicesAndCallSeriesAndEscapesLabels() {
+        LaneMetrics metrics = new LaneMetrics(256, 2);
+        metrics.outbound("a", "gray", ROUTED);
+        metrics.outbound("b", "gray", ROUTED);
+        metrics.outbound("c", "gray", ROUTED);
+        assertEquals(1, metrics.count("other", "gray", ROUTED), "a third service is counted as other");
+        for (int i = 0; i < LaneMetrics.MAX_CALL_SERIES + 5; i++) {
+            metrics.call("svc-" + i, null, null, true, -1L);
+        }
+        assertEquals(5, metrics.calls("other", "other", "other", true));
+        // A quote, a backslash and a newline, as the Prometheus text format escapes them.
+        assertEquals("a\\\"b\\\\c\\nd", LaneMetrics.label("a\"b\\c\nd"));
+        assertEquals("plain", LaneMetrics.label("plain"));
+    }
 }

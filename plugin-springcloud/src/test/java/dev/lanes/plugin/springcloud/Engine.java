@@ -108,6 +108,13 @@ public final class Engine implements Routing {
     }
 
     @Override
+    public void completed(String service, String address, boolean success, String lane, String instanceTag,
+                          long nanos) {
+        outcomes.add(new Outcome(service, address, success));
+        router.completed(service, address, success, lane, instanceTag, nanos);
+    }
+
+    @Override
     public String instanceTag() {
         return router.instanceTag();
     }

@@ -37,6 +37,8 @@ public final class ConsumerFilter implements Filter {
         Routing routing = Lanes.routing();
         String service = null;
         String address = null;
+        String lane = null;
+        String instanceTag = null;
         try {
             if (HopTags.carried(invocation) == null) {
                 String tag = TrafficContext.outboundTag();
@@ -58,25 +60,32 @@ public final class ConsumerFilter implements Filter {
             if (url != null && !ServiceNames.isDubboInternal(url.getServiceInterface())) {
                 service = ServiceNames.forRouting(routing, url, url);
                 address = url.getAddress();
+                lane = HopTags.carried(invocation);
+                instanceTag = InvokerView.INSTANCE.tag(invoker);
             }
         } catch (Throwable t) {
             AgentFaults.report(PLACE, t);
         }
+        long start = System.nanoTime();
         Result result;
         try {
             result = invoker.invoke(invocation);
         } catch (RpcException e) {
-            record(routing, service, address, !countsAgainstProvider(e));
+            if (service != null && address != null) {
+                routing.completed(service, address, !countsAgainstProvider(e), lane, instanceTag,
+                        System.nanoTime() - start);
+            }
             throw e;
         }
         if (service == null || address == null) {
             return result;
         }
+        Outcome outcome = new Outcome(routing, service, address, lane, instanceTag, start);
         try {
-            return result.whenCompleteWithContext(new Outcome(routing, service, address));
+            return result.whenCompleteWithContext(outcome);
         } catch (UnsupportedOperationException settled) {
             // A result that is already a plain response takes no callbacks; its outcome is known.
-            record(routing, service, address, succeeded(result, null));
+            outcome.accept(result, null);
             return result;
         } catch (Throwable t) {
             AgentFaults.report(PLACE, t);
@@ -104,28 +113,29 @@ public final class ConsumerFilter implements Filter {
         return !e.isBiz() && e.getCode() != RpcException.FORBIDDEN_EXCEPTION;
     }
 
-    private static void record(Routing routing, String service, String address, boolean success) {
-        if (service != null && address != null) {
-            routing.record(service, address, success);
-        }
-    }
-
     /** Reports the outcome of a call once its result is complete. */
     static final class Outcome implements BiConsumer<Result, Throwable> {
         private final Routing routing;
         private final String service;
         private final String address;
+        private final String lane;
+        private final String instanceTag;
+        private final long startNanos;
 
-        Outcome(Routing routing, String service, String address) {
+        Outcome(Routing routing, String service, String address, String lane, String instanceTag, long startNanos) {
             this.routing = routing;
             this.service = service;
             this.address = address;
+            this.lane = lane;
+            this.instanceTag = instanceTag;
+            this.startNanos = startNanos;
         }
 
         @Override
         public void accept(Result result, Throwable thrown) {
             try {
-                routing.record(service, address, succeeded(result, thrown));
+                routing.completed(service, address, succeeded(result, thrown), lane, instanceTag,
+                        System.nanoTime() - startNanos);
             } catch (Throwable t) {
                 AgentFaults.report(PLACE, t);
             }

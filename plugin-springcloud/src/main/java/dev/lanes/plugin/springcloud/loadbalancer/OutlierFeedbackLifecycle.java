@@ -7,6 +7,7 @@ import org.springframework.cloud.client.loadbalancer.CompletionContext;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
 import org.springframework.cloud.client.loadbalancer.Request;
 import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.cloud.client.loadbalancer.TimedRequestContext;
 
 /**
  * Feeds outlier detection with the outcome of every load-balanced call to one service. Every
@@ -41,6 +42,15 @@ public final class OutlierFeedbackLifecycle implements LoadBalancerLifecycle {
 
     @Override
     public void onStartRequest(Request request, Response lbResponse) {
+        try {
+            // Where Spring Cloud's own Micrometer lifecycle keeps it: the call's start, for its duration.
+            Object context = request == null ? null : request.getContext();
+            if (context instanceof TimedRequestContext && ((TimedRequestContext) context).getRequestStartTime() == 0L) {
+                ((TimedRequestContext) context).setRequestStartTime(System.nanoTime());
+            }
+        } catch (Throwable t) {
+            AgentFaults.report(PLACE, t);
+        }
     }
 
     @Override
@@ -60,8 +70,14 @@ public final class OutlierFeedbackLifecycle implements LoadBalancerLifecycle {
             } else {
                 return; // DISCARD: no call was made
             }
-            String address = ServiceInstanceView.INSTANCE.address((ServiceInstance) response.getServer());
-            Lanes.routing().record(serviceId, address, success);
+            ServiceInstance instance = (ServiceInstance) response.getServer();
+            Request request = completionContext.getLoadBalancerRequest();
+            Object context = request == null ? null : request.getContext();
+            long started = context instanceof TimedRequestContext
+                    ? ((TimedRequestContext) context).getRequestStartTime() : 0L;
+            Lanes.routing().completed(serviceId, ServiceInstanceView.INSTANCE.address(instance), success,
+                    RequestDataView.tagOnRequest(request), ServiceInstanceView.INSTANCE.tag(instance),
+                    started == 0L ? -1L : System.nanoTime() - started);
         } catch (Throwable t) {
             AgentFaults.report(PLACE, t);
         }

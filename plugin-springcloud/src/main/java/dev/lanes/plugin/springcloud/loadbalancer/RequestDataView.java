@@ -46,6 +46,18 @@ public final class RequestDataView implements RequestView {
                 "outbound header " + TrafficContext.HEADER);
     }
 
+    /**
+     * The valid tag the outbound request itself carries ({@code x-lanes-tag}, which the clients
+     * set on every tagged call), or null; read where the thread may not be the caller's.
+     */
+    @SuppressWarnings("rawtypes")
+    public static String tagOnRequest(Request request) {
+        RequestData data = requestData(request);
+        HttpHeaders headers = data == null ? null : data.getHeaders();
+        String raw = headers == null ? null : headers.getFirst(TrafficContext.HEADER);
+        return raw != null && Tags.isValid(raw.trim()) ? raw.trim() : null;
+    }
+
     @SuppressWarnings("rawtypes")
     static RequestData requestData(Request request) {
         if (request == null) {

@@ -78,6 +78,36 @@ class OutlierFeedbackLifecycleTest {
     }
 
     @Test
+    void countsEachCallByLaneAndTheCalledInstancesTagWithItsDuration() {
+        ServiceInstance gray = new DefaultServiceInstance("g", "orders", "10.0.0.7", 8080, false,
+                Map.of("lanes.tag", "gray"));
+        HttpHeaders headers = new HttpHeaders();
+        headers.set("x-lanes-tag", "gray");
+        RequestDataContext context = new RequestDataContext(new org.springframework.cloud.client.loadbalancer
+                .RequestData(org.springframework.http.HttpMethod.GET, java.net.URI.create("http://orders/x"), headers,
+                new HttpHeaders(), Map.of()));
+        DefaultRequest<RequestDataContext> tagged = new DefaultRequest<>(context);
+        DefaultResponse chosen = new DefaultResponse(gray);
+
+        lifecycle.onStartRequest(tagged, chosen);
+        assertTrue(context.getRequestStartTime() > 0, "the call's start is kept on its context");
+        complete(new CompletionContext<>(CompletionContext.Status.SUCCESS, tagged, chosen, status(HttpStatus.OK)));
+        complete(new CompletionContext<>(CompletionContext.Status.SUCCESS, request, new DefaultResponse(instance),
+                status(HttpStatus.BAD_GATEWAY)));
+
+        assertEquals(1, routing.router.metrics().calls("orders", "gray", "gray", true));
+        assertEquals(1, routing.router.metrics().calls("orders", null, null, false), "no tag on the request: base");
+        StringBuilder page = new StringBuilder();
+        routing.router.metrics().writePrometheus(page);
+        assertTrue(page.toString().contains(
+                "lanes_call_duration_seconds_count{service=\"orders\",lane=\"gray\",instance_tag=\"gray\"} 1"),
+                page.toString());
+        assertTrue(page.toString().contains(
+                "lanes_call_duration_seconds_count{service=\"orders\",lane=\"base\",instance_tag=\"base\"} 0"),
+                "a call whose start was not seen has no duration: " + page);
+    }
+
+    @Test
     void readsStatusCodesOfEveryShape() throws IOException {
         assertEquals(503, HttpStatusReader.status(status(HttpStatus.SERVICE_UNAVAILABLE)));
         // Spring Cloud 3.1's raw status mode: only the Integer is set.

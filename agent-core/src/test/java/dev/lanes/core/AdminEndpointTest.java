@@ -24,8 +24,11 @@ import java.util.Properties;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code GET /lanes/explain}: the running engine's decision, over the instances it last routed among. */
-class AdminExplainTest {
+/**
+ * The admin endpoint over a real engine: {@code GET /lanes/explain}, the decision over the
+ * instances it last routed among, and {@code GET /lanes/metrics}, its counters for Prometheus.
+ */
+class AdminEndpointTest {
 
     private static final InstanceView<String> VIEW = new InstanceView<String>() {
         @Override
@@ -70,9 +73,36 @@ class AdminExplainTest {
     }
 
     private HttpResponse<String> get(String query) throws Exception {
+        return fetch("/lanes/explain?" + query);
+    }
+
+    private HttpResponse<String> fetch(String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + admin.port() + "/lanes/explain?" + query)).build(),
-                HttpResponse.BodyHandlers.ofString());
+                URI.create("http://127.0.0.1:" + admin.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void servesTheCountersInThePrometheusTextFormat() throws Exception {
+        List<String> stock = List.of("base1", "gray2");
+        router.inbound(null, dev.lanes.core.routing.DescribedRequest.of().header("x-user", "42"));
+        router.eligible("stock", stock, VIEW, "gray", null, null);
+        router.completed("stock", "10.0.0.2:80", false, "gray", "gray", 2_000_000L);
+
+        HttpResponse<String> page = fetch("/lanes/metrics");
+        assertEquals(200, page.statusCode());
+        assertEquals("text/plain; version=0.0.4; charset=utf-8", page.headers().firstValue("Content-Type").orElse(""));
+        String text = page.body();
+        assertTrue(text.contains("lanes_inbound_requests_total{lane=\"gray\",dyed_by=\"rule\"} 1"), text);
+        assertTrue(text.contains("lanes_outbound_calls_total{service=\"stock\",lane=\"gray\",outcome=\"routed\"} 1"),
+                text);
+        assertTrue(text.contains("lanes_calls_total{service=\"stock\",lane=\"gray\",instance_tag=\"gray\","
+                + "result=\"error\"} 1"), text);
+        assertTrue(text.contains("lanes_rules_info{version=\""), text);
+        // Every sample line is a name, optional labels and a number: what a Prometheus scrape parses.
+        for (String line : text.split("\n")) {
+            assertTrue(line.startsWith("# HELP ") || line.startsWith("# TYPE ")
+                    || line.matches("[a-z_]+(\\{[^}]*\\})? -?[0-9.E+-]+"), "not a sample line: " + line);
+        }
     }
 
     @Test

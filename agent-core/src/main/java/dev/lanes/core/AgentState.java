@@ -128,9 +128,10 @@ public final class AgentState implements AdminServer.StateSource {
     @Override
     public String prometheus() {
         StringBuilder out = new StringBuilder(4096);
-        metrics.writePrometheus(out);
         if (router != null) {
-            router.outlierDetector().writePrometheus(out);
+            router.writePrometheus(out);
+        } else {
+            metrics.writePrometheus(out);
         }
         RuleSnapshot snapshot = rules.current();
         out.append("# HELP lanes_rules_info The rules in force: version and whether they are in dry run.\n");

@@ -117,6 +117,19 @@ public final class LaneRouter implements Routing {
         return metrics;
     }
 
+    /** Most instances listed as warming up on the Prometheus page. */
+    static final int MAX_WARMING_LISTED = 1_024;
+
+    /**
+     * The engine's part of the Prometheus page: its counters, outlier ejections, and the
+     * instances still warming up among those it last routed among.
+     */
+    public void writePrometheus(StringBuilder out) {
+        metrics.writePrometheus(out);
+        outliers.writePrometheus(out);
+        groups.writeWarming(out, snapshot().warmup(), clock.getAsLong(), MAX_WARMING_LISTED);
+    }
+
     public OutlierDetector outlierDetector() {
         return outliers;
     }

@@ -298,4 +298,26 @@ class CandidateGroupsTest {
         }
         assertEquals(Set.of(gray, added, middle, flipped), seen, "once re-grouped, the new gray instance is used");
     }
+
+    @Test
+    void thePrometheusPageListsTheInstancesStillWarmingUp() {
+        WarmupSettings warmup = new WarmupSettings(true, 40_000L, 1.0, 10);
+        Harness h = new Harness().with(rules().warmup(warmup));
+        Inst fresh = started("10.3.0.1:80", "gray", START - 10_000L);
+        List<Inst> all = list(base("10.3.0.2:80"), fresh);
+        warm(h, all);
+
+        StringBuilder page = new StringBuilder();
+        h.router.writePrometheus(page);
+        int expected = WarmupWeight.percent(warmup, START - 10_000L, START);
+        assertTrue(expected > 0 && expected < 100, "a quarter into its window: " + expected);
+        assertTrue(page.toString().contains("lanes_instance_warmup_percent{service=\"order\",address=\"10.3.0.1:80\","
+                + "tag=\"gray\"} " + expected + "\n"), page.toString());
+        assertTrue(!page.toString().contains("10.3.0.2:80"), "a warm instance is not listed");
+
+        h.clock.addAndGet(40_000L);
+        StringBuilder later = new StringBuilder();
+        h.router.writePrometheus(later);
+        assertTrue(!later.toString().contains("10.3.0.1:80"), "warm at the end of its window: " + later);
+    }
 }

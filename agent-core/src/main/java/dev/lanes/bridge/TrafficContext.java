@@ -26,6 +26,12 @@ public final class TrafficContext {
     private static final ThreadLocal<String> TAG = new ThreadLocal<String>();
     /** The headers the rules list under {@code propagate}, as the current request carries them. */
     private static final ThreadLocal<CarriedHeaders> HEADERS = new ThreadLocal<CarriedHeaders>();
+    /**
+     * The tag as Lanes last set it on this thread, inherited by the threads it creates: on a
+     * thread Lanes never set a tag on, the tag of the request during which the thread was
+     * created. Only read to tell a lost tag ({@link TagLoss}), never to route.
+     */
+    private static final InheritableThreadLocal<String> ORIGIN = new InheritableThreadLocal<String>();
 
     private TrafficContext() {
     }
@@ -48,7 +54,24 @@ public final class TrafficContext {
      */
     public static String outboundTag() {
         String tag = TAG.get();
-        return tag != null ? tag : Lanes.routing().instanceTag();
+        if (tag != null) {
+            return tag;
+        }
+        String instance = Lanes.routing().instanceTag();
+        String origin = ORIGIN.get();
+        if (origin != null && !origin.equals(instance)) {
+            // Created during a tagged request, never given a tag by Lanes: the lane is lost here.
+            TagLoss.lost(TagLoss.Via.THREAD, origin);
+        }
+        return instance;
+    }
+
+    /**
+     * The tag of the request this thread works for, when Lanes lost it: the tag of the request
+     * during which the thread was created, on a thread Lanes never set a tag on; else null.
+     */
+    public static String lostTag() {
+        return TAG.get() == null ? ORIGIN.get() : null;
     }
 
     /**
@@ -75,6 +98,7 @@ public final class TrafficContext {
      * {@link #restore(String)} in a finally block. Carried headers are left as they are.
      */
     public static String attach(String tag) {
+        set(ORIGIN, tag);
         String previous = TAG.get();
         set(TAG, tag);
         return previous;
@@ -83,6 +107,7 @@ public final class TrafficContext {
     /** Restores a value returned by {@link #attach(String)}. */
     public static void restore(String previous) {
         set(TAG, previous);
+        set(ORIGIN, previous);
     }
 
     /**
@@ -116,6 +141,7 @@ public final class TrafficContext {
     public static Object enter(Object state) {
         Object previous = capture();
         set(TAG, tagOf(state));
+        set(ORIGIN, tagOf(state));
         set(HEADERS, headersOf(state));
         return previous;
     }
@@ -126,6 +152,7 @@ public final class TrafficContext {
             return;
         }
         set(TAG, tagOf(previous));
+        set(ORIGIN, tagOf(previous));
         set(HEADERS, headersOf(previous));
     }
 

@@ -1,6 +1,7 @@
 package dev.lanes.core;
 
 import dev.lanes.bridge.AgentFaults;
+import dev.lanes.bridge.TagLoss;
 import dev.lanes.core.admin.AdminServer;
 import dev.lanes.core.config.AgentConfig;
 import dev.lanes.core.config.Setting;
@@ -145,6 +146,15 @@ public final class AgentState implements AdminServer.StateSource {
                 rules.sourceErrorCount());
         counter(out, "lanes_agent_faults_total", "Faults the agent caught; the application carried on.",
                 AgentFaults.total());
+        out.append("# HELP lanes_tag_losses_total Calls of a tagged request that left without its tag, by how "
+                + "(thread, java.net.HttpURLConnection, java.net.http.HttpClient) and the application's call site.\n");
+        out.append("# TYPE lanes_tag_losses_total counter\n");
+        for (Map.Entry<String, Long> e : TagLoss.bySite().entrySet()) {
+            int space = e.getKey().indexOf(' ');
+            out.append("lanes_tag_losses_total{via=\"").append(LaneMetrics.label(e.getKey().substring(0, space)))
+                    .append("\",site=\"").append(LaneMetrics.label(e.getKey().substring(space + 1))).append("\"} ")
+                    .append(e.getValue()).append('\n');
+        }
         return out.toString();
     }
 
@@ -168,6 +178,10 @@ public final class AgentState implements AdminServer.StateSource {
         doc.put("rules", rulesDocument());
         doc.put("lastError", error(rules.lastError()));
         doc.put("lanes", metrics.snapshot());
+        Map<String, Object> losses = new LinkedHashMap<String, Object>();
+        losses.put("byVia", TagLoss.byVia());
+        losses.put("bySite", TagLoss.bySite());
+        doc.put("tagLosses", losses);
         Map<String, Object> faults = new LinkedHashMap<String, Object>();
         faults.put("total", AgentFaults.total());
         faults.put("byPlace", AgentFaults.byPlace());

@@ -30,6 +30,7 @@ import java.util.WeakHashMap;
 import static net.bytebuddy.matcher.ElementMatchers.nameContains;
 import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 /**
@@ -182,11 +183,17 @@ public final class PluginInstaller {
                 .ignore(ignored());
     }
 
+    /** The JDK's {@code HttpURLConnection} implementation, which the built-in tag-loss plugin advises. */
+    public static final String JDK_HTTP_URL_CONNECTION = "sun.net.www.protocol.http.HttpURLConnection";
+    /** The JDK's {@code java.net.http.HttpClient} implementation, which the built-in tag-loss plugin advises. */
+    public static final String JDK_HTTP_CLIENT = "jdk.internal.net.http.HttpClientImpl";
+
     /**
      * Everything the agent never needs to look at, by name prefix, before any other matcher:
      * the agent itself (its own packages only: an application may have classes under
      * {@code dev.lanes} too), Byte Buddy, other agents, generated classes and JDK internals. Only
-     * {@code java.util.concurrent} and {@code java.lang.Thread} of the JDK may be instrumented.
+     * {@code java.util.concurrent}, {@code java.lang.Thread} and the JDK's {@code HttpURLConnection}
+     * (for tag-loss detection) may be instrumented.
      * Names only: a matcher that reads modifiers or super types here would parse the class
      * file of every class the application loads.
      */
@@ -195,9 +202,9 @@ public final class PluginInstaller {
                 .or(nameStartsWith("dev.lanes.core.")).or(nameStartsWith("dev.lanes.plugin."))
                 .or(nameStartsWith("dev.lanes.rules.")).or(nameStartsWith("dev.lanes.shaded."))
                 .or(nameStartsWith("net.bytebuddy."))
-                .or(nameStartsWith("sun."))
+                .or(nameStartsWith("sun.").and(not(named(JDK_HTTP_URL_CONNECTION))))
                 .or(nameStartsWith("com.sun."))
-                .or(nameStartsWith("jdk."))
+                .or(nameStartsWith("jdk.").and(not(named(JDK_HTTP_CLIENT))))
                 .or(nameStartsWith("javax.management."))
                 .or(nameStartsWith("java.").and(not(nameStartsWith("java.util.concurrent.")))
                         .and(not(nameStartsWith("java.lang.Thread"))))

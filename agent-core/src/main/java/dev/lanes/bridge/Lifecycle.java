@@ -30,6 +30,13 @@ public final class Lifecycle {
          */
         boolean holdRegistration(String what, Runnable register, Runnable deregister);
 
+        /**
+         * A plugin knows that a ready signal will come ({@link #ready}): from then on
+         * registrations are held. Until a plugin says so, none is, so that an application
+         * whose ready point no plugin sees still registers as without the agent.
+         */
+        void readyExpected(String from);
+
         /** A registration went ahead (not held): remembered so that shutdown undoes it. */
         void registered(String what, Runnable deregister);
 
@@ -48,6 +55,10 @@ public final class Lifecycle {
         @Override
         public boolean holdRegistration(String what, Runnable register, Runnable deregister) {
             return false;
+        }
+
+        @Override
+        public void readyExpected(String from) {
         }
 
         @Override

@@ -78,6 +78,7 @@ public final class LosslessLifecycle implements Lifecycle.Control {
     private String why = "waiting for the application to be ready (Spring Boot's ApplicationReadyEvent or "
             + "Dubbo started)";
     private String readyBy;
+    private String readyExpectedFrom;
     private boolean released;
     private boolean shutdownStarted;
     private long registerAtMillis;
@@ -121,6 +122,15 @@ public final class LosslessLifecycle implements Lifecycle.Control {
                 AgentLog.info("lossless: not registering " + what + ": the application is stopping");
                 return true;
             }
+            if (readyExpectedFrom == null) {
+                // No plugin will say when the application is ready: register as without the agent,
+                // and count the instance ready once it registers.
+                registered.add(new Held(what, null, deregister));
+                if (phase == Phase.STARTING) {
+                    enter(Phase.REGISTERED, null);
+                }
+                return false;
+            }
             if (!released) {
                 held.add(new Held(what, register, deregister));
                 AgentLog.info("lossless: holding back the registration of " + what + " until " + untilText());
@@ -128,6 +138,13 @@ public final class LosslessLifecycle implements Lifecycle.Control {
             }
             registered.add(new Held(what, null, deregister));
             return false;
+        }
+    }
+
+    @Override
+    public synchronized void readyExpected(String from) {
+        if (readyExpectedFrom == null) {
+            readyExpectedFrom = from;
         }
     }
 
@@ -312,6 +329,7 @@ public final class LosslessLifecycle implements Lifecycle.Control {
         doc.put("ready", phase == Phase.REGISTERED);
         doc.put("sinceMillis", phaseSinceMillis);
         doc.put("notReadyBecause", phase == Phase.REGISTERED ? null : why);
+        doc.put("readySignal", readyExpectedFrom);
         doc.put("readyBy", readyBy);
         doc.put("registerAtMillis", phase == Phase.REGISTERING ? registerAtMillis : null);
         List<Object> heldNames = new ArrayList<Object>();

@@ -31,7 +31,9 @@ class LosslessLifecycleTest {
         LosslessSettings settings = new LosslessSettings(0L, 30_000L);
 
         LosslessLifecycle lifecycle() {
-            return new LosslessLifecycle(() -> settings, () -> now, this, this, this, 1_000L);
+            LosslessLifecycle lifecycle = new LosslessLifecycle(() -> settings, () -> now, this, this, this, 1_000L);
+            lifecycle.readyExpected("test");
+            return lifecycle;
         }
 
         @Override
@@ -159,6 +161,17 @@ class LosslessLifecycleTest {
 
             assertTrue(world.events.isEmpty());
             assertEquals(Phase.STOPPED, lifecycle.phase());
+        }
+
+        @Test
+        void withoutAPluginThatSeesTheReadyPointNothingIsHeld() {
+            LosslessLifecycle lifecycle = new LosslessLifecycle(() -> world.settings, () -> world.now, world, world,
+                    world, 1_000L);
+
+            assertFalse(lifecycle.holdRegistration("orders", world.log("register"), world.log("deregister")));
+            lifecycle.shutdown("test");
+
+            assertEquals(List.of("deregister"), world.events);
         }
 
         @Test

@@ -14,6 +14,8 @@ public final class SpringLifecycleHelper {
     static final String READY = "org.springframework.boot.context.event.ApplicationReadyEvent";
     static final String CLOSED = "org.springframework.context.event.ContextClosedEvent";
 
+    private static volatile boolean bootSeen;
+
     /** The context that published the ready event first: the application's own. */
     private static volatile WeakReference<Object> readyContext;
 
@@ -23,6 +25,12 @@ public final class SpringLifecycleHelper {
     /** Before the listeners of {@code event}: the ready context closing deregisters and drains. */
     public static void beforeListeners(Object context, Object event) {
         try {
+            if (!bootSeen && event != null && event.getClass().getName().startsWith("org.springframework.boot.")) {
+                // Boot drives this context (WebServerInitializedEvent comes before registration):
+                // its ApplicationReadyEvent will come, so registrations may wait for it.
+                bootSeen = true;
+                Lifecycle.control().readyExpected("Spring Boot ApplicationReadyEvent");
+            }
             WeakReference<Object> ready = readyContext;
             if (ready != null && ready.get() == context && is(event, CLOSED)) {
                 Lifecycle.control().shutdown("Spring context close");

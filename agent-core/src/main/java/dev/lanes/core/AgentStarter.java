@@ -4,7 +4,9 @@ import dev.lanes.bridge.AgentFaults;
 import dev.lanes.bridge.AgentLog;
 import dev.lanes.bridge.CarriedHeaders;
 import dev.lanes.bridge.Lanes;
+import dev.lanes.bridge.Lifecycle;
 import dev.lanes.core.admin.AdminServer;
+import dev.lanes.core.lifecycle.LosslessLifecycle;
 import dev.lanes.core.config.AgentConfig;
 import dev.lanes.core.config.Setting;
 import dev.lanes.core.plugin.AgentTimings;
@@ -83,6 +85,9 @@ public final class AgentStarter {
             }
         });
         Lanes.install(router);
+        final LosslessLifecycle lifecycle = LosslessLifecycle.forAgent(() -> startup.get().lossless(),
+                SystemClock.INSTANCE);
+        Lifecycle.install(lifecycle);
         long rulesNanos = System.nanoTime();
 
         ClassLoader pluginLoader = ExtensionClassLoader.create(config.get(Setting.EXTENSIONS), agentLoader);
@@ -131,12 +136,12 @@ public final class AgentStarter {
 
         long pluginsNanos = System.nanoTime();
         AgentState current = new AgentState(version, app, tag, attached, startMillis, config, plugins, rules, metrics,
-                router);
+                router, lifecycle);
         state = current;
 
         String port = config.get(Setting.ADMIN_PORT);
         AdminServer admin = port == null ? null : AdminServer.start(Integer.parseInt(port), current);
-        Runtime.getRuntime().addShutdownHook(new Thread(new Shutdown(ruleStartup, admin), "lanes-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(new Shutdown(lifecycle, ruleStartup, admin), "lanes-shutdown"));
 
         long endNanos = System.nanoTime();
         AgentTimings.instance().premain(endNanos - startNanos);
@@ -188,18 +193,29 @@ public final class AgentStarter {
         return sb.append(']').toString();
     }
 
-    /** Stops the rule source and the admin endpoint when the JVM exits. */
+    /**
+     * At JVM exit: deregisters and drains (or waits for the Spring or Dubbo shutdown path that
+     * got there first), then stops the rule source and the admin endpoint, which shows the
+     * draining phase until then.
+     */
     private static final class Shutdown implements Runnable {
+        private final LosslessLifecycle lifecycle;
         private final RuleStartup source;
         private final AdminServer admin;
 
-        Shutdown(RuleStartup source, AdminServer admin) {
+        Shutdown(LosslessLifecycle lifecycle, RuleStartup source, AdminServer admin) {
+            this.lifecycle = lifecycle;
             this.source = source;
             this.admin = admin;
         }
 
         @Override
         public void run() {
+            try {
+                lifecycle.shutdown("JVM shutdown");
+            } catch (Throwable t) {
+                AgentFaults.report("lossless:shutdown", t);
+            }
             try {
                 if (source != null) {
                     source.close();

@@ -5,6 +5,7 @@ import dev.lanes.bridge.TagLoss;
 import dev.lanes.core.admin.AdminServer;
 import dev.lanes.core.config.AgentConfig;
 import dev.lanes.core.config.Setting;
+import dev.lanes.core.lifecycle.LosslessLifecycle;
 import dev.lanes.core.plugin.AgentTimings;
 import dev.lanes.core.plugin.PluginStatus;
 import dev.lanes.core.routing.DescribedRequest;
@@ -40,10 +41,11 @@ public final class AgentState implements AdminServer.StateSource {
     private final RuleStore rules;
     private final LaneMetrics metrics;
     private final LaneRouter router;
+    private final LosslessLifecycle lifecycle;
 
     AgentState(String version, String application, String instanceTag, boolean attached, long startMillis,
                AgentConfig config, List<PluginStatus> plugins, RuleStore rules, LaneMetrics metrics,
-               LaneRouter router) {
+               LaneRouter router, LosslessLifecycle lifecycle) {
         this.version = version;
         this.application = application;
         this.instanceTag = instanceTag;
@@ -54,6 +56,7 @@ public final class AgentState implements AdminServer.StateSource {
         this.rules = rules;
         this.metrics = metrics;
         this.router = router;
+        this.lifecycle = lifecycle;
     }
 
     public RuleStore rules() {
@@ -173,6 +176,7 @@ public final class AgentState implements AdminServer.StateSource {
         doc.put("instanceTag", instanceTag);
         doc.put("attached", attached);
         doc.put("startedAt", time(startMillis));
+        doc.put("lifecycle", lifecycle());
         doc.put("plugins", plugins());
         doc.put("agentTime", AgentTimings.instance().toMap());
         doc.put("rules", rulesDocument());
@@ -196,6 +200,33 @@ public final class AgentState implements AdminServer.StateSource {
         doc.put("settings", settings);
         doc.put("settingProblems", config.problems());
         return doc;
+    }
+
+    /** {@code GET /lanes/ready}: 200 once registered and until shutdown begins, 503 otherwise. */
+    @Override
+    public boolean ready() {
+        return lifecycle != null && lifecycle.ready();
+    }
+
+    @Override
+    public Map<String, Object> lifecycle() {
+        if (lifecycle == null) {
+            return null;
+        }
+        Map<String, Object> doc = lifecycle.toMap();
+        Object since = doc.get("sinceMillis");
+        doc.remove("sinceMillis");
+        Object at = doc.remove("registerAtMillis");
+        Map<String, Object> out = new LinkedHashMap<String, Object>();
+        for (Map.Entry<String, Object> e : doc.entrySet()) {
+            out.put(e.getKey(), e.getValue());
+            if (e.getKey().equals("phase")) {
+                out.put("since", time((Long) since));
+            } else if (e.getKey().equals("readyBy")) {
+                out.put("registerAt", at == null ? null : time((Long) at));
+            }
+        }
+        return out;
     }
 
     private Map<String, Object> plugins() {

@@ -63,7 +63,7 @@ class AdminEndpointTest {
         router = new LaneRouter("orders", null, () -> rules, new LaneMetrics(), System::currentTimeMillis);
         AgentState state = new AgentState("test", "orders", null, false, 0L,
                 AgentConfig.resolve("", new Properties(), new HashMap<>()), Collections.emptyList(), new RuleStore(),
-                router.metrics(), router);
+                router.metrics(), router, null);
         admin = AdminServer.start(0, state);
     }
 

@@ -21,7 +21,8 @@ import java.util.concurrent.ThreadFactory;
  * The agent's admin endpoint, off unless {@code lanes.admin.port} is set, and bound to the
  * loopback address only: {@code GET /lanes} answers with the agent's state as JSON, and
  * {@code GET /lanes/explain?service=...} with the engine's decision for a described request,
- * {@code GET /lanes/metrics} with the counters in the Prometheus text format.
+ * {@code GET /lanes/metrics} with the counters in the Prometheus text format, and
+ * {@code GET /lanes/ready} with 200 or 503 for a readiness probe.
  */
 public final class AdminServer {
 
@@ -36,6 +37,16 @@ public final class AdminServer {
          * @throws IllegalArgumentException for a parameter it cannot read, with what was expected
          */
         default Map<String, Object> explain(Map<String, String> parameters) {
+            return null;
+        }
+
+        /** Whether this instance is registered and not stopping, for {@code GET /lanes/ready}. */
+        default boolean ready() {
+            return false;
+        }
+
+        /** This instance's lifecycle phase and why it is not ready; null when unknown. */
+        default Map<String, Object> lifecycle() {
             return null;
         }
 
@@ -101,8 +112,13 @@ public final class AdminServer {
                 } else {
                     respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", page);
                 }
+            } else if ("/lanes/ready".equals(path)) {
+                Map<String, Object> lifecycle = source.lifecycle();
+                respond(exchange, source.ready() ? 200 : 503, Json.write(lifecycle == null
+                        ? java.util.Collections.<String, Object>singletonMap("ready", false) : lifecycle));
             } else if (!"/lanes".equals(path) && !"/lanes/".equals(path)) {
-                respond(exchange, 404, "{\"error\": \"not found; try GET /lanes, /lanes/metrics or /lanes/explain?service=NAME\"}");
+                respond(exchange, 404, "{\"error\": \"not found; try GET /lanes, /lanes/ready, /lanes/metrics or "
+                        + "/lanes/explain?service=NAME\"}");
             } else {
                 respond(exchange, 200, Json.write(source.state()));
             }

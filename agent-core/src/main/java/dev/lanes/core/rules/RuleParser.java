@@ -88,7 +88,7 @@ public final class RuleParser extends NodeReader {
     private static final String[] WARMUP_KEYS = {"enabled", "window", "curve", "minWeightPercent"};
     private static final String[] OUTLIER_KEYS = {"enabled", "consecutiveErrors", "interval", "baseEjection",
         "maxEjectionPercent", "panicThreshold"};
-    private static final String[] LOSSLESS_KEYS = {"registrationDelay", "drain"};
+    private static final String[] LOSSLESS_KEYS = {"registrationDelay", "drain", "readyTimeout"};
 
     private static final String BASE = "base";
     private static final String TAG_EXPECTED = "a tag: 1 to " + Tags.MAX_LENGTH
@@ -674,7 +674,9 @@ public final class RuleParser extends NodeReader {
                 : LosslessSettings.DEFAULT.registrationDelayMillis();
         long drain = f.has("drain") ? duration(f.get("drain"), f.at("drain"), 0)
                 : LosslessSettings.DEFAULT.drainMillis();
-        return new LosslessSettings(delay, drain);
+        long readyTimeout = f.has("readyTimeout") ? duration(f.get("readyTimeout"), f.at("readyTimeout"), 0)
+                : LosslessSettings.DEFAULT.readyTimeoutMillis();
+        return new LosslessSettings(delay, drain, readyTimeout);
     }
 
     /** The version of a document without one: the start of its SHA-256, so equal text means equal version. */

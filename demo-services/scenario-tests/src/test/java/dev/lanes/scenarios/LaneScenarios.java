@@ -59,7 +59,7 @@ abstract class LaneScenarios {
     static final String TAG_HEADER = "x-lanes-tag";
     /** A header of the application's own, carried down the chain only when the rules list it under propagate. */
     static final String ENV_HEADER = "x-env";
-    /** The A instances start work of their own (a runner on main, a thread, a scheduled job) when told to. */
+    /** The A instances start work of their own (on main, a thread, a scheduled job) when told to. */
     static final String OWN_WORK = "--demo.own-work=true";
     /**
      * Requests of each kind in a scenario: enough for round robin to reach every candidate many
@@ -293,7 +293,7 @@ abstract class LaneScenarios {
 
     @Test
     @Order(8)
-    @DisplayName("work an instance starts itself (runner on main, own thread, @Scheduled) carries its tag: gray on a-gray, none on a-base")
+    @DisplayName("work an instance starts itself (on main, an own thread, @Scheduled) carries its tag: gray on a-gray, none on a-base")
     void ownWorkCarriesTheInstanceTag() {
         for (String a : List.of("a-gray", "a-base")) {
             assertTrue(http.startOwnWork(topology.url(a)), a + " did not start its own work");
@@ -507,11 +507,11 @@ abstract class LaneScenarios {
             for (OwnWorkRun run : runs) {
                 byWork.merge(run.work(), 1, Integer::sum);
             }
-            if (byWork.getOrDefault("runner", 0) == 1 && byWork.getOrDefault("thread", 0) == 1
+            if (byWork.getOrDefault("main", 0) == 1 && byWork.getOrDefault("thread", 0) == 1
                     && byWork.getOrDefault("scheduled", 0) == OWN_WORK_SCHEDULED) {
                 for (OwnWorkRun run : runs) {
                     String thread = switch (run.work()) {
-                        case "runner" -> "main";
+                        case "main" -> "main";
                         case "thread" -> "demo-own-work";
                         default -> null;
                     };

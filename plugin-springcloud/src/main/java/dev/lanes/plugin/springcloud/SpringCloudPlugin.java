@@ -22,6 +22,9 @@ public final class SpringCloudPlugin implements LanesPlugin {
     /** Loaded into the application's class loader; see {@link LanesPlugin#helperClassNames()}. */
     private static final List<String> HELPER_CLASS_NAMES = Collections.unmodifiableList(Arrays.asList(
             HELPERS + "registration.RegistrationMetadataHelper",
+            HELPERS + "registration.LosslessRegistrationHelper",
+            HELPERS + "registration.LosslessRegistrationHelper$Register",
+            HELPERS + "registration.LosslessRegistrationHelper$Deregister",
             HELPERS + "loadbalancer.ServiceInstanceView",
             HELPERS + "loadbalancer.ServiceInstanceView$StartEntry",
             HELPERS + "loadbalancer.ServiceInstanceView$AddressEntry",

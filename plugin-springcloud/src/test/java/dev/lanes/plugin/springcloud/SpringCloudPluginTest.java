@@ -2,6 +2,7 @@ package dev.lanes.plugin.springcloud;
 
 import dev.lanes.core.plugin.LanesPlugin;
 import dev.lanes.core.plugin.Support;
+import dev.lanes.plugin.springcloud.lifecycle.SpringLifecyclePlugin;
 import dev.lanes.plugin.springcloud.web.SpringWebPlugin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,7 +100,8 @@ class SpringCloudPluginTest {
                 String name = classes.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
                 boolean agentSide = name.endsWith("Instrumentation") || name.contains("Instrumentation$")
                         || name.endsWith("SpringCloudPlugin") || name.endsWith("CommonsVersion");
-                boolean otherPlugin = name.startsWith("dev.lanes.plugin.springcloud.web.");
+                boolean otherPlugin = name.startsWith("dev.lanes.plugin.springcloud.web.")
+                        || name.startsWith("dev.lanes.plugin.springcloud.lifecycle.");
                 if (!agentSide && !otherPlugin) {
                     assertTrue(listed.contains(name), name + " is loaded in the application but not listed as a helper");
                 }
@@ -124,7 +126,8 @@ class SpringCloudPluginTest {
                         }
                         String ref = bytes.substring(at, end).replace('/', '.');
                         // The web package is the springweb plugin's: its advice may use that plugin's helpers.
-                        LanesPlugin owner = f.toString().contains("/springcloud/web/") ? new SpringWebPlugin() : plugin;
+                        LanesPlugin owner = f.toString().contains("/springcloud/web/") ? new SpringWebPlugin()
+                                : f.toString().contains("/springcloud/lifecycle/") ? new SpringLifecyclePlugin() : plugin;
                         boolean ok = ref.startsWith("dev.lanes.bridge.") || f.toString().contains(ref.replace('.', '/'))
                                 || owner.helperClassNames().contains(ref);
                         assertTrue(ok, f.getFileName() + " references " + ref);

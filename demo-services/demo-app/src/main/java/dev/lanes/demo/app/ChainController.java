@@ -26,7 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code x-env}) to the next hop is the agent's job, and the demo shows it. The
  * HTTP client of that call is {@code demo.client} (see {@link NextHop}); a next hop
  * {@code dubbo:<service>} is called over Dubbo (see {@link DubboNext}), with the optional query
- * parameter {@code arg} as the call's argument, so that rules can match it.
+ * parameter {@code arg} as the call's argument, so that rules can match it. The optional
+ * {@code holdMs} makes this hop take that long before answering (a slow request in flight).
  */
 @RestController
 public class ChainController {
@@ -67,7 +68,12 @@ public class ChainController {
     public ResponseEntity<Map<String, Object>> chain(
             @RequestHeader(name = TAG_HEADER, required = false) String seenTag,
             @RequestHeader(name = ENV_HEADER, required = false) String seenEnv,
-            @RequestParam(name = "arg", required = false) String argument) {
+            @RequestParam(name = "arg", required = false) String argument,
+            @RequestParam(name = "holdMs", required = false) Long holdMs) throws InterruptedException {
+        if (holdMs != null && holdMs > 0) {
+            // A slow request, to show what happens to requests in flight when the instance stops.
+            Thread.sleep(Math.min(holdMs, 60_000L));
+        }
         Map<String, Object> body = run(seenTag, seenEnv, "http", argument);
         return body.containsKey("error") ? ResponseEntity.status(HttpStatus.BAD_GATEWAY).body(body)
                 : ResponseEntity.ok(body);

@@ -3,6 +3,7 @@ package dev.lanes.demo.app;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.client.DefaultResponseErrorHandler;
 import org.springframework.web.client.RestTemplate;
@@ -15,8 +16,14 @@ import org.springframework.web.reactive.function.client.WebClient;
 @SpringBootApplication
 public class DemoApplication {
 
-    public static void main(String[] args) {
-        SpringApplication.run(DemoApplication.class, args);
+    public static void main(String[] args) throws InterruptedException {
+        ConfigurableApplicationContext context = SpringApplication.run(DemoApplication.class, args);
+        // demo.own-work=true: work on main once the application is up, as many services do
+        // after SpringApplication.run returns (a runner would hold the application not ready).
+        OwnWork own = context.getBeanProvider(OwnWork.class).getIfAvailable();
+        if (own != null) {
+            own.onMain();
+        }
     }
 
     /**

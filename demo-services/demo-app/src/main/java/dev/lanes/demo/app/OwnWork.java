@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.CommandLineRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.MediaType;
 import org.springframework.scheduling.annotation.EnableScheduling;
@@ -22,8 +21,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code demo.own-work=true}: work this instance starts itself, outside any request it serves.
- * A {@code CommandLineRunner} (on {@code main}), a thread of the application's own and a
- * {@code @Scheduled} job each call the next service the way {@code GET /chain} does (same
+ * {@code main} (once {@code SpringApplication.run} returned), a thread of the application's own
+ * and a {@code @Scheduled} job each call the next service the way {@code GET /chain} does (same
  * client, HTTP or Dubbo) and keep the answer; {@code GET /own-work} lists them. The work waits
  * for {@code POST /own-work/start}, so that whoever watches it starts it once the services it
  * calls are up: the signal only opens a latch, the calls are made on the threads above.
@@ -31,7 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @EnableScheduling
 @ConditionalOnProperty(name = "demo.own-work", havingValue = "true")
-public class OwnWork implements CommandLineRunner {
+public class OwnWork {
 
     private static final Log LOG = LogFactory.getLog(OwnWork.class);
 
@@ -46,9 +45,8 @@ public class OwnWork implements CommandLineRunner {
         this.scheduledRuns = scheduledRuns;
     }
 
-    /** On main, after the web server started and the instance registered: a thread of its own, then its own call. */
-    @Override
-    public void run(String... args) throws InterruptedException {
+    /** On main, once the application is up: a thread of its own, then its own call. */
+    public void onMain() throws InterruptedException {
         Thread own = new Thread(new Runnable() {
             @Override
             public void run() {
@@ -64,7 +62,7 @@ public class OwnWork implements CommandLineRunner {
         own.start();
         LOG.info("own work waits for POST /own-work/start");
         started.await();
-        call("runner");
+        call("main");
     }
 
     /** Scheduled at start, so no request is in sight; calls {@code demo.own-work.scheduled-runs} times once started. */

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * One piece of work a demo instance started itself ({@code demo.own-work=true}), as
- * {@code GET /own-work} lists it: which work ("runner", "thread" or "scheduled"), the thread it
+ * {@code GET /own-work} lists it: which work ("main", "thread" or "scheduled"), the thread it
  * ran on, and the answer of its call down the chain, whose first hop is the instance itself
  * (reached "own-work"). {@link #answer()} has status 200 when the call succeeded, 502 otherwise.
  */

@@ -438,7 +438,7 @@ abstract class DubboLaneScenarios {
                     }
                 }
                 threads.sort(null);
-                assertEquals(List.of("runner on main", "thread on demo-own-work"), threads, runs.toString());
+                assertEquals(List.of("main on main", "thread on demo-own-work"), threads, runs.toString());
                 return runs;
             }
             if (System.nanoTime() > deadline) {

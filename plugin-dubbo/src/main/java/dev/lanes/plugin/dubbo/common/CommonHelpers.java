@@ -24,7 +24,10 @@ public final class CommonHelpers {
             P + "StrictLanes",
             P + "DubboRouting",
             P + "LanesLoadBalance",
-            P + "ServiceParameters"));
+            P + "ServiceParameters",
+            P + "DubboLossless",
+            P + "DubboLossless$Register",
+            P + "DubboLossless$Unregister"));
 
     private CommonHelpers() {
     }

@@ -3,6 +3,7 @@ package dev.lanes.plugin.dubbo.common;
 import dev.lanes.bridge.AgentFaults;
 import dev.lanes.bridge.CarriedHeaders;
 import dev.lanes.bridge.Lanes;
+import dev.lanes.bridge.Lifecycle;
 import dev.lanes.bridge.RequestView;
 import dev.lanes.bridge.TrafficContext;
 import org.apache.dubbo.rpc.Filter;
@@ -17,7 +18,10 @@ import org.apache.dubbo.rpc.RpcException;
  * rule, else this instance's own tag) and makes it the thread's tag while the service and the
  * other filters run, with the headers the rules carry down the chain (from the attachments of
  * the same names), then gives the thread back what it had. An asynchronous service method
- * returns at once; what it hands to executors carries the tag with it.
+ * returns at once; what it hands to executors carries the tag with it. It also counts the call
+ * in flight for lossless draining (until the service method returns: an asynchronous one is
+ * not waited for) and, while this instance drains, attaches {@code x-lanes-closing: true} to
+ * the result.
  */
 public final class ProviderFilter implements Filter {
 
@@ -38,10 +42,25 @@ public final class ProviderFilter implements Filter {
         } catch (Throwable t) {
             AgentFaults.report(PLACE, t);
         }
+        Lifecycle.requestStarted();
         try {
-            return invoker.invoke(invocation);
+            Result result = invoker.invoke(invocation);
+            if (Lifecycle.closing() && result != null) {
+                markClosing(result);
+            }
+            return result;
         } finally {
             TrafficContext.exit(previous);
+            Lifecycle.requestEnded();
+        }
+    }
+
+    /** While draining, tells the consumer that this provider is going away (see docs/lossless.md). */
+    private static void markClosing(Result result) {
+        try {
+            result.setAttachment(Lifecycle.CLOSING_HEADER, "true");
+        } catch (Throwable t) {
+            AgentFaults.report(PLACE + " closing attachment", t);
         }
     }
 }

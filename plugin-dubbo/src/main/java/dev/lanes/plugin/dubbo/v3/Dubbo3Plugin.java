@@ -6,6 +6,8 @@ import dev.lanes.core.plugin.TypeInstrumentation;
 import dev.lanes.plugin.dubbo.common.ClusterInvokerInstrumentation;
 import dev.lanes.plugin.dubbo.common.CommonHelpers;
 import dev.lanes.plugin.dubbo.common.DubboVersion;
+import dev.lanes.plugin.dubbo.common.DubboShutdownHookInstrumentation;
+import dev.lanes.plugin.dubbo.common.RegistryInstrumentation;
 import dev.lanes.plugin.dubbo.common.ServiceConfigInstrumentation;
 
 import java.util.ArrayList;
@@ -37,6 +39,8 @@ public final class Dubbo3Plugin implements LanesPlugin {
             Arrays.<TypeInstrumentation>asList(
                     new ExtensionLoaderInstrumentation(),
                     new ServiceConfigInstrumentation(),
+                    new RegistryInstrumentation(),
+                    new DubboShutdownHookInstrumentation(),
                     new ClusterInvokerInstrumentation()));
 
     @Override

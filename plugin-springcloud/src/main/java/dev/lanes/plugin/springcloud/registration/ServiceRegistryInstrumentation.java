@@ -18,7 +18,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * Every {@code ServiceRegistry.register(Registration)} implementation (ZooKeeper, Eureka,
  * Consul, Nacos, or any other registry): the one call every Spring Cloud registry goes
  * through, automatic or manual, so the tag and start time are in the metadata before the
- * registry sends it.
+ * registry sends it, and so that a registration made before the application is ready is held
+ * back (lossless online).
  */
 public final class ServiceRegistryInstrumentation implements TypeInstrumentation {
 
@@ -36,15 +37,22 @@ public final class ServiceRegistryInstrumentation implements TypeInstrumentation
                 ServiceRegistryInstrumentation.class.getName() + "$RegisterAdvice");
     }
 
-    /** Publishes the metadata before the registry's own code runs. */
+    /**
+     * Holds the registration back until the application is ready (skipping the call), else
+     * publishes the metadata before the registry's own code runs.
+     */
     public static final class RegisterAdvice {
 
         private RegisterAdvice() {
         }
 
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.Argument(0) Object registration) {
+        @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
+        public static boolean enter(@Advice.This Object registry, @Advice.Argument(0) Object registration) {
+            if (LosslessRegistrationHelper.holdBack(registry, registration)) {
+                return true;
+            }
             RegistrationMetadataHelper.beforeRegister(registration);
+            return false;
         }
     }
 }

@@ -70,6 +70,7 @@ public final class SpringWebPlugin implements LanesPlugin {
                 WEB + "servlet.jakarta.JakartaServletInboundHelper",
                 WEB + "webflux.ServerHttpRequestView",
                 WEB + "webflux.WebFluxInboundHelper",
+                WEB + "webflux.WebFluxInboundHelper$RequestEnded",
                 WEB + "client.SpringHeaderTags",
                 WEB + "client.ClientHttpRequestHelper",
                 WEB + "client.WebClientHelper",

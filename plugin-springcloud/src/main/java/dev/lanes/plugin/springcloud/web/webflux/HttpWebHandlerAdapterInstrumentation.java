@@ -39,10 +39,12 @@ public final class HttpWebHandlerAdapterInstrumentation implements TypeInstrumen
         }
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.Argument(0) Object request,
+        public static void enter(@Advice.Argument(0) Object request, @Advice.Argument(1) Object response,
                                  @Advice.Local("lanesTag") Object tag,
-                                 @Advice.Local("lanesPrevious") Object previous) {
+                                 @Advice.Local("lanesPrevious") Object previous,
+                                 @Advice.Local("lanesCounted") boolean counted) {
             previous = TrafficContext.NOT_ENTERED;
+            counted = WebFluxInboundHelper.begin(response);
             tag = WebFluxInboundHelper.decide(request);
             previous = WebFluxInboundHelper.attach(tag);
         }
@@ -50,9 +52,13 @@ public final class HttpWebHandlerAdapterInstrumentation implements TypeInstrumen
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
         public static void exit(@Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result,
                                 @Advice.Local("lanesTag") Object tag,
-                                @Advice.Local("lanesPrevious") Object previous) {
+                                @Advice.Local("lanesPrevious") Object previous,
+                                @Advice.Local("lanesCounted") boolean counted) {
             InboundTags.restore(previous);
             result = WebFluxInboundHelper.withContext(result, tag);
+            if (counted) {
+                result = WebFluxInboundHelper.endWhenDone(result);
+            }
         }
     }
 

@@ -1,13 +1,16 @@
 package dev.lanes.plugin.springcloud.web.webflux;
 
 import dev.lanes.bridge.AgentFaults;
+import dev.lanes.bridge.Lifecycle;
 import dev.lanes.bridge.TrafficContext;
 import dev.lanes.plugin.springcloud.web.common.Baggage;
 import dev.lanes.plugin.springcloud.web.common.InboundTags;
 import java.util.List;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 import reactor.util.context.Context;
 
 /**
@@ -36,6 +39,48 @@ public final class WebFluxInboundHelper {
         } catch (Throwable t) {
             AgentFaults.report("spring-web:webflux inbound", t);
             return null;
+        }
+    }
+
+    /**
+     * Counts an exchange in flight for lossless draining and, while this instance is draining,
+     * marks its response with {@code x-lanes-closing: true}. Returns whether it counted.
+     */
+    public static boolean begin(Object response) {
+        Lifecycle.requestStarted();
+        if (Lifecycle.closing() && response instanceof ServerHttpResponse) {
+            try {
+                ((ServerHttpResponse) response).getHeaders().set(Lifecycle.CLOSING_HEADER, "true");
+            } catch (Throwable t) {
+                AgentFaults.report("spring-web:webflux closing header", t);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Ends the in-flight count when the exchange's processing terminates (one operator per
+     * exchange; at once when the result is not a {@code Mono}).
+     */
+    public static Object endWhenDone(Object result) {
+        if (result instanceof Mono) {
+            try {
+                return ((Mono<?>) result).doFinally(RequestEnded.INSTANCE);
+            } catch (Throwable t) {
+                AgentFaults.report("spring-web:webflux in-flight count", t);
+            }
+        }
+        Lifecycle.requestEnded();
+        return result;
+    }
+
+    /** Ends one in-flight count; a single shared instance. */
+    public static final class RequestEnded implements java.util.function.Consumer<SignalType> {
+        static final RequestEnded INSTANCE = new RequestEnded();
+
+        @Override
+        public void accept(SignalType signal) {
+            Lifecycle.requestEnded();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.lanes.plugin.springcloud.web.servlet.javax;
 
 import dev.lanes.bridge.AgentFaults;
+import dev.lanes.bridge.Lifecycle;
 import dev.lanes.bridge.TrafficContext;
 import dev.lanes.plugin.springcloud.web.common.Baggage;
 import dev.lanes.plugin.springcloud.web.common.InboundTags;
@@ -8,6 +9,7 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
 
 /**
  * Inbound side for {@code javax.servlet}: decides the request's tag on its first entry into a
@@ -18,6 +20,27 @@ import javax.servlet.http.HttpServletRequest;
 public final class JavaxServletInboundHelper {
 
     private JavaxServletInboundHelper() {
+    }
+
+    /**
+     * The outermost entry of a request (no tag decided for it yet): counts it in flight and,
+     * while this instance is draining, marks the response with {@code x-lanes-closing: true}.
+     * Returns whether it counted, so that the same entry's exit ends the count.
+     */
+    public static boolean begin(Object request, Object response) {
+        if (!(request instanceof HttpServletRequest)
+                || ((HttpServletRequest) request).getAttribute(InboundTags.KEY) != null) {
+            return false;
+        }
+        Lifecycle.requestStarted();
+        if (Lifecycle.closing() && response instanceof HttpServletResponse) {
+            try {
+                ((HttpServletResponse) response).setHeader(Lifecycle.CLOSING_HEADER, "true");
+            } catch (Throwable t) {
+                AgentFaults.report("spring-web:javax.servlet closing header", t);
+            }
+        }
+        return true;
     }
 
     /** Returns the value for {@link #exit}. */

@@ -1,0 +1,94 @@
+package dev.lanes.plugin.dubbo.common;
+
+import dev.lanes.bridge.AgentFaults;
+import dev.lanes.bridge.Lifecycle;
+import org.apache.dubbo.common.URL;
+import org.apache.dubbo.registry.Registry;
+
+/**
+ * Lossless online and offline for Dubbo providers at the interface level: a provider URL that a
+ * registry is asked to register before the application is ready is held and registered by the
+ * agent later; every provider URL registered is unregistered when shutdown begins. Consumer
+ * URLs (Dubbo registers those too) and the application-level registry, whose
+ * {@code register} only records metadata, go through untouched.
+ */
+public final class DubboLossless {
+
+    static final String SERVICE_DISCOVERY_REGISTRY = "org.apache.dubbo.registry.client.ServiceDiscoveryRegistry";
+
+    /** Set on the thread that makes a held registration, so that its own call goes through. */
+    private static final ThreadLocal<Boolean> RELEASING = new ThreadLocal<Boolean>();
+
+    private DubboLossless() {
+    }
+
+    /** True: skip this {@code register(URL)}, the agent holds it. Never throws. */
+    public static boolean holdBack(Object registry, Object url) {
+        if (RELEASING.get() != null) {
+            return false;
+        }
+        try {
+            if (!(registry instanceof Registry) || !(url instanceof URL)
+                    || SERVICE_DISCOVERY_REGISTRY.equals(registry.getClass().getName())) {
+                return false;
+            }
+            URL provider = (URL) url;
+            if (!"provider".equals(provider.getParameter("side"))) {
+                return false;
+            }
+            Registry r = (Registry) registry;
+            String what = "Dubbo provider " + provider.getServiceInterface() + " " + provider.getAddress() + " in "
+                    + r.getUrl().getProtocol() + "://" + r.getUrl().getAddress();
+            return Lifecycle.control().holdRegistration(what, new Register(r, provider), new Unregister(r, provider));
+        } catch (Throwable t) {
+            AgentFaults.report("dubbo:lossless register", t);
+            return false;
+        }
+    }
+
+    /** Dubbo's shutdown hook is starting: deregister and drain first. */
+    public static void beforeDubboShutdown() {
+        try {
+            Lifecycle.control().shutdown("Dubbo shutdown hook");
+        } catch (Throwable t) {
+            AgentFaults.report("dubbo:lossless shutdown", t);
+        }
+    }
+
+    /** Makes a held registration, through the advised method. */
+    public static final class Register implements Runnable {
+        private final Registry registry;
+        private final URL url;
+
+        Register(Registry registry, URL url) {
+            this.registry = registry;
+            this.url = url;
+        }
+
+        @Override
+        public void run() {
+            RELEASING.set(Boolean.TRUE);
+            try {
+                registry.register(url);
+            } finally {
+                RELEASING.remove();
+            }
+        }
+    }
+
+    /** Unregisters a provider URL at shutdown, while the provider still serves. */
+    public static final class Unregister implements Runnable {
+        private final Registry registry;
+        private final URL url;
+
+        Unregister(Registry registry, URL url) {
+            this.registry = registry;
+            this.url = url;
+        }
+
+        @Override
+        public void run() {
+            registry.unregister(url);
+        }
+    }
+}

@@ -67,10 +67,10 @@ class WeightedSupplierIT {
      * Hoeffding bounds a false failure by 2·exp(-2·N·t²) = 2·exp(-2·800·0.01) = 2·exp(-16)
      * ≈ 2.3e-7 per kind, 4.5e-7 for both. Spring's default round robin walks the weighted list
      * and would give exactly 0.75 over a multiple of 4 requests sent one after another, but the
-     * Eureka client reshuffles the instances it fetches (every second here), which moves the
-     * heavy instance within the list between calls; the tolerance covers that. An unweighted balancer
-     * (0.5: exactly with round robin; a random one falls inside [0.65, 0.85] with probability
-     * below 2·exp(-2·800·0.15²) ≈ 4e-16) fails.
+     * Eureka client shuffles the instances at each registry fetch (every second here), which can
+     * move the heavy instance within the list between calls (measured: 600 and 599 of 800); the
+     * tolerance covers that. An unweighted balancer fails: round robin gives exactly 0.5 (measured:
+     * 400 of 800), and a random one reaches 0.65 with probability below exp(-2·800·0.15²) ≈ 2.3e-16.
      */
     static final int REQUESTS = 800;
     static final double TOLERANCE = 0.1;

@@ -46,7 +46,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * of its own ({@code ZookeeperLoadBalancerConfiguration}: discovery, its dependencies filter,
  * cache), whose supplier wins over the one {@code configurations=weighted} selects: on ZooKeeper
  * the property alone leaves the balancer unweighted (this test on ZooKeeper: 400 to 400 of 800
- * requests, in the lane and among base alike).
+ * requests, in the lane and among base alike); with {@code spring.cloud.zookeeper.loadbalancer.enabled=false}
+ * as well, 600 to 200 in both.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

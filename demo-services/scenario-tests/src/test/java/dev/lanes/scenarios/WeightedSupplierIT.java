@@ -69,7 +69,7 @@ class WeightedSupplierIT {
      * ≈ 2.3e-7 per kind, 4.5e-7 for both. Spring's default round robin walks the weighted list
      * and would give exactly 0.75 over a multiple of 4 requests sent one after another, but the
      * Eureka client shuffles the instances at each registry fetch (every second here), which can
-     * move the heavy instance within the list between calls (measured: 600 and 599 of 800); the
+     * move the heavy instance within the list between calls (measured: 599 to 601 of 800); the
      * tolerance covers that. An unweighted balancer fails: round robin gives exactly 0.5 (measured:
      * 400 of 800), and a random one reaches 0.65 with probability below exp(-2·800·0.15²) ≈ 2.3e-16.
      */

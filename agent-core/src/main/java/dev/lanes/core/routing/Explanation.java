@@ -50,6 +50,35 @@ final class Explanation {
         beforeCount = count;
     }
 
+    /** Why one candidate is eligible or not, from what the engine noted. */
+    String reason(String tag, boolean eligible, boolean beforeEjection) {
+        if (eligible) {
+            String because;
+            switch (outcome) {
+                case FALLBACK_BASE:
+                    because = "base instance; the service has no instance of lane " + target + " up (fallback: base)";
+                    break;
+                case FALLBACK_ANY:
+                    because = "the service has no instance of " + (target == null ? "base" : "lane " + target + " nor base")
+                            + " up: any instance (fallback)";
+                    break;
+                default:
+                    because = target == null ? "base instance" : "in lane " + target;
+            }
+            return panic ? because + " (some are ejected, but too few would remain: panic threshold)" : because;
+        }
+        if (outcome == RouteDecision.Outcome.STRICT_FAILURE) {
+            return (tag == null ? "base instance" : "tag " + tag) + ": not lane " + target + ", which has fallback: none";
+        }
+        if (beforeEjection) {
+            return "ejected by outlier detection";
+        }
+        if (target == null || outcome == RouteDecision.Outcome.FALLBACK_BASE) {
+            return "tagged " + tag + (target == null ? ": the call goes to base instances"
+                    : ": another lane; the call falls back to base");
+        }
+        return tag == null ? "base instance: lane " + target + " has instances up" : "tagged " + tag + ": another lane";
+    }
     private static String name(int index, String service, RouteRule route) {
         return "route " + (route.name() == null ? "#" + (index + 1) + " for " + service : "'" + route.name() + "'");
     }

@@ -19,8 +19,6 @@ import dev.lanes.core.rules.WeightedTag;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -41,10 +39,6 @@ public final class LaneRouter implements Routing {
     private static final String PLACE_RECORD = "routing:record";
     private static final String PLACE_ROUTES = "routing:hasRoutes";
     private static final String PLACE_AWAIT_RULES = "routing:awaitRules";
-    private static final int MAX_MALFORMED_SERVICES = 1_000;
-    private static final int MAX_MALFORMED_PER_SERVICE = 1_000;
-    /** Up to this many ejected addresses, comparing beats a hash look-up per candidate. */
-    private static final int SCAN_EJECTED_UP_TO = 8;
     /**
      * Draws of a pick among a cached group before an exact pass among its members left: with the
      * default panic threshold (half the group left at least) the first few draws all but always do.
@@ -60,9 +54,8 @@ public final class LaneRouter implements Routing {
     private final OutlierDetector outliers;
     /** Candidates grouped by tag per service, so that {@link #choose} does not scan them per call. */
     private final CandidateGroups groups = new CandidateGroups();
-    /** Instances already reported for a malformed tag, so that the hot path does not build log keys. */
-    private final ConcurrentMap<String, ConcurrentMap<String, Boolean>> malformedSeen =
-            new ConcurrentHashMap<String, ConcurrentMap<String, Boolean>>();
+    /** Instances already reported for a malformed tag. */
+    private final MalformedTags malformed = new MalformedTags();
     private final ThreadLocal<Scratch> scratch = new ThreadLocal<Scratch>() {
         @Override
         protected Scratch initialValue() {
@@ -101,7 +94,7 @@ public final class LaneRouter implements Routing {
     }
 
     private static String validInstanceTag(String tag) {
-        if (tag == null || isBlank(tag)) {
+        if (tag == null || MalformedTags.isBlank(tag)) {
             return null;
         }
         if (!Tags.isValid(tag)) {
@@ -295,10 +288,10 @@ public final class LaneRouter implements Routing {
         for (int i = 0; i < n; i++) {
             T instance = list.get(i);
             String instanceTagOf = tagOf(service, instance, view);
-            boolean eligible = !strict && (sc.selected == null || contains(sc.selected, sc.count, i));
-            boolean beforeEjection = !strict && (ex.beforeEjection == null || contains(ex.beforeEjection,
+            boolean eligible = !strict && (sc.selected == null || Picks.contains(sc.selected, sc.count, i));
+            boolean beforeEjection = !strict && (ex.beforeEjection == null || Picks.contains(ex.beforeEjection,
                     ex.beforeCount, i));
-            String reason = reason(ex, instanceTagOf, eligible, beforeEjection);
+            String reason = ex.reason(instanceTagOf, eligible, beforeEjection);
             int percent = warmup.enabled() ? WarmupWeight.percent(warmup, view.startMillis(instance), now) : -1;
             described.add(new RouteDecision.Candidate<T>(instance, instanceTagOf, view.address(instance), eligible,
                     reason, percent));
@@ -322,36 +315,6 @@ public final class LaneRouter implements Routing {
         return explain(service, (List) seen[0], (InstanceView) seen[1], tag, carried, request, -1);
     }
 
-    /** Why one candidate is eligible or not, from what {@link #select} noted. */
-    private static String reason(Explanation ex, String tag, boolean eligible, boolean beforeEjection) {
-        String target = ex.target;
-        if (eligible) {
-            String because;
-            switch (ex.outcome) {
-                case FALLBACK_BASE:
-                    because = "base instance; the service has no instance of lane " + target + " up (fallback: base)";
-                    break;
-                case FALLBACK_ANY:
-                    because = "the service has no instance of " + (target == null ? "base" : "lane " + target + " nor base")
-                            + " up: any instance (fallback)";
-                    break;
-                default:
-                    because = target == null ? "base instance" : "in lane " + target;
-            }
-            return ex.panic ? because + " (some are ejected, but too few would remain: panic threshold)" : because;
-        }
-        if (ex.outcome == RouteDecision.Outcome.STRICT_FAILURE) {
-            return (tag == null ? "base instance" : "tag " + tag) + ": not lane " + target + ", which has fallback: none";
-        }
-        if (beforeEjection) {
-            return "ejected by outlier detection";
-        }
-        if (target == null || ex.outcome == RouteDecision.Outcome.FALLBACK_BASE) {
-            return "tagged " + tag + (target == null ? ": the call goes to base instances"
-                    : ": another lane; the call falls back to base");
-        }
-        return tag == null ? "base instance: lane " + target + " has instances up" : "tagged " + tag + ": another lane";
-    }
 
     /** True when every selected candidate still publishes the tag its grouping recorded. */
     private static <T> boolean stillTagged(Scratch sc, List<T> candidates, InstanceView<T> view) {
@@ -393,7 +356,7 @@ public final class LaneRouter implements Routing {
             sc.ensure(n);
             sc.count = n;
             sc.selected = null;
-            int k = weightedIndex(sc, warmup, eligible, view, clock.getAsLong());
+            int k = Picks.weightedIndex(sc, warmup, eligible, view, clock.getAsLong());
             return k < 0 ? null : eligible.get(k);
         } catch (Throwable t) {
             AgentFaults.report(PLACE_PICK, t);
@@ -437,7 +400,7 @@ public final class LaneRouter implements Routing {
             }
             WarmupSettings warmup = snapshot.warmup();
             if (warmup.enabled()) {
-                int k = weightedIndex(sc, warmup, candidates, view, now);
+                int k = Picks.weightedIndex(sc, warmup, candidates, view, now);
                 if (k >= 0) {
                     return candidates.get(k);
                 }
@@ -478,9 +441,9 @@ public final class LaneRouter implements Routing {
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int attempt = 0; attempt < MAX_REDRAWS; attempt++) {
-            int k = cumulative == null ? random.nextInt(count) : cumulativeIndex(cumulative, random);
+            int k = cumulative == null ? random.nextInt(count) : Picks.cumulativeIndex(cumulative, random);
             int index = indexes[k];
-            if (ejected == 0 || !contains(sc.ejected, ejected, index)) {
+            if (ejected == 0 || !Picks.contains(sc.ejected, ejected, index)) {
                 return index;
             }
         }
@@ -488,13 +451,13 @@ public final class LaneRouter implements Routing {
         // exact pass among the members left, which the redraws above only approximated in time.
         int total = 0;
         for (int k = 0; k < count; k++) {
-            if (!contains(sc.ejected, ejected, indexes[k])) {
+            if (!Picks.contains(sc.ejected, ejected, indexes[k])) {
                 total += cumulative == null ? 1 : cumulative[k] - (k == 0 ? 0 : cumulative[k - 1]);
             }
         }
         int r = random.nextInt(total);
         for (int k = 0; k < count; k++) {
-            if (!contains(sc.ejected, ejected, indexes[k])) {
+            if (!Picks.contains(sc.ejected, ejected, indexes[k])) {
                 r -= cumulative == null ? 1 : cumulative[k] - (k == 0 ? 0 : cumulative[k - 1]);
                 if (r < 0) {
                     return indexes[k];
@@ -504,30 +467,7 @@ public final class LaneRouter implements Routing {
         return indexes[count - 1];
     }
 
-    /** The first k with {@code cumulative[k] > r}, r uniform below the total: a weighted pick. */
-    private static int cumulativeIndex(int[] cumulative, ThreadLocalRandom random) {
-        int r = random.nextInt(cumulative[cumulative.length - 1]);
-        int low = 0;
-        int high = cumulative.length - 1;
-        while (low < high) {
-            int mid = (low + high) >>> 1;
-            if (cumulative[mid] > r) {
-                high = mid;
-            } else {
-                low = mid + 1;
-            }
-        }
-        return low;
-    }
 
-    private static boolean contains(int[] values, int count, int value) {
-        for (int i = 0; i < count; i++) {
-            if (values[i] == value) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     @Override
     public void awaitRules() {
@@ -603,7 +543,7 @@ public final class LaneRouter implements Routing {
             }
             if (applies) {
                 target = ex != null && ex.destination >= 0 && ex.destination < to.size()
-                        ? to.get(ex.destination).tag() : destination(to);
+                        ? to.get(ex.destination).tag() : Picks.destination(to);
                 routed = true;
             }
         }
@@ -707,14 +647,14 @@ public final class LaneRouter implements Routing {
                 state.observe(n);
                 if (state.mayHaveEjections(now)) {
                     if (grouping != null && deferEjection && !grouping.sharedAddresses) {
-                        findEjected(sc, state, outlier, grouping, now);
+                        Ejections.findEjected(sc, state, outlier, grouping, now);
                     } else {
                         if (deferEjection) {
                             // choose then weighs the filtered selection itself, not the group.
                             sc.grouping = null;
                             sc.group = null;
                         }
-                        if (!dropEjected(sc, state, outlier, candidates, view, now) && ex != null) {
+                        if (!Ejections.dropEjected(sc, state, outlier, candidates, view, now) && ex != null) {
                             ex.panic = true;
                         }
                     }
@@ -737,37 +677,6 @@ public final class LaneRouter implements Routing {
         }
     }
 
-    /**
-     * Row 7 on a cached group: the members of the selection that are ejected now, found from the
-     * few ejected addresses rather than from every member's address; none when too few would
-     * remain (panic threshold).
-     */
-    private static void findEjected(Scratch sc, OutlierDetector.ServiceState state, OutlierSettings outlier,
-                                    CandidateGroups.Grouping grouping, long now) {
-        OutlierDetector.AddressState[] ejected = state.ejected;
-        CandidateGroups.Group group = sc.group;
-        boolean everyone = group == grouping.all;
-        int[] found = sc.kept;
-        int count = 0;
-        for (int i = 0; i < ejected.length; i++) {
-            OutlierDetector.AddressState a = ejected[i];
-            if (a.ejectedUntil > now) {
-                Integer index = grouping.indexOfAddress.get(a.address);
-                if (index != null && (everyone || grouping.groupOf[index.intValue()] == group.id)
-                        && !contains(found, count, index.intValue())) {
-                    found[count++] = index.intValue();
-                }
-            }
-        }
-        int total = sc.count;
-        int remaining = total - count;
-        if (count == 0 || remaining == 0
-                || (long) remaining * 100L < (long) outlier.panicThresholdPercent() * total) {
-            return;
-        }
-        sc.ejected = found;
-        sc.ejectedCount = count;
-    }
 
     /** Makes {@code indexes[0..count)} the selection, or all candidates when there are none. */
     private static void use(Scratch sc, int[] indexes, int count, int n) {
@@ -780,100 +689,9 @@ public final class LaneRouter implements Routing {
         }
     }
 
-    /** Row 7: leaves out ejected instances unless fewer than the panic threshold would remain. */
-    /** @return false when ejected instances were found but kept, too few being left without them */
-    private static <T> boolean dropEjected(Scratch sc, OutlierDetector.ServiceState state, OutlierSettings outlier,
-                                           List<T> candidates, InstanceView<T> view, long now) {
-        OutlierDetector.AddressState[] ejected = state.ejected;
-        boolean scan = ejected.length <= SCAN_EJECTED_UP_TO;
-        int count = sc.count;
-        int[] from = sc.selected;
-        int[] kept = sc.kept;
-        int remaining = 0;
-        for (int k = 0; k < count; k++) {
-            int index = from == null ? k : from[k];
-            String address = view.address(candidates.get(index));
-            if (address == null || !(scan ? isIn(ejected, address, now) : state.isEjected(address, now))) {
-                kept[remaining++] = index;
-            }
-        }
-        if (remaining == count) {
-            return true;
-        }
-        if (remaining == 0 || (long) remaining * 100L < (long) outlier.panicThresholdPercent() * count) {
-            return false;
-        }
-        sc.selected = kept;
-        sc.count = remaining;
-        return true;
-    }
 
-    private static boolean isIn(OutlierDetector.AddressState[] ejected, String address, long now) {
-        for (int i = 0; i < ejected.length; i++) {
-            OutlierDetector.AddressState a = ejected[i];
-            if (a.ejectedUntil > now && address.equals(a.address)) {
-                return true;
-            }
-        }
-        return false;
-    }
 
-    /**
-     * Row 7: the index (into the candidate list) of a pick weighted by warm-up among the
-     * selection in {@code sc}, or -1 when all weigh the same.
-     */
-    private static <T> int weightedIndex(Scratch sc, WarmupSettings warmup, List<T> candidates, InstanceView<T> view,
-                                         long now) {
-        int count = sc.count;
-        int[] from = sc.selected;
-        int[] weights = sc.weights;
-        int total = 0;
-        boolean equal = true;
-        for (int k = 0; k < count; k++) {
-            int weight = WarmupWeight.percent(warmup, view.startMillis(candidates.get(from == null ? k : from[k])), now);
-            weights[k] = weight;
-            total += weight;
-            if (weight != weights[0]) {
-                equal = false;
-            }
-        }
-        if (equal) {
-            return -1;
-        }
-        int r = ThreadLocalRandom.current().nextInt(total);
-        for (int k = 0; k < count; k++) {
-            r -= weights[k];
-            if (r < 0) {
-                return from == null ? k : from[k];
-            }
-        }
-        return from == null ? count - 1 : from[count - 1];
-    }
 
-    /** One tag among a route's destinations by weight (null = base); never divides by zero. */
-    private static String destination(List<WeightedTag> to) {
-        int size = to.size();
-        if (size == 1) {
-            return to.get(0).tag();
-        }
-        int total = 0;
-        for (int i = 0; i < size; i++) {
-            total += Math.max(0, to.get(i).weight());
-        }
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        if (total <= 0) {
-            // The validator rejects such a route; an even split is the harmless reading of one.
-            return to.get(random.nextInt(size)).tag();
-        }
-        int r = random.nextInt(total);
-        for (int i = 0; i < size; i++) {
-            r -= Math.max(0, to.get(i).weight());
-            if (r < 0) {
-                return to.get(i).tag();
-            }
-        }
-        return to.get(size - 1).tag();
-    }
 
     /** The instance's tag, or null for a base instance; a malformed tag counts as base. */
     <T> String tagOf(String service, T instance, InstanceView<T> view) {
@@ -881,44 +699,13 @@ public final class LaneRouter implements Routing {
         if (tag == null || Tags.isValid(tag)) {
             return tag;
         }
-        if (!isBlank(tag)) {
-            warnMalformed(service, view.address(instance), tag);
+        if (!MalformedTags.isBlank(tag)) {
+            malformed.warn(service, view.address(instance), tag);
         }
         return null;
     }
 
-    private void warnMalformed(String service, String address, String tag) {
-        String serviceKey = service == null ? "" : service;
-        String addressKey = address == null ? "" : address;
-        ConcurrentMap<String, Boolean> seen = malformedSeen.get(serviceKey);
-        if (seen == null) {
-            if (malformedSeen.size() >= MAX_MALFORMED_SERVICES) {
-                return;
-            }
-            ConcurrentMap<String, Boolean> fresh = new ConcurrentHashMap<String, Boolean>();
-            seen = malformedSeen.putIfAbsent(serviceKey, fresh);
-            if (seen == null) {
-                seen = fresh;
-            }
-        }
-        if (seen.containsKey(addressKey) || seen.size() >= MAX_MALFORMED_PER_SERVICE
-                || seen.putIfAbsent(addressKey, Boolean.TRUE) != null) {
-            return;
-        }
-        AgentLog.warnOnce("malformed-instance-tag:" + serviceKey + "/" + addressKey, "instance " + addressKey
-                + " of service '" + serviceKey + "' publishes malformed tag '" + AgentLog.abbreviate(tag, 80)
-                + "' under metadata key " + InstanceView.TAG_KEY + " (expected 1-" + Tags.MAX_LENGTH
-                + " of [A-Za-z0-9._-], starting with a letter or digit); routing treats it as a base instance");
-    }
 
-    private static boolean isBlank(String s) {
-        for (int i = 0, n = s.length(); i < n; i++) {
-            if (!Character.isWhitespace(s.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private RuleSnapshot snapshot() {
         RuleSnapshot snapshot = rules.get();

@@ -5,11 +5,9 @@ import dev.lanes.bridge.Lanes;
 import dev.lanes.bridge.TrafficContext;
 import dev.lanes.plugin.springcloud.web.common.InboundTags;
 import dev.lanes.plugin.springcloud.web.webflux.ServerHttpRequestView;
-import java.util.function.Consumer;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -60,17 +58,12 @@ public final class LanesGlobalFilter implements GlobalFilter, Ordered {
             state = InboundTags.decide(InboundTags.carried(request.getHeaders().getFirst(TrafficContext.HEADER),
                     null), view, null);
         }
-        final ProxiedHeaders edit = new ProxiedHeaders(TrafficContext.tagOf(state), TrafficContext.headersOf(state),
+        ProxiedHeaders edit = new ProxiedHeaders(TrafficContext.tagOf(state), TrafficContext.headersOf(state),
                 Lanes.routing().trusted(view), Lanes.routing().trustHeader());
         if (!edit.changes(request.getHeaders())) {
             return exchange;
         }
-        ServerHttpRequest changed = request.mutate().headers(new Consumer<HttpHeaders>() {
-            @Override
-            public void accept(HttpHeaders headers) {
-                edit.apply(headers);
-            }
-        }).build();
+        ServerHttpRequest changed = request.mutate().headers(edit).build();
         return exchange.mutate().request(changed).build();
     }
 }

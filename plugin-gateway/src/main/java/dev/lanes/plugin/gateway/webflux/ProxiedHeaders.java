@@ -5,6 +5,7 @@ import dev.lanes.bridge.TrafficContext;
 import dev.lanes.plugin.springcloud.web.common.Baggage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.springframework.http.HttpHeaders;
 
 /**
@@ -15,7 +16,7 @@ import org.springframework.http.HttpHeaders;
  * sent of them (headers and {@code lanes.h.*} baggage members) is taken off; the access layer's
  * secret header never leaves the gateway.
  */
-final class ProxiedHeaders {
+final class ProxiedHeaders implements Consumer<HttpHeaders> {
 
     private final String tag;
     private final CarriedHeaders carried;
@@ -58,7 +59,8 @@ final class ProxiedHeaders {
         return false;
     }
 
-    void apply(HttpHeaders headers) {
+    @Override
+    public void accept(HttpHeaders headers) {
         if (secretHeader != null) {
             HeaderEdits.remove(headers, secretHeader);
         }

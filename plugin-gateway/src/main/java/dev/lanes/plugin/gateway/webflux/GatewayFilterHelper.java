@@ -4,7 +4,6 @@ import dev.lanes.bridge.AgentFaults;
 import dev.lanes.bridge.Lanes;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.cloud.gateway.filter.GlobalFilter;
 
 /** Adds the agent's {@link LanesGlobalFilter} to the global filters a gateway handler is built with. */
 public final class GatewayFilterHelper {
@@ -35,15 +34,5 @@ public final class GatewayFilterHelper {
             AgentFaults.report("gateway:global-filter", t);
             return globalFilters;
         }
-    }
-
-    /** For tests: whether the list holds the agent's filter. */
-    static boolean hasLanesFilter(List<? extends GlobalFilter> filters) {
-        for (GlobalFilter filter : filters) {
-            if (filter instanceof LanesGlobalFilter) {
-                return true;
-            }
-        }
-        return false;
     }
 }

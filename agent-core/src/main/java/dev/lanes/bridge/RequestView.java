@@ -57,4 +57,12 @@ public interface RequestView extends CarriedHeaders.Source {
 
     /** The Dubbo call argument at {@code index}, or null. */
     Object argument(int index);
+
+    /**
+     * The address of the direct peer (the TCP connection's remote address, such as
+     * {@code 10.0.8.12} or {@code ::1}), for the trust boundary at an entry; null when unknown.
+     */
+    default String remoteAddress() {
+        return null;
+    }
 }

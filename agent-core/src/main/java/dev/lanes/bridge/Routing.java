@@ -103,4 +103,31 @@ public interface Routing {
     default String applicationName() {
         return null;
     }
+
+    /**
+     * Whether a tag and carried headers that {@code request} brings may be honoured here (DESIGN
+     * row 10): always behind the entry; at an entry (a gateway, or an application the rules name)
+     * only from a source the rules trust. {@link #inbound} applies it to the tag itself; plugins
+     * ask it before they carry the request's headers.
+     */
+    default boolean trusted(RequestView request) {
+        return true;
+    }
+
+    /**
+     * Tells the engine that this application is an entry by its nature (a gateway found its
+     * filter chain being built): from then on it trusts a tag only from the sources the rules
+     * name. {@code what} names the framework, for the log.
+     */
+    default void entryFound(String what) {
+    }
+
+    /**
+     * The lower-case name of the header by which the access layer proves it is trusted (the
+     * rules' {@code entry.trust.secret.header}), which an entry removes before it forwards a
+     * request; null when the rules name none.
+     */
+    default String trustHeader() {
+        return null;
+    }
 }

@@ -9,6 +9,7 @@ import dev.lanes.bridge.RequestView;
 import dev.lanes.bridge.Routing;
 import dev.lanes.bridge.Tags;
 import dev.lanes.bridge.TrafficContext;
+import dev.lanes.core.rules.EntryTrust;
 import dev.lanes.core.rules.Fallback;
 import dev.lanes.core.rules.LaneRule;
 import dev.lanes.core.rules.OutlierSettings;
@@ -46,6 +47,8 @@ public final class LaneRouter implements Routing {
     private static final int MAX_REDRAWS = 16;
 
     private volatile String applicationName;
+    /** Set once a gateway's filter chain is built here: this application is an entry by its nature. */
+    private volatile boolean gateway;
     private volatile Function<String, String> nameListener;
     private final String instanceTag;
     private final Supplier<RuleSnapshot> rules;
@@ -176,7 +179,12 @@ public final class LaneRouter implements Routing {
     @Override
     public String inbound(String carriedTag, RequestView request) {
         try {
-            String tag = tagInbound(snapshot(), carriedTag, request, null);
+            RuleSnapshot snapshot = snapshot();
+            if (carriedTag != null && !trusted(snapshot, request)) {
+                untrusted(carriedTag, request);
+                carriedTag = null;
+            }
+            String tag = tagInbound(snapshot, carriedTag, request, null);
             // By identity: a carried tag is returned as given, this instance's tag is its own copy.
             metrics.inbound(tag, tag == null ? LaneMetrics.Dyeing.NONE
                     : tag == carriedTag ? LaneMetrics.Dyeing.CARRIED
@@ -195,7 +203,13 @@ public final class LaneRouter implements Routing {
      */
     public InboundDecision explainInbound(String carriedTag, RequestView request) {
         List<String> why = new ArrayList<String>();
-        String tag = tagInbound(snapshot(), carriedTag, request, why);
+        RuleSnapshot snapshot = snapshot();
+        if (carriedTag != null && !trusted(snapshot, request)) {
+            why.add("this application is an entry and the request's source is not trusted (entry.trust): its tag "
+                    + AgentLog.abbreviate(carriedTag, 80) + " is dropped, as if it carried none");
+            carriedTag = null;
+        }
+        String tag = tagInbound(snapshot, carriedTag, request, why);
         InboundDecision.Source source = tag == null ? InboundDecision.Source.NONE
                 : tag.equals(carriedTag) ? InboundDecision.Source.CARRIED
                 : why.isEmpty() || !why.get(why.size() - 1).endsWith("dyed " + tag) ? InboundDecision.Source.INSTANCE
@@ -206,6 +220,49 @@ public final class LaneRouter implements Routing {
             why.add("no tag: the request stays in base");
         }
         return new InboundDecision(tag, source, why);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // The trust boundary: row 10.
+
+    @Override
+    public boolean trusted(RequestView request) {
+        try {
+            return trusted(snapshot(), request);
+        } catch (Throwable t) {
+            AgentFaults.report(PLACE_INBOUND, t);
+            return false;
+        }
+    }
+
+    private boolean trusted(RuleSnapshot snapshot, RequestView request) {
+        EntryTrust entry = snapshot.entry();
+        return !entry.isEntry(applicationName, gateway) || entry.trusts(request);
+    }
+
+    private static void untrusted(String carriedTag, RequestView request) {
+        String peer = request == null ? null : request.remoteAddress();
+        AgentLog.warnOnce("untrusted-tag", "entry: a request from " + (peer == null ? "an unknown address" : peer)
+                + " carried tag '" + AgentLog.abbreviate(carriedTag, 80) + "' from a source the rules do not trust"
+                + " (entry.trust): dropped, the request is dyed here as an untagged one (logged once;"
+                + " see docs/rules.md#entry)");
+    }
+
+    @Override
+    public void entryFound(String what) {
+        if (!gateway) {
+            gateway = true;
+            EntryTrust entry = snapshot().entry();
+            AgentLog.info("entry: " + what + " found: this application is an entry; a tag or carried header is"
+                    + " honoured only from " + (entry.sources().isEmpty() && entry.secretHeader() == null
+                    ? "no source (the rules name none under entry.trust)"
+                    : "the sources the rules trust (entry.trust)"));
+        }
+    }
+
+    @Override
+    public String trustHeader() {
+        return snapshot().entry().secretHeader();
     }
 
     /** Rows 4 and 5: a valid carried tag, else ingress dyeing, else this instance's tag. */

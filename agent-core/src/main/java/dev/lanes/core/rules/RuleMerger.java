@@ -27,7 +27,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  *       only when the application's document has no route for that service;</li>
  *   <li>{@code propagate}: the union, the global document's names first, each name once
  *       (without regard to case); the merged list is held to the same bound as one document's;</li>
- *   <li>{@code warmup}, {@code outlier}, {@code lossless}, {@code dryRun}: the application's
+ *   <li>{@code warmup}, {@code outlier}, {@code lossless}, {@code dryRun}, {@code entry}: the application's
  *       value when it has one, as a whole; else the global one.</li>
  * </ul>
  *
@@ -35,7 +35,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 final class RuleMerger {
 
-    private static final String[] WHOLE = {"dryRun", "warmup", "outlier", "lossless"};
+    private static final String[] WHOLE = {"dryRun", "warmup", "outlier", "lossless", "entry"};
 
     private RuleMerger() {
     }

@@ -56,7 +56,14 @@ public final class RuleParser extends NodeReader {
     static final long MIN_OUTLIER_INTERVAL_MILLIS = 100L;
 
     private static final String[] ROOT_KEYS = {"version", "dryRun", "lanes", "routes", "warmup", "outlier",
-        "lossless", "propagate"};
+        "lossless", "propagate", "entry"};
+    private static final String[] ENTRY_TRUST_KEYS = {"services", "trust"};
+    private static final String[] TRUST_KEYS = {"sources", "secret"};
+    private static final String[] SECRET_KEYS = {"header", "value"};
+    /** The shortest shared secret accepted: a guessable one is no boundary. */
+    static final int MIN_SECRET = 16;
+    private static final int MAX_SECRET = 256;
+    private static final int MAX_SOURCES = 64;
     private static final int MAX_HEADER_NAME = 64;
     /** An HTTP header name: an RFC 9110 token. */
     private static final Pattern HTTP_TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
@@ -177,11 +184,12 @@ public final class RuleParser extends NodeReader {
         OutlierSettings outlier = f.has("outlier") ? outlier(f.get("outlier")) : OutlierSettings.OFF;
         LosslessSettings lossless = f.has("lossless") ? lossless(f.get("lossless")) : LosslessSettings.DEFAULT;
         List<String> propagate = propagate(f);
+        EntryTrust entry = f.has("entry") ? entryTrust(f.get("entry")) : EntryTrust.NONE;
         if (!problems.isEmpty()) {
             return null;
         }
         return new RuleSnapshot(version, source, System.currentTimeMillis(), lanes, routes, warmup, outlier,
-                lossless, dryRun, propagate);
+                lossless, dryRun, propagate, entry);
     }
 
     /** The headers carried down the call chain: lower-case HTTP header names, each once. */
@@ -232,6 +240,82 @@ public final class RuleParser extends NodeReader {
             names.add(lower);
         }
         return names;
+    }
+
+    /** The top-level {@code entry}: the trust boundary (docs/rules.md#entry). */
+    private EntryTrust entryTrust(Node node) {
+        Fields f = fields(node, "entry", "a mapping with services and trust", ENTRY_TRUST_KEYS);
+        if (f == null) {
+            return EntryTrust.NONE;
+        }
+        List<String> services = Collections.emptyList();
+        if (f.has("services")) {
+            services = names(f.get("services"), f.at("services"), "a list of application names of 1 to "
+                    + MAX_SERVICE + " characters");
+        }
+        List<EntryTrust.AddressRange> sources = new ArrayList<EntryTrust.AddressRange>();
+        String secretHeader = null;
+        String secretValue = null;
+        if (f.has("trust")) {
+            Fields t = fields(f.get("trust"), "entry.trust", "a mapping with sources and secret", TRUST_KEYS);
+            if (t != null && t.has("sources")) {
+                String rangeExpected = "an IPv4 or IPv6 address range in CIDR notation (10.0.8.0/24, fd00::/8)"
+                        + " or a single address, no host names";
+                List<Node> items = list(t.get("sources"), "entry.trust.sources", "a list of " + rangeExpected);
+                if (items != null && items.size() > MAX_SOURCES) {
+                    problem("entry.trust.sources", line(t.get("sources")), items.size() + " ranges",
+                            "lists too many ranges", "at most " + MAX_SOURCES);
+                } else if (items != null) {
+                    for (int i = 0; i < items.size(); i++) {
+                        String path = "entry.trust.sources[" + i + "]";
+                        String text = string(items.get(i), path, rangeExpected, 1, 64);
+                        if (text == null) {
+                            continue;
+                        }
+                        EntryTrust.AddressRange range = EntryTrust.AddressRange.parse(text);
+                        if (range == null) {
+                            problem(path, line(items.get(i)), quote(text), "is not an address range", rangeExpected);
+                        } else {
+                            sources.add(range);
+                        }
+                    }
+                }
+            }
+            if (t != null && t.has("secret")) {
+                Fields s = fields(t.get("secret"), "entry.trust.secret", "a mapping with header and value",
+                        SECRET_KEYS);
+                if (s != null) {
+                    String headerExpected = "an HTTP header name of 1 to " + MAX_HEADER_NAME
+                            + " letters, digits and !#$%&'*+.^_`|~-, such as x-lanes-entry";
+                    Node h = s.require("header", headerExpected);
+                    String header = h == null ? null : string(h, s.at("header"), headerExpected, 1, MAX_HEADER_NAME);
+                    if (header != null && !HTTP_TOKEN.matcher(header).matches()) {
+                        problem(s.at("header"), line(h), quote(header), "is not an HTTP header name", headerExpected);
+                        header = null;
+                    } else if (header != null && NOT_CARRIED.containsKey(header.toLowerCase(Locale.ROOT))) {
+                        problem(s.at("header"), line(h), quote(header), "cannot be the secret's header",
+                                "a header of its own, such as x-lanes-entry");
+                        header = null;
+                    }
+                    String valueExpected = "a secret of " + MIN_SECRET + " to " + MAX_SECRET
+                            + " visible ASCII characters (letters, digits, punctuation; no blanks)";
+                    Node v = s.require("value", valueExpected);
+                    String value = v == null ? null : string(v, s.at("value"), valueExpected, 1, MAX_SECRET);
+                    if (value != null && (value.length() < MIN_SECRET || !value.matches("[\\x21-\\x7e]+"))) {
+                        // The value itself is never echoed: it is a secret.
+                        problem(s.at("value"), line(v), value.length() + " characters",
+                                value.length() < MIN_SECRET ? "is too short" : "has characters other than visible ASCII",
+                                valueExpected);
+                        value = null;
+                    }
+                    if (header != null && value != null) {
+                        secretHeader = header.toLowerCase(Locale.ROOT);
+                        secretValue = value;
+                    }
+                }
+            }
+        }
+        return new EntryTrust(services, sources, secretHeader, secretValue);
     }
 
     private List<LaneRule> lanes(Fields root) {

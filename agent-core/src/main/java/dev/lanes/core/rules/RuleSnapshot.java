@@ -30,6 +30,7 @@ public final class RuleSnapshot {
     private final LosslessSettings lossless;
     private final boolean dryRun;
     private final List<String> propagate;
+    private final EntryTrust entry;
 
     public RuleSnapshot(String version, String source, long loadedAtMillis, List<LaneRule> lanes,
                         List<RouteRule> routes, WarmupSettings warmup, OutlierSettings outlier,
@@ -42,6 +43,15 @@ public final class RuleSnapshot {
     public RuleSnapshot(String version, String source, long loadedAtMillis, List<LaneRule> lanes,
                         List<RouteRule> routes, WarmupSettings warmup, OutlierSettings outlier,
                         LosslessSettings lossless, boolean dryRun, List<String> propagate) {
+        this(version, source, loadedAtMillis, lanes, routes, warmup, outlier, lossless, dryRun, propagate,
+                EntryTrust.NONE);
+    }
+
+    /** @param entry the trust boundary: which applications are entries and whom they trust */
+    public RuleSnapshot(String version, String source, long loadedAtMillis, List<LaneRule> lanes,
+                        List<RouteRule> routes, WarmupSettings warmup, OutlierSettings outlier,
+                        LosslessSettings lossless, boolean dryRun, List<String> propagate, EntryTrust entry) {
+        this.entry = entry == null ? EntryTrust.NONE : entry;
         this.propagate = Collections.unmodifiableList(new java.util.ArrayList<String>(propagate));
         this.version = version;
         this.source = source;
@@ -120,6 +130,11 @@ public final class RuleSnapshot {
     /** The lower-case names of the headers carried down the call chain, in document order; never null. */
     public List<String> propagate() {
         return propagate;
+    }
+
+    /** The trust boundary at entries; {@link EntryTrust#NONE} when the rules have no {@code entry}. */
+    public EntryTrust entry() {
+        return entry;
     }
 
     /** When true, routing decisions are evaluated and counted but not enforced. */

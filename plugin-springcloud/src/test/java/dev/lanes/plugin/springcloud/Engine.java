@@ -138,4 +138,19 @@ public final class Engine implements Routing {
     public String applicationName() {
         return router.applicationName();
     }
+
+    @Override
+    public boolean trusted(RequestView request) {
+        return router.trusted(request);
+    }
+
+    @Override
+    public void entryFound(String what) {
+        router.entryFound(what);
+    }
+
+    @Override
+    public String trustHeader() {
+        return router.trustHeader();
+    }
 }

@@ -54,7 +54,7 @@ public final class InboundTags {
      * not the header). Null when the rules name none or the request has none.
      */
     public static CarriedHeaders headers(final RequestView request, final List<String> baggage) {
-        if (CarriedHeaders.names().length == 0) {
+        if (CarriedHeaders.names().length == 0 || !trusted(request)) {
             return null;
         }
         return CarriedHeaders.read(name -> {
@@ -62,6 +62,20 @@ public final class InboundTags {
             return value != null || baggage == null ? value
                     : Baggage.valueInAny(baggage, CarriedHeaders.BAGGAGE_PREFIX + name);
         });
+    }
+
+    /**
+     * Whether the request's tag and carried headers may be honoured here: false at an entry for
+     * a source the rules do not trust (DESIGN row 10); true when the facade fails, as without
+     * the agent.
+     */
+    static boolean trusted(RequestView request) {
+        try {
+            return Lanes.routing().trusted(request);
+        } catch (Throwable t) {
+            AgentFaults.report("spring-web:inbound-trust", t);
+            return true;
+        }
     }
 
     /** The request's traffic state: its tag after dyeing, and the headers it carries. */

@@ -45,4 +45,12 @@ public final class ServerHttpRequestView implements RequestView {
     public Object argument(int index) {
         return null;
     }
+
+    /** The TCP peer; a proxy's forwarding headers are not read (any client can write them). */
+    @Override
+    public String remoteAddress() {
+        java.net.InetSocketAddress peer = request.getRemoteAddress();
+        java.net.InetAddress address = peer == null ? null : peer.getAddress();
+        return address == null ? null : address.getHostAddress();
+    }
 }

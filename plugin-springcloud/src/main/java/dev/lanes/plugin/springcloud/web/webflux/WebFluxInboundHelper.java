@@ -89,11 +89,15 @@ public final class WebFluxInboundHelper {
         return TrafficContext.enter(state);
     }
 
-    /** Records the attached state on an exchange being created for the current request. */
+    /**
+     * Records the attached state on an exchange being created for the current request, marked
+     * ({@link InboundTags#mark}) so that "decided: no tag" differs from "not decided" for the
+     * gateway's filter.
+     */
     public static void remember(Object exchange) {
         Object state = TrafficContext.capture();
-        if (state != null && exchange instanceof ServerWebExchange) {
-            ((ServerWebExchange) exchange).getAttributes().put(InboundTags.KEY, state);
+        if (exchange instanceof ServerWebExchange) {
+            ((ServerWebExchange) exchange).getAttributes().put(InboundTags.KEY, InboundTags.mark(state));
         }
     }
 
@@ -115,7 +119,7 @@ public final class WebFluxInboundHelper {
         if (!(exchange instanceof ServerWebExchange)) {
             return TrafficContext.NOT_ENTERED;
         }
-        Object state = ((ServerWebExchange) exchange).getAttributes().get(InboundTags.KEY);
+        Object state = InboundTags.unmark(((ServerWebExchange) exchange).getAttributes().get(InboundTags.KEY));
         if (state == null) {
             return TrafficContext.NOT_ENTERED;
         }

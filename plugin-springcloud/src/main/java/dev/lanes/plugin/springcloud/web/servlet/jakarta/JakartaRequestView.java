@@ -51,4 +51,10 @@ public final class JakartaRequestView implements RequestView {
     public Object argument(int index) {
         return null;
     }
+
+    /** The TCP peer; a proxy's forwarding headers are not read (any client can write them). */
+    @Override
+    public String remoteAddress() {
+        return request.getRemoteAddr();
+    }
 }

@@ -101,7 +101,8 @@ public final class PluginInstaller {
                     for (int i = 0; i < advice.matchers.size(); i++) {
                         forAdvice = forAdvice.advice(advice.matchers.get(i), advice.names.get(i));
                     }
-                    builder = builder.type(new TypeMatch(ti.typeMatcher(), support)).transform(support).transform(forAdvice);
+                    builder = builder.type(new TypeMatch(ti.typeMatcher(), support, ti.requiredClass())).transform(support)
+                            .transform(forAdvice);
                     transformations++;
                 }
                 AgentLog.info("plugin " + name + " installed (" + instrumentations.size() + " instrumentations)");
@@ -249,10 +250,32 @@ public final class PluginInstaller {
     private static final class TypeMatch implements AgentBuilder.RawMatcher {
         private final ElementMatcher<? super TypeDescription> typeMatcher;
         private final ElementMatcher<ClassLoader> loaderMatcher;
+        /** The class file of {@link TypeInstrumentation#requiredClass()}, or null. */
+        private final String requiredResource;
+        /** Per loader, whether it sees the required class; weak keys, read only for matched types. */
+        private final Map<ClassLoader, Boolean> seesRequired =
+                Collections.synchronizedMap(new WeakHashMap<ClassLoader, Boolean>());
 
-        TypeMatch(ElementMatcher<? super TypeDescription> typeMatcher, ElementMatcher<ClassLoader> loaderMatcher) {
+        TypeMatch(ElementMatcher<? super TypeDescription> typeMatcher, ElementMatcher<ClassLoader> loaderMatcher,
+                  String requiredClass) {
             this.typeMatcher = typeMatcher;
             this.loaderMatcher = loaderMatcher;
+            this.requiredResource = requiredClass == null ? null : requiredClass.replace('.', '/') + ".class";
+        }
+
+        private boolean seesRequired(ClassLoader loader) {
+            if (requiredResource == null) {
+                return true;
+            }
+            if (loader == null) {
+                return ClassLoader.getSystemResource(requiredResource) != null;
+            }
+            Boolean sees = seesRequired.get(loader);
+            if (sees == null) {
+                sees = loader.getResource(requiredResource) != null;
+                seesRequired.put(loader, sees);
+            }
+            return sees;
         }
 
         @Override
@@ -264,7 +287,7 @@ public final class PluginInstaller {
                 // so a plugin asks whether its framework fits a loader (reading resources) only
                 // when a class it would transform turns up there.
                 return SuperTypes.matchIn(classLoader, typeMatcher, typeDescription)
-                        && loaderMatcher.matches(classLoader);
+                        && seesRequired(classLoader) && loaderMatcher.matches(classLoader);
             } finally {
                 AgentTimings.instance().matched(System.nanoTime() - begin);
             }

@@ -15,4 +15,14 @@ public interface TypeInstrumentation {
 
     /** Registers advice on methods of a matched type. */
     void transform(AdviceTarget target);
+
+    /**
+     * A class that the advised methods' signatures need and that must be visible from the
+     * matched type's class loader, by name; null when none. A type whose class file names a
+     * super type that its loader cannot see (a servlet filter of spring-web in a WebFlux
+     * application without the servlet API) is then left alone, instead of failing to transform.
+     */
+    default String requiredClass() {
+        return null;
+    }
 }

@@ -83,6 +83,10 @@ class PluginInstallerTest {
                         AppendAdvice.class, Support.SUPPORTED),
                 new FailingPlugin(),
                 new TestPlugin("user-code", "dev.lanes.userapp.UserCode", AppendAdvice.class, Support.SUPPORTED),
+                new TestPlugin("needs-absent-api", named("example.instrumented.NeedsAbsentApi"), AppendAdvice.class,
+                        Support.SUPPORTED, "javax.nosuch.Filter"),
+                new TestPlugin("needs-present-api", named("example.instrumented.NeedsPresentApi"), AppendAdvice.class,
+                        Support.SUPPORTED, "java.util.List"),
                 new HelperPlugin("missing-helper", "example.concurrent.MissingHelperTarget",
                         "example.concurrent.NoSuchHelper")));
     }
@@ -117,6 +121,14 @@ class PluginInstallerTest {
         assertEquals("UserCode+advised", new dev.lanes.userapp.UserCode().value());
         assertTrue(PluginInstaller.ignored().matches(TypeDescription.ForLoadedType.of(PluginInstaller.class)),
                 "the agent's own packages are");
+    }
+
+    @Test
+    void aTypeWhoseLoaderLacksTheRequiredClassIsLeftAlone() {
+        long faults = dev.lanes.bridge.AgentFaults.total();
+        assertEquals("NeedsAbsentApi", new example.instrumented.NeedsAbsentApi().value());
+        assertEquals("NeedsPresentApi+advised", new example.instrumented.NeedsPresentApi().value());
+        assertEquals(faults, dev.lanes.bridge.AgentFaults.total(), "left alone, not a fault");
     }
 
     @Test
@@ -349,16 +361,23 @@ class PluginInstallerTest {
         private final ElementMatcher<TypeDescription> target;
         private final Class<?> advice;
         private final Support support;
+        private final String requiredClass;
 
         TestPlugin(String name, String target, Class<?> advice, Support support) {
             this(name, named(target), advice, support);
         }
 
         TestPlugin(String name, ElementMatcher<TypeDescription> target, Class<?> advice, Support support) {
+            this(name, target, advice, support, null);
+        }
+
+        TestPlugin(String name, ElementMatcher<TypeDescription> target, Class<?> advice, Support support,
+                   String requiredClass) {
             this.name = name;
             this.target = target;
             this.advice = advice;
             this.support = support;
+            this.requiredClass = requiredClass;
         }
 
         @Override
@@ -382,6 +401,11 @@ class PluginInstallerTest {
                 @Override
                 public void transform(AdviceTarget t) {
                     t.applyAdvice(named("value"), advice.getName());
+                }
+
+                @Override
+                public String requiredClass() {
+                    return requiredClass;
                 }
             });
         }

@@ -28,6 +28,12 @@ public final class JavaxFilterInstrumentation implements TypeInstrumentation {
         return SuperTypes.declaring("javax.servlet.Filter", "doFilter").and(not(isInterface()));
     }
 
+    /** spring-web's filters are there in WebFlux applications too, without the servlet API. */
+    @Override
+    public String requiredClass() {
+        return "javax.servlet.Filter";
+    }
+
     @Override
     public void transform(AdviceTarget target) {
         target.applyAdvice(named("doFilter").and(isPublic()).and(not(isAbstract())).and(takesArguments(3))

@@ -19,6 +19,7 @@ public final class DescribedRequest implements RequestView {
     private final Map<Integer, Object> args = new HashMap<Integer, Object>();
     private String path;
     private String method;
+    private String remoteAddress;
 
     public static DescribedRequest of() {
         return new DescribedRequest();
@@ -46,6 +47,12 @@ public final class DescribedRequest implements RequestView {
 
     public DescribedRequest method(String value) {
         method = value;
+        return this;
+    }
+
+    /** The address of the peer the request came from (an entry's trust check reads it). */
+    public DescribedRequest remoteAddress(String value) {
+        remoteAddress = value;
         return this;
     }
 
@@ -91,5 +98,10 @@ public final class DescribedRequest implements RequestView {
     @Override
     public Object argument(int index) {
         return args.get(index);
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
     }
 }

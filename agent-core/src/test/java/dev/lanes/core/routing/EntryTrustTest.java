@@ -38,47 +38,11 @@ class EntryTrustTest {
     }
 
     static RequestView from(String peer, Map<String, String> headers) {
-        return new RequestView() {
-            @Override
-            public String header(String name) {
-                for (Map.Entry<String, String> e : headers.entrySet()) {
-                    if (e.getKey().equalsIgnoreCase(name)) {
-                        return e.getValue();
-                    }
-                }
-                return null;
-            }
-
-            @Override
-            public String cookie(String name) {
-                return null;
-            }
-
-            @Override
-            public String query(String name) {
-                return null;
-            }
-
-            @Override
-            public String path() {
-                return "/";
-            }
-
-            @Override
-            public String method() {
-                return "GET";
-            }
-
-            @Override
-            public Object argument(int index) {
-                return null;
-            }
-
-            @Override
-            public String remoteAddress() {
-                return peer;
-            }
-        };
+        DescribedRequest request = DescribedRequest.of().path("/").method("GET").remoteAddress(peer);
+        for (Map.Entry<String, String> e : headers.entrySet()) {
+            request.header(e.getKey(), e.getValue());
+        }
+        return request;
     }
 
     @Nested

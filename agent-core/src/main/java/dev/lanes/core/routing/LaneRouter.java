@@ -552,11 +552,22 @@ public final class LaneRouter implements Routing {
     public void completed(String service, String address, boolean success, String lane, String instanceTag,
                           long nanos) {
         try {
-            outliers.record(service, address, success, snapshot().outlier());
+            long started = nanos < 0L ? -1L : clock.getAsLong() - nanos / 1_000_000L - 1L;
+            outliers.record(service, address, success, snapshot().outlier(), started);
             metrics.call(service, lane != null && Tags.isValid(lane) ? lane : null,
                     instanceTag != null && Tags.isValid(instanceTag) ? instanceTag : null, success, nanos);
         } catch (Throwable t) {
             AgentFaults.report(PLACE_RECORD, t);
+        }
+    }
+
+    @Override
+    public boolean closing(String service, String address) {
+        try {
+            return outliers.closing(service, address);
+        } catch (Throwable t) {
+            AgentFaults.report(PLACE_RECORD, t);
+            return false;
         }
     }
 
@@ -700,11 +711,14 @@ public final class LaneRouter implements Routing {
             ex.selectedBeforeEjection(sc.selected, sc.count);
         }
 
+        // Row 7: ejections for errors while outlier detection is on; closing instances always.
         OutlierSettings outlier = snapshot.outlier();
-        if (outlier.enabled() && service != null) {
+        if (service != null) {
             OutlierDetector.ServiceState state = outliers.state(service);
             if (state != null) {
-                state.observe(n);
+                if (outlier.enabled()) {
+                    state.observe(n);
+                }
                 if (state.mayHaveEjections(now)) {
                     if (grouping != null && deferEjection && !grouping.sharedAddresses) {
                         findEjected(sc, state, outlier, grouping, now);
@@ -751,7 +765,7 @@ public final class LaneRouter implements Routing {
         int count = 0;
         for (int i = 0; i < ejected.length; i++) {
             OutlierDetector.AddressState a = ejected[i];
-            if (a.ejectedUntil > now) {
+            if (a.isOut(now, outlier.enabled())) {
                 Integer index = grouping.indexOfAddress.get(a.address);
                 if (index != null && (everyone || grouping.groupOf[index.intValue()] == group.id)
                         && !contains(found, count, index.intValue())) {
@@ -786,6 +800,7 @@ public final class LaneRouter implements Routing {
                                            List<T> candidates, InstanceView<T> view, long now) {
         OutlierDetector.AddressState[] ejected = state.ejected;
         boolean scan = ejected.length <= SCAN_EJECTED_UP_TO;
+        boolean errorsCount = outlier.enabled();
         int count = sc.count;
         int[] from = sc.selected;
         int[] kept = sc.kept;
@@ -793,7 +808,8 @@ public final class LaneRouter implements Routing {
         for (int k = 0; k < count; k++) {
             int index = from == null ? k : from[k];
             String address = view.address(candidates.get(index));
-            if (address == null || !(scan ? isIn(ejected, address, now) : state.isEjected(address, now))) {
+            if (address == null || !(scan ? isIn(ejected, address, now, errorsCount)
+                    : state.isEjected(address, now, errorsCount))) {
                 kept[remaining++] = index;
             }
         }
@@ -808,10 +824,11 @@ public final class LaneRouter implements Routing {
         return true;
     }
 
-    private static boolean isIn(OutlierDetector.AddressState[] ejected, String address, long now) {
+    private static boolean isIn(OutlierDetector.AddressState[] ejected, String address, long now,
+                                boolean errorsCount) {
         for (int i = 0; i < ejected.length; i++) {
             OutlierDetector.AddressState a = ejected[i];
-            if (a.ejectedUntil > now && address.equals(a.address)) {
+            if (a.isOut(now, errorsCount) && address.equals(a.address)) {
                 return true;
             }
         }

@@ -519,6 +519,50 @@ class LaneRouterTest {
         }
 
         @Test
+        void aClosingInstanceIsLeftOutAtOnceEvenWithOutlierDetectionOff() {
+            Harness h = new Harness();
+            List<Inst> all = list(b1, b2, b3, g1);
+
+            assertTrue(h.router.closing("order", b2.address()), "the first signal of a closing");
+            assertFalse(h.router.closing("order", b2.address()), "the same closing again");
+            assertEquals(list(b1, b3), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
+            assertEquals(Set.of(b1, b3), chosen(h, "order", all, null, DescribedRequest.of()));
+            assertEquals(0, h.router.outlierDetector().ejectedCount("order"), "closing is not an outlier");
+            h.clock.addAndGet(OutlierDetector.CLOSING_MILLIS);
+            assertEquals(list(b1, b2, b3), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()),
+                    "for a while");
+        }
+
+        @Test
+        void aClosingInstanceKeepsThePanicThreshold() {
+            Harness h = new Harness();
+            List<Inst> all = list(b1, b2, g1);
+
+            h.router.closing("order", b1.address());
+            assertEquals(list(b2), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
+            h.router.closing("order", b2.address());
+            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()),
+                    "a lane is never emptied by closing instances");
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, "gray", null, DescribedRequest.of()));
+        }
+
+        @Test
+        void aClosingInstanceComesBackWhenItAnswersACallMadeAfterwards() {
+            Harness h = new Harness();
+            List<Inst> all = list(b1, b2, b3);
+
+            h.router.closing("order", b2.address());
+            h.clock.addAndGet(5_000L);
+            // A call in flight since before the closing answers: still closing.
+            h.router.completed("order", b2.address(), true, null, null, 6_000_000_000L);
+            assertEquals(list(b1, b3), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
+            // A call made after it (a new process on the address, reached while others were out): back.
+            h.router.completed("order", b2.address(), true, null, null, 2_000_000_000L);
+            assertSame(all, h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
+            assertTrue(h.router.closing("order", b2.address()), "a later closing counts again");
+        }
+
+        @Test
         void outlierDetectionOffIgnoresErrors() {
             Harness h = new Harness();
             List<Inst> all = list(b1, b2);

@@ -563,6 +563,33 @@ class LaneRouterTest {
         }
 
         @Test
+        void theCalledServicesViewShowsEachInstancesTagWeightAndState() {
+            Harness h = new Harness().with(rules().outlier(outlier).warmup(new WarmupSettings(true, 40_000L, 1.0, 10)));
+            Inst fresh = started("10.0.0.9:80", null, START - 10_000L);
+            List<Inst> all = list(b1, fresh, g1);
+            for (int i = 0; i < 2; i++) {
+                h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of());   // grouped on the second
+            }
+            fail(h, "order", b1, 3);
+            h.router.closing("order", g1.address());
+
+            @SuppressWarnings("unchecked")
+            List<java.util.Map<String, Object>> rows =
+                    (List<java.util.Map<String, Object>>) h.router.calledServices().get("order");
+            assertEquals(3, rows.size(), String.valueOf(rows));
+            java.util.Map<String, Object> ejected = rows.get(0);
+            assertEquals(b1.address(), ejected.get("address"));
+            assertEquals("base", ejected.get("tag"));
+            assertEquals(java.time.Instant.ofEpochMilli(START + 30_000L).toString(), ejected.get("ejectedUntil"));
+            assertNull(ejected.get("closingUntil"));
+            assertEquals(25, rows.get(1).get("warmupWeightPercent"), "10 s into a 40 s linear window");
+            assertEquals(java.time.Instant.ofEpochMilli(START + 30_000L).toString(), rows.get(1).get("warmupEndsAt"));
+            assertEquals("gray", rows.get(2).get("tag"));
+            assertEquals(java.time.Instant.ofEpochMilli(START + OutlierDetector.CLOSING_MILLIS).toString(),
+                    rows.get(2).get("closingUntil"));
+        }
+
+        @Test
         void outlierDetectionOffIgnoresErrors() {
             Harness h = new Harness();
             List<Inst> all = list(b1, b2);

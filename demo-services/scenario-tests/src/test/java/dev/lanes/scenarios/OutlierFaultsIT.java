@@ -104,7 +104,7 @@ class OutlierFaultsIT {
             Phase errors = phase(load, EJECTIONS, () -> fault(b1, "error"));
             assertNothingReaches(b1);
             fault(b1, "none");
-            report("HTTP 500s", errors);
+            report("HTTP 500s", errors, load);
             Thread.sleep(BASE_EJECTION_MILLIS + 1_000);
 
             // 2. Hangs: A's calls time out after 1 s.
@@ -112,7 +112,7 @@ class OutlierFaultsIT {
             Phase hangs = phase(load, EJECTIONS, () -> fault(b2, "hang"));
             assertNothingReaches(b2);
             fault(b2, "none");
-            report("hangs (1 s read timeout)", hangs);
+            report("hangs (1 s read timeout)", hangs, load);
             Thread.sleep(BASE_EJECTION_MILLIS + 1_000);
 
             // 3. Killed: refused connections; the call is retried on another instance.
@@ -120,7 +120,7 @@ class OutlierFaultsIT {
             Phase killed = phase(load, CLOSINGS, b3::kill);
             long failedAfterDrop = load.failedSoFar();
             Thread.sleep(3_000);
-            report("killed (SIGKILL)", killed);
+            report("killed (SIGKILL)", killed, load);
             assertEquals(failedAfterDrop, load.failedSoFar(), "no request fails once the dead instance is left out");
         } finally {
             ConstantLoad.Result result = load.stop();
@@ -129,8 +129,11 @@ class OutlierFaultsIT {
         }
     }
 
-    /** What one fault cost: requests failed until the instance was left out, and the time that took. */
-    private record Phase(long failed, double seconds) {
+    /**
+     * What one fault cost: requests failed until the instance was left out, the time that took,
+     * and where the fault began counting from (for the failures of calls still in flight then).
+     */
+    private record Phase(long failed, double seconds, long failedAtStart) {
     }
 
     private interface Fault {
@@ -147,13 +150,15 @@ class OutlierFaultsIT {
             assertTrue(System.nanoTime() < deadline, "the instance was not left out within " + DEADLINE);
             Thread.sleep(20);
         }
-        return new Phase(load.failedSoFar() - failedBefore, (System.nanoTime() - t0) / 1e9);
+        return new Phase(load.failedSoFar() - failedBefore, (System.nanoTime() - t0) / 1e9, failedBefore);
     }
 
-    private void report(String fault, Phase phase) {
+    /** Reports a phase once the instance has been left out for a while: calls in flight then have ended. */
+    private void report(String fault, Phase phase, ConstantLoad load) {
         String line = String.format(Locale.ROOT, "OutlierFaultsIT: %s: left out %.2f s after the fault began; "
-                + "%d requests failed before (at %.0f requests/s over three instances)", fault, phase.seconds(),
-                phase.failed(), RATE);
+                + "%d requests failed before, %d in all (calls sent to it before then, ending after) "
+                + "at %.0f requests/s over three instances", fault, phase.seconds(), phase.failed(),
+                load.failedSoFar() - phase.failedAtStart(), RATE);
         System.out.println(line);
         ScenarioReport.line(line);
     }

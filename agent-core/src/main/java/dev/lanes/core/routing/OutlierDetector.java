@@ -135,7 +135,10 @@ public final class OutlierDetector {
         if (entry.closingUntil > now) {
             return false;
         }
-        return state.close(entry, now);
+        boolean closed = state.close(entry, now);
+        // With outlier detection off, record() never sweeps: closings must not pile up.
+        maybeSweep(now);
+        return closed;
     }
 
     /** True when {@code address} of {@code service} is ejected now, for errors or closing. Allocation-free. */

@@ -71,6 +71,18 @@ public interface Routing {
         record(service, address, success);
     }
 
+    /**
+     * The instance at {@code address} answered that it is going away ({@code x-lanes-closing:
+     * true}) or refused a connection: the engine leaves it out of {@link #eligible} and
+     * {@link #choose} at once, whatever the outlier rules, for a while or until it answers a
+     * call made afterwards, unless too few instances would remain (the panic threshold).
+     * Returns true when it was not left out for that already: the first signal of a closing,
+     * on which a plugin may refresh its framework's cached instance list once.
+     */
+    default boolean closing(String service, String address) {
+        return false;
+    }
+
     /** This instance's own tag, or null for a base instance. */
     String instanceTag();
 

@@ -257,6 +257,33 @@ final class CandidateGroups {
     }
 
     /**
+     * For the admin endpoint: per service (sorted), the instances last grouped, each as
+     * {address, tag as published, start time}; at most {@code max} instances in all.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Map<String, List<Object[]>> lastInstances(int max) {
+        Map<String, List<Object[]>> out = new java.util.TreeMap<String, List<Object[]>>();
+        int listed = 0;
+        for (Map.Entry<String, Slot> e : new java.util.TreeMap<String, Slot>(slots).entrySet()) {
+            Grouping g = e.getValue().grouping;
+            List list = g == null ? null : g.list.get();
+            if (list == null) {
+                continue;
+            }
+            List<Object[]> rows = new java.util.ArrayList<Object[]>();
+            InstanceView view = g.view;
+            for (int i = 0; i < g.size && i < list.size() && listed < max; i++, listed++) {
+                rows.add(new Object[] {view.address(list.get(i)), g.rawTags[i], Long.valueOf(g.starts[i])});
+            }
+            out.put(e.getKey(), rows);
+            if (listed >= max) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    /**
      * The last candidate list grouped for {@code service}, with its view, while the framework
      * still holds the list; null otherwise. For explaining a decision over live candidates.
      */

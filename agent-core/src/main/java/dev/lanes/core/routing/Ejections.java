@@ -31,7 +31,7 @@ final class Ejections {
         int count = 0;
         for (int i = 0; i < ejected.length; i++) {
             OutlierDetector.AddressState a = ejected[i];
-            if (a.ejectedUntil > now) {
+            if (a.isOut(now, outlier.enabled())) {
                 Integer index = grouping.indexOfAddress.get(a.address);
                 if (index != null && (everyone || grouping.groupOf[index.intValue()] == group.id)
                         && !Picks.contains(found, count, index.intValue())) {
@@ -54,6 +54,7 @@ final class Ejections {
                                            List<T> candidates, InstanceView<T> view, long now) {
         OutlierDetector.AddressState[] ejected = state.ejected;
         boolean scan = ejected.length <= SCAN_EJECTED_UP_TO;
+        boolean errorsCount = outlier.enabled();
         int count = sc.count;
         int[] from = sc.selected;
         int[] kept = sc.kept;
@@ -61,7 +62,8 @@ final class Ejections {
         for (int k = 0; k < count; k++) {
             int index = from == null ? k : from[k];
             String address = view.address(candidates.get(index));
-            if (address == null || !(scan ? isIn(ejected, address, now) : state.isEjected(address, now))) {
+            if (address == null || !(scan ? isIn(ejected, address, now, errorsCount)
+                    : state.isEjected(address, now, errorsCount))) {
                 kept[remaining++] = index;
             }
         }
@@ -75,10 +77,11 @@ final class Ejections {
         sc.count = remaining;
         return true;
     }
-    private static boolean isIn(OutlierDetector.AddressState[] ejected, String address, long now) {
+    private static boolean isIn(OutlierDetector.AddressState[] ejected, String address, long now,
+                                boolean errorsCount) {
         for (int i = 0; i < ejected.length; i++) {
             OutlierDetector.AddressState a = ejected[i];
-            if (a.ejectedUntil > now && address.equals(a.address)) {
+            if (a.isOut(now, errorsCount) && address.equals(a.address)) {
                 return true;
             }
         }

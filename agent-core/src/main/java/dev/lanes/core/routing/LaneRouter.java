@@ -19,7 +19,9 @@ import dev.lanes.core.rules.WarmupSettings;
 import dev.lanes.core.rules.WeightedTag;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -124,6 +126,49 @@ public final class LaneRouter implements Routing {
         metrics.writePrometheus(out);
         outliers.writePrometheus(out);
         groups.writeWarming(out, snapshot().warmup(), clock.getAsLong(), MAX_WARMING_LISTED);
+    }
+
+    /** Most instances listed under {@code calledServices} on {@code GET /lanes}. */
+    static final int MAX_INSTANCES_LISTED = 1_024;
+
+    /**
+     * For {@code GET /lanes}: per called service, each instance this instance last routed calls
+     * among, with its tag, warm-up weight (while warm-up is on), ejection and closing state.
+     */
+    public Map<String, Object> calledServices() {
+        long now = clock.getAsLong();
+        RuleSnapshot snapshot = snapshot();
+        WarmupSettings warmup = snapshot.warmup();
+        OutlierSettings outlier = snapshot.outlier();
+        Map<String, Object> out = new LinkedHashMap<String, Object>();
+        for (Map.Entry<String, List<Object[]>> e : groups.lastInstances(MAX_INSTANCES_LISTED).entrySet()) {
+            OutlierDetector.ServiceState state = outliers.state(e.getKey());
+            List<Map<String, Object>> rows = new ArrayList<Map<String, Object>>();
+            for (Object[] r : e.getValue()) {
+                String address = (String) r[0];
+                long start = ((Long) r[2]).longValue();
+                Map<String, Object> row = new LinkedHashMap<String, Object>();
+                row.put("address", address);
+                row.put("tag", r[1] == null ? LaneMetrics.BASE : r[1]);
+                row.put("startedAt", start > 0L ? instant(start) : null);
+                if (warmup.enabled()) {
+                    row.put("warmupWeightPercent", WarmupWeight.percent(warmup, start, now));
+                    row.put("warmupEndsAt", start > 0L ? instant(start + warmup.windowMillis()) : null);
+                }
+                OutlierDetector.AddressState a = state == null || address == null ? null : state.addresses.get(address);
+                row.put("consecutiveErrors", a == null ? 0 : a.consecutiveErrors.get());
+                row.put("ejectedUntil", a != null && outlier.enabled() && a.ejectedUntil > now
+                        ? instant(a.ejectedUntil) : null);
+                row.put("closingUntil", a != null && a.closingUntil > now ? instant(a.closingUntil) : null);
+                rows.add(row);
+            }
+            out.put(e.getKey(), rows);
+        }
+        return out;
+    }
+
+    private static String instant(long epochMillis) {
+        return java.time.Instant.ofEpochMilli(epochMillis).toString();
     }
 
     public OutlierDetector outlierDetector() {
@@ -549,11 +594,22 @@ public final class LaneRouter implements Routing {
     public void completed(String service, String address, boolean success, String lane, String instanceTag,
                           long nanos) {
         try {
-            outliers.record(service, address, success, snapshot().outlier());
+            long started = nanos < 0L ? -1L : clock.getAsLong() - nanos / 1_000_000L - 1L;
+            outliers.record(service, address, success, snapshot().outlier(), started);
             metrics.call(service, lane != null && Tags.isValid(lane) ? lane : null,
                     instanceTag != null && Tags.isValid(instanceTag) ? instanceTag : null, success, nanos);
         } catch (Throwable t) {
             AgentFaults.report(PLACE_RECORD, t);
+        }
+    }
+
+    @Override
+    public boolean closing(String service, String address) {
+        try {
+            return outliers.closing(service, address);
+        } catch (Throwable t) {
+            AgentFaults.report(PLACE_RECORD, t);
+            return false;
         }
     }
 
@@ -697,11 +753,14 @@ public final class LaneRouter implements Routing {
             ex.selectedBeforeEjection(sc.selected, sc.count);
         }
 
+        // Row 7: ejections for errors while outlier detection is on; closing instances always.
         OutlierSettings outlier = snapshot.outlier();
-        if (outlier.enabled() && service != null) {
+        if (service != null) {
             OutlierDetector.ServiceState state = outliers.state(service);
             if (state != null) {
-                state.observe(n);
+                if (outlier.enabled()) {
+                    state.observe(n);
+                }
                 if (state.mayHaveEjections(now)) {
                     if (grouping != null && deferEjection && !grouping.sharedAddresses) {
                         Ejections.findEjected(sc, state, outlier, grouping, now);

@@ -17,6 +17,12 @@ import java.util.function.LongSupplier;
  * {@value #MAX_EJECTION_MULTIPLIER}, one less for every {@code interval} it stayed in since),
  * and at most {@code maxEjectionPercent} of a service's known instances, but always at least
  * one, are out at once. Ejections expire by time alone; no timer thread is involved.
+ *
+ * <p>Apart from errors, an instance that says it is going away ({@code x-lanes-closing}) or
+ * refuses a connection is left out at once, whether outlier detection is on or not, for
+ * {@value #CLOSING_MILLIS} ms or until it answers a call made after that (a new process on the
+ * same address): a <em>closing</em> ejection. It is not an outlier: it counts neither against
+ * {@code maxEjectionPercent} nor in the ejection metrics; the panic threshold holds for it too.
  */
 public final class OutlierDetector {
 
@@ -29,6 +35,11 @@ public final class OutlierDetector {
     /** last-seen is refreshed at this granularity so hot instances do not share a written line. */
     private static final long TOUCH_GRANULARITY_MILLIS = 1_000L;
     private static final int MAX_SERVICES = 10_000;
+    /**
+     * How long a closing instance is left out at most: longer than a drain usually lasts, and
+     * than Spring Cloud LoadBalancer's default instance cache (35 s) once the agent evicted it.
+     */
+    static final long CLOSING_MILLIS = 30_000L;
     private static final int MAX_ADDRESSES_PER_SERVICE = 10_000;
 
     private final ConcurrentMap<String, ServiceState> services = new ConcurrentHashMap<String, ServiceState>();
@@ -42,7 +53,27 @@ public final class OutlierDetector {
 
     /** Feeds the outcome of one call; does nothing when {@code settings} disable detection. */
     public void record(String service, String address, boolean success, OutlierSettings settings) {
-        if (service == null || address == null || settings == null || !settings.enabled()) {
+        record(service, address, success, settings, -1L);
+    }
+
+    /**
+     * Feeds the outcome of one call that started at {@code startedMillis} (-1: unknown). A
+     * success of a call started after its instance said it was closing ends the closing
+     * ejection (a new process answers on that address), whether detection is on or not.
+     */
+    public void record(String service, String address, boolean success, OutlierSettings settings,
+                       long startedMillis) {
+        if (service == null || address == null) {
+            return;
+        }
+        if (success && startedMillis >= 0L) {
+            ServiceState known = services.get(service);
+            AddressState a = known == null ? null : known.addresses.get(address);
+            if (a != null && a.closingUntil != 0L && startedMillis > a.closingSince) {
+                known.reopen(a, clock.getAsLong());
+            }
+        }
+        if (settings == null || !settings.enabled()) {
             return;
         }
         long now = clock.getAsLong();
@@ -77,13 +108,53 @@ public final class OutlierDetector {
         maybeSweep(now);
     }
 
-    /** True when {@code address} of {@code service} is ejected now. Allocation-free. */
-    public boolean isEjected(String service, String address) {
-        ServiceState state = service == null ? null : services.get(service);
-        return state != null && address != null && state.isEjected(address, clock.getAsLong());
+    /**
+     * The instance at {@code address} said it is going away, or refused a connection: leaves it
+     * out at once (see the class comment). Returns true when it was not left out for that
+     * already, so that a plugin acts once per closing (refreshing its framework's instance cache).
+     */
+    public boolean closing(String service, String address) {
+        if (service == null || address == null) {
+            return false;
+        }
+        long now = clock.getAsLong();
+        ServiceState state = services.get(service);
+        if (state == null) {
+            state = createService(service);
+            if (state == null) {
+                return false;
+            }
+        }
+        AddressState entry = state.addresses.get(address);
+        if (entry == null) {
+            entry = state.createAddress(address, now);
+            if (entry == null) {
+                return false;
+            }
+        }
+        if (entry.closingUntil > now) {
+            return false;
+        }
+        boolean closed = state.close(entry, now);
+        // With outlier detection off, record() never sweeps: closings must not pile up.
+        maybeSweep(now);
+        return closed;
     }
 
-    /** How many instances of {@code service} are ejected now. */
+    /** True when {@code address} of {@code service} is ejected now, for errors or closing. Allocation-free. */
+    public boolean isEjected(String service, String address) {
+        ServiceState state = service == null ? null : services.get(service);
+        return state != null && address != null && state.isEjected(address, clock.getAsLong(), true);
+    }
+
+    /** True when {@code address} of {@code service} is left out now as closing. */
+    public boolean isClosing(String service, String address) {
+        ServiceState state = service == null ? null : services.get(service);
+        AddressState a = state == null || address == null ? null : state.addresses.get(address);
+        return a != null && a.closingUntil > clock.getAsLong();
+    }
+
+    /** How many instances of {@code service} are ejected now (for errors; closing ones are not outliers). */
     public int ejectedCount(String service) {
         ServiceState state = service == null ? null : services.get(service);
         return state == null ? 0 : state.countEjected(clock.getAsLong());
@@ -113,6 +184,18 @@ public final class OutlierDetector {
         for (Map.Entry<String, ServiceState> e : sorted.entrySet()) {
             out.append("lanes_ejections_total{service=\"").append(LaneMetrics.label(e.getKey())).append("\"} ")
                     .append(e.getValue().ejections).append('\n');
+        }
+        out.append("# HELP lanes_closing_instances Instances of a called service left out now because they said they are closing or refused a connection.\n");
+        out.append("# TYPE lanes_closing_instances gauge\n");
+        for (Map.Entry<String, ServiceState> e : sorted.entrySet()) {
+            out.append("lanes_closing_instances{service=\"").append(LaneMetrics.label(e.getKey())).append("\"} ")
+                    .append(e.getValue().countClosing(now)).append('\n');
+        }
+        out.append("# HELP lanes_closings_total Times an instance of a called service was left out because it said it is closing or refused a connection.\n");
+        out.append("# TYPE lanes_closings_total counter\n");
+        for (Map.Entry<String, ServiceState> e : sorted.entrySet()) {
+            out.append("lanes_closings_total{service=\"").append(LaneMetrics.label(e.getKey())).append("\"} ")
+                    .append(e.getValue().closings).append('\n');
         }
     }
 
@@ -159,15 +242,18 @@ public final class OutlierDetector {
         volatile AddressState[] ejected = new AddressState[0];
         /** Ejections so far; written under the lock, read by the Prometheus page. */
         volatile long ejections;
+        /** Closing ejections so far; written under the lock. */
+        volatile long closings;
 
         /** False when no ejection can be in force, so the router skips per-address look-ups. */
         boolean mayHaveEjections(long now) {
             return ejectionsEnd > now;
         }
 
-        boolean isEjected(String address, long now) {
+        /** @param errorsCount whether ejections for errors apply (outlier detection is on) */
+        boolean isEjected(String address, long now, boolean errorsCount) {
             AddressState a = addresses.get(address);
-            return a != null && a.ejectedUntil > now;
+            return a != null && a.isOut(now, errorsCount);
         }
 
         void observe(int candidates) {
@@ -211,14 +297,59 @@ public final class OutlierDetector {
             if (until > ejectionsEnd) {
                 ejectionsEnd = until;
             }
-            AddressState[] current = new AddressState[countEjected(now)];
+            rebuildEjected(now);
+        }
+
+        /** A closing ejection of {@code a}; false when one is in force already. */
+        synchronized boolean close(AddressState a, long now) {
+            if (a.closingUntil > now) {
+                return false;
+            }
+            a.closingSince = now;
+            a.closingUntil = now + CLOSING_MILLIS;
+            closings++;
+            if (a.closingUntil > ejectionsEnd) {
+                ejectionsEnd = a.closingUntil;
+            }
+            rebuildEjected(now);
+            return true;
+        }
+
+        /** Ends the closing ejection of {@code a}: it answered a call made after it said so. */
+        synchronized void reopen(AddressState a, long now) {
+            a.closingUntil = 0L;
+            rebuildEjected(now);
+        }
+
+        /** Under the lock: the addresses out now, for errors or closing. */
+        private void rebuildEjected(long at) {
+            int n = 0;
+            for (AddressState each : addresses.values()) {
+                if (each.ejectedUntil > at || each.closingUntil > at) {
+                    n++;
+                }
+            }
+            AddressState[] current = new AddressState[n];
             int i = 0;
             for (AddressState each : addresses.values()) {
-                if (each.ejectedUntil > now && i < current.length) {
+                if ((each.ejectedUntil > at || each.closingUntil > at) && i < current.length) {
                     current[i++] = each;
                 }
             }
-            ejected = current;
+            ejected = i == current.length ? current : java.util.Arrays.copyOf(current, i);
+        }
+
+        int countClosing(long now) {
+            if (ejectionsEnd <= now) {
+                return 0;
+            }
+            int n = 0;
+            for (AddressState a : addresses.values()) {
+                if (a.closingUntil > now) {
+                    n++;
+                }
+            }
+            return n;
         }
 
         int countEjected(long now) {
@@ -238,7 +369,7 @@ public final class OutlierDetector {
             Iterator<AddressState> it = addresses.values().iterator();
             while (it.hasNext()) {
                 AddressState a = it.next();
-                if (now - a.lastSeen >= STALE_MILLIS && a.ejectedUntil <= now) {
+                if (now - a.lastSeen >= STALE_MILLIS && a.ejectedUntil <= now && a.closingUntil <= now) {
                     it.remove();
                 }
             }
@@ -250,6 +381,9 @@ public final class OutlierDetector {
         final String address;
         final AtomicInteger consecutiveErrors = new AtomicInteger();
         volatile long ejectedUntil;
+        /** Left out as closing until then (0: not closing); since when, to tell a newer call's answer. */
+        volatile long closingUntil;
+        volatile long closingSince;
         volatile long lastSeen;
         /** Guarded by the owning ServiceState. */
         int ejections;
@@ -257,6 +391,11 @@ public final class OutlierDetector {
         AddressState(String address, long now) {
             this.address = address;
             this.lastSeen = now;
+        }
+
+        /** @param errorsCount whether ejections for errors apply (outlier detection is on) */
+        boolean isOut(long now, boolean errorsCount) {
+            return closingUntil > now || (errorsCount && ejectedUntil > now);
         }
     }
 }

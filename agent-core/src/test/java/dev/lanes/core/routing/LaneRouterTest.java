@@ -519,6 +519,77 @@ class LaneRouterTest {
         }
 
         @Test
+        void aClosingInstanceIsLeftOutAtOnceEvenWithOutlierDetectionOff() {
+            Harness h = new Harness();
+            List<Inst> all = list(b1, b2, b3, g1);
+
+            assertTrue(h.router.closing("order", b2.address()), "the first signal of a closing");
+            assertFalse(h.router.closing("order", b2.address()), "the same closing again");
+            assertEquals(list(b1, b3), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
+            assertEquals(Set.of(b1, b3), chosen(h, "order", all, null, DescribedRequest.of()));
+            assertEquals(0, h.router.outlierDetector().ejectedCount("order"), "closing is not an outlier");
+            h.clock.addAndGet(OutlierDetector.CLOSING_MILLIS);
+            assertEquals(list(b1, b2, b3), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()),
+                    "for a while");
+        }
+
+        @Test
+        void aClosingInstanceKeepsThePanicThreshold() {
+            Harness h = new Harness();
+            List<Inst> all = list(b1, b2, g1);
+
+            h.router.closing("order", b1.address());
+            assertEquals(list(b2), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
+            h.router.closing("order", b2.address());
+            assertEquals(list(b1, b2), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()),
+                    "a lane is never emptied by closing instances");
+            assertEquals(list(g1), h.router.eligible("order", all, VIEW, "gray", null, DescribedRequest.of()));
+        }
+
+        @Test
+        void aClosingInstanceComesBackWhenItAnswersACallMadeAfterwards() {
+            Harness h = new Harness();
+            List<Inst> all = list(b1, b2, b3);
+
+            h.router.closing("order", b2.address());
+            h.clock.addAndGet(5_000L);
+            // A call in flight since before the closing answers: still closing.
+            h.router.completed("order", b2.address(), true, null, null, 6_000_000_000L);
+            assertEquals(list(b1, b3), h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
+            // A call made after it (a new process on the address, reached while others were out): back.
+            h.router.completed("order", b2.address(), true, null, null, 2_000_000_000L);
+            assertSame(all, h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of()));
+            assertTrue(h.router.closing("order", b2.address()), "a later closing counts again");
+        }
+
+        @Test
+        void theCalledServicesViewShowsEachInstancesTagWeightAndState() {
+            Harness h = new Harness().with(rules().outlier(outlier).warmup(new WarmupSettings(true, 40_000L, 1.0, 10)));
+            Inst fresh = started("10.0.0.9:80", null, START - 10_000L);
+            List<Inst> all = list(b1, fresh, g1);
+            for (int i = 0; i < 2; i++) {
+                h.router.eligible("order", all, VIEW, null, null, DescribedRequest.of());   // grouped on the second
+            }
+            fail(h, "order", b1, 3);
+            h.router.closing("order", g1.address());
+
+            @SuppressWarnings("unchecked")
+            List<java.util.Map<String, Object>> rows =
+                    (List<java.util.Map<String, Object>>) h.router.calledServices().get("order");
+            assertEquals(3, rows.size(), String.valueOf(rows));
+            java.util.Map<String, Object> ejected = rows.get(0);
+            assertEquals(b1.address(), ejected.get("address"));
+            assertEquals("base", ejected.get("tag"));
+            assertEquals(java.time.Instant.ofEpochMilli(START + 30_000L).toString(), ejected.get("ejectedUntil"));
+            assertNull(ejected.get("closingUntil"));
+            assertEquals(25, rows.get(1).get("warmupWeightPercent"), "10 s into a 40 s linear window");
+            assertEquals(java.time.Instant.ofEpochMilli(START + 30_000L).toString(), rows.get(1).get("warmupEndsAt"));
+            assertEquals("gray", rows.get(2).get("tag"));
+            assertEquals(java.time.Instant.ofEpochMilli(START + OutlierDetector.CLOSING_MILLIS).toString(),
+                    rows.get(2).get("closingUntil"));
+        }
+
+        @Test
         void outlierDetectionOffIgnoresErrors() {
             Harness h = new Harness();
             List<Inst> all = list(b1, b2);

@@ -4,6 +4,7 @@ import dev.lanes.core.plugin.LanesPlugin;
 import dev.lanes.core.plugin.Support;
 import dev.lanes.core.plugin.TypeInstrumentation;
 import dev.lanes.plugin.springcloud.loadbalancer.NamedContextFactoryInstrumentation;
+import dev.lanes.plugin.springcloud.loadbalancer.retry.LoadBalancerRetryInstrumentation;
 import dev.lanes.plugin.springcloud.registration.ServiceRegistryInstrumentation;
 
 import java.util.Arrays;
@@ -39,12 +40,18 @@ public final class SpringCloudPlugin implements LanesPlugin {
             HELPERS + "loadbalancer.LanesServiceInstanceListSupplier",
             HELPERS + "loadbalancer.LanesSupplierProvider",
             HELPERS + "loadbalancer.SupplierDecoration",
-            HELPERS + "loadbalancer.LoadBalancerHelper"));
+            HELPERS + "loadbalancer.LoadBalancerHelper",
+            HELPERS + "loadbalancer.retry.RetryPolicy",
+            HELPERS + "loadbalancer.retry.BlockingRetry",
+            HELPERS + "loadbalancer.retry.BlockingRetry$Failed",
+            HELPERS + "loadbalancer.retry.FeignRetry",
+            HELPERS + "loadbalancer.retry.WebClientRetry"));
 
     private static final List<TypeInstrumentation> INSTRUMENTATIONS = Collections.unmodifiableList(
             Arrays.<TypeInstrumentation>asList(
                     new ServiceRegistryInstrumentation(),
-                    new NamedContextFactoryInstrumentation()));
+                    new NamedContextFactoryInstrumentation(),
+                    new LoadBalancerRetryInstrumentation()));
 
     @Override
     public String name() {

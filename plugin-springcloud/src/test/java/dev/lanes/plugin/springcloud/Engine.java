@@ -114,6 +114,15 @@ public final class Engine implements Routing {
         router.completed(service, address, success, lane, instanceTag, nanos);
     }
 
+    /** Addresses reported closing (or refused), in order. */
+    public final List<String> closings = new CopyOnWriteArrayList<>();
+
+    @Override
+    public boolean closing(String service, String address) {
+        closings.add(service + "@" + address);
+        return router.closing(service, address);
+    }
+
     @Override
     public String instanceTag() {
         return router.instanceTag();

@@ -48,6 +48,10 @@ public class ChainController {
     private final String service;
     private final String next;
     private final String instance;
+    /** A fault this instance plays, for outlier tests: "none", "error" (HTTP 500) or "hang". */
+    private volatile String fault = "none";
+    /** Requests of /chain this instance received. */
+    private final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
 
     public ChainController(List<NextHop> clients, Registration registration, DiscoveryClient discovery,
             ObjectProvider<DubboNext> dubbo,
@@ -70,6 +74,16 @@ public class ChainController {
             @RequestHeader(name = ENV_HEADER, required = false) String seenEnv,
             @RequestParam(name = "arg", required = false) String argument,
             @RequestParam(name = "holdMs", required = false) Long holdMs) throws InterruptedException {
+        received.incrementAndGet();
+        String playing = fault;
+        if (playing.equals("error")) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", error(500, "fault: error (set with /fault?mode=error)"));
+            return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(body);
+        }
+        if (playing.equals("hang")) {
+            Thread.sleep(60_000L);
+        }
         if (holdMs != null && holdMs > 0) {
             // A slow request, to show what happens to requests in flight when the instance stops.
             Thread.sleep(Math.min(holdMs, 60_000L));
@@ -122,6 +136,25 @@ public class ChainController {
             // No answer at all: no instance chosen (for example a strict lane), refused, timed out.
             body.put("error", error(null, e.getClass().getName() + ": " + e.getMessage()));
         }
+        return body;
+    }
+
+    /**
+     * Makes this instance play a fault from now on (outlier tests): {@code none}, {@code error}
+     * (every /chain answers 500) or {@code hang} (every /chain waits 60 s); answers the number
+     * of /chain requests received so far. Without {@code mode}, only the count.
+     */
+    @GetMapping(path = "/fault", produces = MediaType.APPLICATION_JSON_VALUE)
+    public Map<String, Object> fault(@RequestParam(name = "mode", required = false) String mode) {
+        if (mode != null) {
+            if (!java.util.Arrays.asList("none", "error", "hang").contains(mode)) {
+                throw new IllegalArgumentException("mode: '" + mode + "'; expected none, error or hang");
+            }
+            fault = mode;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("fault", fault);
+        body.put("received", received.get());
         return body;
     }
 

@@ -33,8 +33,16 @@ public class DemoApplication {
      */
     @Bean
     @LoadBalanced
-    public RestTemplate restTemplate() {
+    public RestTemplate restTemplate(@org.springframework.beans.factory.annotation.Value("${demo.read-timeout-ms:0}") int readTimeoutMillis) {
         RestTemplate rest = new RestTemplate();
+        if (readTimeoutMillis > 0) {
+            // demo.read-timeout-ms: a hung downstream fails the call instead of holding it forever.
+            org.springframework.http.client.SimpleClientHttpRequestFactory factory =
+                    new org.springframework.http.client.SimpleClientHttpRequestFactory();
+            factory.setReadTimeout(readTimeoutMillis);
+            factory.setConnectTimeout(readTimeoutMillis);
+            rest.setRequestFactory(factory);
+        }
         rest.setErrorHandler(new ReturnAllStatuses());
         return rest;
     }

@@ -6,17 +6,15 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import dev.lanes.demo.runner.DemoLine;
+import dev.lanes.scenarios.TestOutput;
 import dev.lanes.demo.runner.bench.Figure;
 import dev.lanes.demo.runner.bench.FootprintBench;
 import org.junit.jupiter.api.DisplayName;
@@ -37,7 +35,7 @@ class FootprintBenchIT {
         Path agent = agentJar();
         Path workDir = Paths.get("target", "footprint-bench-it").toAbsolutePath();
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(new Tee(captured, System.out), true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new TestOutput.Tee(captured, System.out), true, StandardCharsets.UTF_8);
         String[] args = {"--rounds", "1", "--agent", agent.toString(), "--warmup", "2", "--duration", "3",
                 "--rate-duration", "3", "--connections", "8", "--workers", "16", "--quiet-wait", "5",
                 "--start-timeout", "120", "--work-dir", workDir.toString()};
@@ -52,7 +50,7 @@ class FootprintBenchIT {
             checkTable(output, "== median over 1 round(s) ==", 4);
         } catch (AssertionError e) {
             System.err.println("FootprintBenchIT failed; the logs of every process follow");
-            printLogs(workDir);
+            TestOutput.printLogs(workDir);
             throw e;
         }
     }
@@ -112,50 +110,5 @@ class FootprintBenchIT {
         assertTrue(Files.isRegularFile(jar), "agent jar not found at " + jar.toAbsolutePath()
                 + "; build it with ./mvnw -B -DskipTests package");
         return jar.toAbsolutePath();
-    }
-
-    private static void printLogs(Path workDir) {
-        if (!Files.isDirectory(workDir)) {
-            return;
-        }
-        List<Path> logs = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(workDir)) {
-            files.filter(p -> p.toString().endsWith(".log")).sorted().forEach(logs::add);
-            for (Path log : logs) {
-                System.err.println("===== " + log + " =====");
-                System.err.println(Files.readString(log, StandardCharsets.ISO_8859_1));
-            }
-        } catch (IOException e) {
-            System.err.println("cannot read the logs in " + workDir + ": " + e);
-        }
-    }
-
-    /** Writes to two streams: the test's own capture and the build's output. */
-    private static final class Tee extends OutputStream {
-        private final OutputStream first;
-        private final OutputStream second;
-
-        Tee(OutputStream first, OutputStream second) {
-            this.first = first;
-            this.second = second;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            first.write(b);
-            second.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            first.write(b, off, len);
-            second.write(b, off, len);
-        }
-
-        @Override
-        public void flush() throws IOException {
-            first.flush();
-            second.flush();
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.lanes.plugin.dubbo.common;
 import dev.lanes.bridge.AgentFaults;
 import dev.lanes.bridge.CarriedHeaders;
 import dev.lanes.bridge.Lanes;
+import dev.lanes.bridge.Lifecycle;
 import dev.lanes.bridge.RequestView;
 import dev.lanes.bridge.Routing;
 import dev.lanes.bridge.TrafficContext;
@@ -13,6 +14,7 @@ import org.apache.dubbo.rpc.Invoker;
 import org.apache.dubbo.rpc.Result;
 import org.apache.dubbo.rpc.RpcException;
 
+import java.net.ConnectException;
 import java.util.function.BiConsumer;
 
 /**
@@ -22,6 +24,11 @@ import java.util.function.BiConsumer;
  * an attachment of its name (unless the call has one), and reports the call's outcome to
  * outlier detection. It runs for the
  * provider the cluster chose, after routing and load balancing.
+ *
+ * <p>A provider that answers with attachment {@code x-lanes-closing: true} (it is draining) or
+ * that a connection could not be opened to is reported to the engine as closing
+ * ({@link Routing#closing}): the Lanes router leaves it out from the next call on, including
+ * the next attempt of Dubbo's own failover retry, which lists the providers again.
  */
 public final class ConsumerFilter implements Filter {
 
@@ -74,6 +81,7 @@ public final class ConsumerFilter implements Filter {
             if (service != null && address != null) {
                 routing.completed(service, address, !countsAgainstProvider(e), lane, instanceTag,
                         System.nanoTime() - start);
+                reportClosing(routing, service, address, null, e);
             }
             throw e;
         }
@@ -109,6 +117,36 @@ public final class ConsumerFilter implements Filter {
         return true;
     }
 
+    /** Tells the engine when the provider is going away: a closing answer, or a connection it refused. */
+    static void reportClosing(Routing routing, String service, String address, Result result, Throwable thrown) {
+        try {
+            if (closingAnswer(result) || connectFailure(thrown)
+                    || (result != null && result.hasException() && connectFailure(result.getException()))) {
+                routing.closing(service, address);
+            }
+        } catch (Throwable t) {
+            AgentFaults.report(PLACE, t);
+        }
+    }
+
+    /** True when the provider marked its answer {@code x-lanes-closing: true}. */
+    static boolean closingAnswer(Result result) {
+        String value = result == null ? null : result.getAttachment(Lifecycle.CLOSING_HEADER);
+        return value != null && "true".equalsIgnoreCase(value.trim());
+    }
+
+    /** A connection that could not be opened ({@link ConnectException} among the causes): the call was never sent. */
+    static boolean connectFailure(Throwable failure) {
+        Throwable t = failure;
+        for (int i = 0; t != null && i < 16; i++) {
+            if (t instanceof ConnectException) {
+                return true;
+            }
+            t = t.getCause() == t ? null : t.getCause();
+        }
+        return false;
+    }
+
     private static boolean countsAgainstProvider(RpcException e) {
         return !e.isBiz() && e.getCode() != RpcException.FORBIDDEN_EXCEPTION;
     }
@@ -136,6 +174,7 @@ public final class ConsumerFilter implements Filter {
             try {
                 routing.completed(service, address, succeeded(result, thrown), lane, instanceTag,
                         System.nanoTime() - startNanos);
+                reportClosing(routing, service, address, result, thrown);
             } catch (Throwable t) {
                 AgentFaults.report(PLACE, t);
             }

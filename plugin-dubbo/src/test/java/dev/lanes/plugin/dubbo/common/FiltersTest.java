@@ -85,6 +85,35 @@ class FiltersTest {
     }
 
     @Test
+    void aClosingAnswerOrARefusedConnectionLeavesTheProviderOutWithoutOutlierRules() throws Exception {
+        Fixtures.install(null, null, null);
+        Provider draining = provider(20890, "").answering(call -> {
+            AppResponse answer = new AppResponse("served while draining");
+            answer.setAttachment("x-lanes-closing", "true");
+            return AsyncRpcResult.newDefaultAsyncResult(answer, call);
+        });
+        Provider gone = provider(20891, "").answering(call -> {
+            throw new RpcException(RpcException.NETWORK_EXCEPTION, "failed to connect",
+                    new java.net.ConnectException("Connection refused"));
+        });
+        Provider resetting = provider(20892, "").answering(call -> {
+            throw new RpcException(RpcException.NETWORK_EXCEPTION, "channel closed");
+        });
+        Provider healthy = provider(20893, "");
+        Provider healthy2 = provider(20894, "");
+        List<Invoker<Object>> all = new ArrayList<>(List.of(draining, gone, resetting, healthy, healthy2));
+
+        assertFalse(ConsumerFilter.INSTANCE.invoke(draining, invocation("sayHello", "x")).hasException(),
+                "a closing answer is an answer");
+        assertThrows(RpcException.class, () -> ConsumerFilter.INSTANCE.invoke(gone, invocation("sayHello", "x")));
+        assertThrows(RpcException.class, () -> ConsumerFilter.INSTANCE.invoke(resetting, invocation("sayHello", "x")));
+        // What Dubbo's failover retry lists again: the draining and the refusing providers are out;
+        // a reset is an error like others, for outlier detection (off here) to count.
+        assertEquals(List.of(resetting, healthy, healthy2),
+                DubboRouting.route(all, Fixtures.consumerUrl(), invocation("sayHello", "x")));
+    }
+
+    @Test
     void outcomesAreClassifiedLikeHttpErrorsAndStatuses() {
         assertTrue(ConsumerFilter.succeeded(new AppResponse("ok"), null));
         assertTrue(ConsumerFilter.succeeded(new AppResponse(new IllegalStateException("business")), null));

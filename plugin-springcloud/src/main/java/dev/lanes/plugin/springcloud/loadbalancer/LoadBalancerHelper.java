@@ -96,6 +96,7 @@ public final class LoadBalancerHelper {
                 return instances;
             }
             OutlierFeedbackLifecycle feedback = feedback(serviceId);
+            feedback.factory((ReactiveLoadBalancer.Factory<?>) factory);
             Map map = (Map) instances;
             if (map == null) {
                 map = new LinkedHashMap();

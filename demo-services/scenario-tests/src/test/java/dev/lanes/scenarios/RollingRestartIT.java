@@ -1,0 +1,69 @@
+package dev.lanes.scenarios;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+
+import dev.lanes.demo.runner.DemoLine;
+import dev.lanes.demo.runner.bench.RollingRestart;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The rolling restart at CI size (bench/rolling-restart.sh is the full one): Spring Boot 3.3 on
+ * ZooKeeper, A -> B -> C with two instances of B and of C, every caller with Spring Cloud
+ * LoadBalancer's default 35 s instance cache; constant load on A while each instance of B, then
+ * of C, gets SIGTERM and is replaced by a new process. Once with the agent (lossless, warm-up),
+ * once without. Asserts that no request failed with the agent, and that the run without it
+ * sent requests too; the numbers of both are printed and written to the scenario report.
+ */
+class RollingRestartIT {
+
+    private static final double RATE = Double.parseDouble(System.getProperty("lanes.it.restart.rate", "40"));
+
+    @Test
+    @Timeout(1500)
+    void noRequestFailsWithTheAgentWhileEveryInstanceOfBThenCRestarts() throws IOException {
+        Jdk jdk = Jdk.find(17);
+        assumeTrue(jdk != null, () -> "RollingRestartIT skipped: no JDK 17 found at " + Jdk.lookedAt(17));
+        Path work = Paths.get("target", "scenarios", "RollingRestartIT").toAbsolutePath();
+        RollingRestart.Options options = RollingRestart.Options.parse(new String[] {
+            "--rate", String.valueOf(RATE), "--instances", "2", "--workers", "32", "--before", "4", "--after", "4",
+            "--agent", LaneScenarios.agentJar().toString(), "--java", jdk.home().toString(),
+            "--line", DemoLine.BOOT33.id(), "--work-dir", work.toString()});
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(new TestOutput.Tee(captured, System.out), true, StandardCharsets.UTF_8);
+        List<RollingRestart.Arm> arms;
+        try {
+            arms = RollingRestart.runArms(options, out);
+        } catch (IOException | RuntimeException e) {
+            TestOutput.printLogs(work);
+            throw e;
+        }
+        RollingRestart.print(arms, options, out);
+        String table = captured.toString(StandardCharsets.UTF_8);
+        for (String line : table.lines().toList()) {
+            if (line.startsWith("agent ") || line.startsWith("bare ") || line.startsWith("== rolling")
+                    || line.startsWith("  ")) {
+                ScenarioReport.line("RollingRestartIT: " + line);
+            }
+        }
+        RollingRestart.Arm agent = arms.get(0);
+        RollingRestart.Arm bare = arms.get(1);
+        assertEquals("agent", agent.name());
+        assertTrue(agent.load().sent() > RATE * 20, "the load ran through the restarts: " + agent.load().sent());
+        assertTrue(bare.load().sent() > RATE * 20, "the run without the agent ran too: " + bare.load().sent());
+        if (agent.load().failed() != 0) {
+            TestOutput.printLogs(work.resolve("agent"));
+        }
+        assertEquals(0, agent.load().failed(), "requests failed with the agent: " + agent.load().reasons());
+    }
+}

@@ -132,7 +132,10 @@ public final class LosslessLifecycle implements Lifecycle.Control {
                 }
                 return false;
             }
-            if (!released) {
+            // Held only while the instance is not counted registered yet: once a registration went
+            // through before any ready signal was expected (a Dubbo export during the context's
+            // refresh, say), holding another one would wait for a phase that is already past.
+            if (!released && (phase == Phase.STARTING || phase == Phase.REGISTERING)) {
                 if (held.isEmpty() && !readyTimeoutSet) {
                     readyTimeoutSet = true;
                     final long limit = settings().readyTimeoutMillis();
@@ -170,7 +173,7 @@ public final class LosslessLifecycle implements Lifecycle.Control {
     public void ready(String by) {
         long delay;
         synchronized (this) {
-            if (phase != Phase.STARTING || shutdownStarted) {
+            if (phase != Phase.STARTING || shutdownStarted || released) {
                 return;
             }
             readyBy = by;
@@ -199,7 +202,7 @@ public final class LosslessLifecycle implements Lifecycle.Control {
      */
     void readyTimedOut(long limit) {
         synchronized (this) {
-            if (released || shutdownStarted || phase != Phase.STARTING) {
+            if (released || shutdownStarted) {
                 return;
             }
             readyBy = "lossless.readyTimeout";

@@ -162,6 +162,23 @@ class LosslessLifecycleTest {
         }
 
         @Test
+        void aRegistrationAfterOneThatWentThroughBeforeAnyReadySignalIsNotHeld() {
+            // A Dubbo export during the context's refresh, before the first Boot event says a
+            // ready signal will come; then the Spring Cloud registration at the web server's start.
+            LosslessLifecycle lifecycle = new LosslessLifecycle(() -> world.settings, () -> world.now, world, world,
+                    world, 1_000L);
+            assertFalse(lifecycle.holdRegistration("dubbo provider", world.log("register dubbo"),
+                    world.log("deregister dubbo")));
+            lifecycle.readyExpected("Spring Boot ApplicationReadyEvent");
+
+            assertFalse(lifecycle.holdRegistration("zookeeper:service-d", world.log("register d"),
+                    world.log("deregister d")), "the instance counts as registered already: no phase to wait for");
+            lifecycle.ready("test");
+            assertEquals(Phase.REGISTERED, lifecycle.phase());
+            assertTrue(world.scheduled.isEmpty(), "nothing left waiting");
+        }
+
+        @Test
         void anApplicationThatNeverBecomesReadyNeverRegisters() {
             LosslessLifecycle lifecycle = world.lifecycle();
             lifecycle.holdRegistration("orders", world.log("register"), world.log("deregister"));

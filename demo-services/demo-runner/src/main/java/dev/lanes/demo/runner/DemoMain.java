@@ -177,7 +177,9 @@ public final class DemoMain {
         boolean dubbo = options.line().hasDubbo();
         Topology.Builder builder = Topology.builder()
                 .line(options.line())
-                .workDir(workDir);
+                .workDir(workDir)
+                // Seven JVMs starting at once on a small or busy machine can take minutes.
+                .startTimeout(Duration.ofSeconds(300));
         if (dubbo) {
             for (String name : List.of("a-base", "a-gray", "b-base", "d-base", "d-gray", "c-base", "c-gray")) {
                 builder.instance(InstanceSpec.ofDubboChain(name));

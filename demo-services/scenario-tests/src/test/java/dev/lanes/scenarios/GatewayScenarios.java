@@ -9,6 +9,7 @@ import dev.lanes.demo.runner.ChainResponse;
 import dev.lanes.demo.runner.DemoLine;
 import dev.lanes.demo.runner.Hop;
 import dev.lanes.demo.runner.InstanceSpec;
+import dev.lanes.demo.runner.Nginx;
 import dev.lanes.demo.runner.Ports;
 import dev.lanes.demo.runner.ServiceProcess;
 import dev.lanes.demo.runner.Topology;
@@ -80,9 +81,7 @@ abstract class GatewayScenarios {
     private final String gatewayModule;
     private Topology topology;
     private final Map<String, ServiceProcess> gateways = new LinkedHashMap<>();
-    private Process nginx;
-    private Path nginxDir;
-    private int nginxPort;
+    private Nginx nginx;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @RegisterExtension
@@ -96,12 +95,8 @@ abstract class GatewayScenarios {
             for (ServiceProcess gateway : gateways.values()) {
                 gateway.dumpLog(System.err);
             }
-            if (nginxDir != null) {
-                try {
-                    System.err.println(Files.readString(nginxDir.resolve("logs/error.log")));
-                } catch (IOException ignored) {
-                    // no nginx log
-                }
+            if (nginx != null) {
+                System.err.println(nginx.logText());
             }
         }
     };
@@ -154,8 +149,7 @@ abstract class GatewayScenarios {
     @AfterAll
     void stop() throws InterruptedException {
         if (nginx != null) {
-            nginx.destroy();
-            nginx.waitFor();
+            nginx.close();
         }
         ServiceProcess.stopAll(gateways.values());
         if (topology != null) {
@@ -320,7 +314,7 @@ abstract class GatewayScenarios {
     }
 
     private String nginx() {
-        return "http://127.0.0.1:" + nginxPort;
+        return nginx.url();
     }
 
     Answer get(String url, Map<String, String> headers) throws Exception {
@@ -355,15 +349,11 @@ abstract class GatewayScenarios {
     private void startNginx(Path work) throws Exception {
         Path binary = Nginx.find();
         assumeTrue(binary != null, "nginx is not installed (.ci/run installs it; apt-get install nginx)");
-        nginxDir = work.resolve("nginx");
-        Files.createDirectories(nginxDir.resolve("logs"));
-        nginxPort = Ports.free();
-        Path conf = nginxDir.resolve("nginx.conf");
-        Files.writeString(conf, Nginx.config(nginxPort, gateways.get("gw-base").port(), gateways.get("gw-gray").port(),
-                gateways.get("gw-dev1").port(), NGINX_SOURCE, SECRET_HEADER, SECRET, nginxDir));
-        nginx = new ProcessBuilder(binary.toString(), "-p", nginxDir.toString(), "-c", conf.toString(),
-                "-g", "daemon off;").redirectErrorStream(true)
-                .redirectOutput(nginxDir.resolve("logs/stdout.log").toFile()).start();
+        Path nginxDir = work.resolve("nginx");
+        int port = Ports.free();
+        nginx = Nginx.start(binary, nginxDir, Nginx.config(port, gateways.get("gw-base").port(),
+                gateways.get("gw-gray").port(), gateways.get("gw-dev1").port(), NGINX_SOURCE, SECRET_HEADER, SECRET,
+                nginxDir), port);
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
             try {
@@ -374,7 +364,7 @@ abstract class GatewayScenarios {
                 // not listening yet
             }
             if (!nginx.isAlive() || System.nanoTime() > deadline) {
-                fail("nginx did not start: " + Files.readString(nginxDir.resolve("logs/stdout.log")));
+                fail("nginx did not start: " + nginx.logText());
             }
             Thread.sleep(200);
         }

@@ -36,6 +36,29 @@ public final class ChainClient {
         return get(baseUrl, "/chain", headers);
     }
 
+    /** The response header the demo gateway's routes add: the gateway instance that served the request. */
+    public static final String GATEWAY_HEADER = "X-Gateway-Instance";
+
+    /** A chain answer that came through a gateway: the gateway instance (from its header, "?" if none) and the chain. */
+    public record Served(String gateway, ChainResponse chain) {
+    }
+
+    /** {@code GET /chain} through a gateway (or nginx in front of one), reading which gateway served it. */
+    public Served getThroughGateway(String baseUrl, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/chain")).timeout(timeout).GET();
+        headers.forEach(request::header);
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Served(response.headers().firstValue(GATEWAY_HEADER).orElse("?"),
+                    ChainResponse.parse(response.statusCode(), response.body()));
+        } catch (IOException e) {
+            throw new IllegalStateException("GET " + baseUrl + "/chain failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during GET " + baseUrl + "/chain", e);
+        }
+    }
+
     /**
      * An outside Dubbo call, straight to the provider at {@code providerUrl}, made by a demo
      * instance started as a Dubbo client ({@code demo.dubbo.client=true}); {@code tag} (may be

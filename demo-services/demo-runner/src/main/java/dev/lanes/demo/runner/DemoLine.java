@@ -118,6 +118,20 @@ public enum DemoLine {
     }
 
     /**
+     * The module of demo-services/gateway-app that goes with this line: {@code boot27} (Spring Cloud
+     * Gateway 3.1.9, Boot 2.7) for the Boot 2.7 lines, {@code boot35} (Gateway 4.3.0) for the others.
+     */
+    public String gatewayModule() {
+        return this == BOOT27 || this == DUBBO27 || this == DUBBO31 ? "boot27" : "boot35";
+    }
+
+    /** The built gateway jar of {@link #gatewayModule()}; it may not exist (see {@link Files#isRegularFile}). */
+    public Path gatewayJar() {
+        return repositoryRoot().resolve("demo-services").resolve("gateway-app").resolve(gatewayModule())
+                .resolve("target").resolve("gateway-app.jar");
+    }
+
+    /**
      * The folder that holds demo-services/: from -Dlanes.demo.root, else the nearest parent
      * of the working directory or of the runner's own jar or classes that has one.
      */

@@ -3,6 +3,7 @@ package dev.lanes.demo.runner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -11,6 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 
 /**
@@ -30,6 +35,7 @@ public final class DemoMain {
             "                  or boot27, boot33, boot35, boot40 (A -> B -> C, Spring Cloud only)",
             "  --java PATH     java binary or JDK home for the services (default this JVM's)",
             "  --requests N    requests of each kind (default 20)",
+            "  --users N       users (distinct x-user-id keys) sent through nginx's 10 % split (default 2000)",
             "exit: 0 done, 1 could not start, 2 some request failed, 3 with the agent, routing not as expected");
 
     private static final String TAG_HEADER = "x-lanes-tag";
@@ -62,7 +68,7 @@ public final class DemoMain {
     }
 
     /** Parsed command line. */
-    record Options(Path agentJar, boolean noAgent, boolean keep, DemoLine line, Path java, int requests) {
+    record Options(Path agentJar, boolean noAgent, boolean keep, DemoLine line, Path java, int requests, int users) {
 
         static Options parse(String[] args) {
             Path agent = null;
@@ -71,6 +77,7 @@ public final class DemoMain {
             DemoLine line = DemoLine.DEFAULT;
             Path java = null;
             int requests = 20;
+            int users = 2_000;
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 switch (arg) {
@@ -79,6 +86,7 @@ public final class DemoMain {
                     case "--line" -> line = DemoLine.parse(value(args, ++i, arg));
                     case "--java" -> java = Paths.get(value(args, ++i, arg));
                     case "--requests" -> requests = positive(value(args, ++i, arg), arg);
+                    case "--users" -> users = positive(value(args, ++i, arg), arg);
                     case "-h", "--help" -> throw new UsageException(null);
                     default -> {
                         if (arg.startsWith("-") || agent != null) {
@@ -88,7 +96,7 @@ public final class DemoMain {
                     }
                 }
             }
-            return new Options(agent, noAgent, keep, line, java, requests);
+            return new Options(agent, noAgent, keep, line, java, requests, users);
         }
 
         private static String value(String[] args, int index, String option) {
@@ -124,7 +132,7 @@ public final class DemoMain {
      * One kind of traffic: a name, the entry instance, the headers it sends, and what the
      * agent should make of it (routing rows 1 to 4 of the design).
      */
-    record Kind(String label, String entry, Map<String, String> headers, String expectation,
+    record Kind(String label, String url, Map<String, String> headers, String expectation,
             Predicate<ChainResponse> expected) {
     }
 
@@ -169,7 +177,9 @@ public final class DemoMain {
         boolean dubbo = options.line().hasDubbo();
         Topology.Builder builder = Topology.builder()
                 .line(options.line())
-                .workDir(workDir);
+                .workDir(workDir)
+                // Seven JVMs starting at once on a small or busy machine can take minutes.
+                .startTimeout(Duration.ofSeconds(300));
         if (dubbo) {
             for (String name : List.of("a-base", "a-gray", "b-base", "d-base", "d-gray", "c-base", "c-gray")) {
                 builder.instance(InstanceSpec.ofDubboChain(name));
@@ -189,37 +199,82 @@ public final class DemoMain {
                 ? "Starting ZooKeeper and 7 instances: A (a-base, a-gray) -> B (b-base) => D (d-base, d-gray) -> C"
                         + " (c-base, c-gray); => is a Dubbo call, -> an HTTP call"
                 : "Starting ZooKeeper and 5 instances: A (a-base, a-gray) -> B (b-base) -> C (c-base, c-gray)");
+        System.out.println("then Spring Cloud Gateway in front of A (gw-base, gw-gray), and nginx in front of the"
+                + " gateways where it is installed");
         System.out.println("Logs: " + workDir);
         long started = System.nanoTime();
         Topology topology = builder.start();
+        Map<String, ServiceProcess> gateways = new LinkedHashMap<>();
+        Nginx[] nginx = new Nginx[1];
+        Runnable stopAll = () -> {
+            if (nginx[0] != null) {
+                nginx[0].close();
+            }
+            ServiceProcess.stopAll(gateways.values());
+            topology.close();
+        };
         CountDownLatch stopped = new CountDownLatch(1);
         Thread stopper = new Thread(() -> {
             System.out.println("Stopping everything...");
-            topology.close();
+            stopAll.run();
             stopped.countDown();
         }, "lanes-demo-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
         ChainClient client = new ChainClient();
+        Path gatewayJar = options.line().gatewayJar();
+        String gatewaySkipped = null;
+        if (Files.isRegularFile(gatewayJar)) {
+            // Both gateways start while B's Dubbo consumer learns its providers.
+            Launch gatewayLaunch = topology.launch().withAppJar(gatewayJar);
+            for (String[] g : new String[][] {{"gw-base", null}, {"gw-gray", "gray"}}) {
+                InstanceSpec spec = new InstanceSpec(g[0], "gateway", "", g[1], List.of(),
+                        List.of("--demo.direct-uri=" + topology.url("a-base")));
+                gateways.put(g[0], ServiceProcess.start(gatewayLaunch, spec, topology.registry(), workDir));
+            }
+        } else {
+            gatewaySkipped = "no gateway jar at " + gatewayJar + " (./mvnw -B -DskipTests package builds it)";
+        }
         if (dubbo) {
             awaitDubboConsumer(topology, client, agent != null);
         }
+        int chainLength = dubbo ? 4 : 3;
+        try {
+            for (ServiceProcess gateway : gateways.values()) {
+                awaitGateway(gateway, client, chainLength);
+            }
+        } catch (IllegalStateException e) {
+            System.err.println("lanes-demo: " + e.getMessage());
+            Runtime.getRuntime().removeShutdownHook(stopper);
+            stopAll.run();
+            return 1;
+        }
         System.out.printf("Started in %.1f s%n%n", (System.nanoTime() - started) / 1e9);
 
-        List<Kind> kinds = dubbo ? dubboKinds(topology) : List.of(
-                new Kind("untagged -> a-base", "a-base", Map.of(),
+        List<Kind> kinds = new ArrayList<>(dubbo ? dubboKinds(topology) : List.of(
+                new Kind("untagged -> a-base", topology.url("a-base"), Map.of(),
                         "untagged traffic stays on base instances",
                         r -> r.ok() && untaggedAllTheWay(r, topology)),
-                new Kind(TAG_HEADER + ": gray -> a-base", "a-base", Map.of(TAG_HEADER, "gray"),
+                new Kind(TAG_HEADER + ": gray -> a-base", topology.url("a-base"), Map.of(TAG_HEADER, "gray"),
                         "gray traffic goes a-base -> b-base (no gray B) -> c-gray, tagged at every hop",
                         r -> r.ok() && r.path().equals("a-base -> b-base -> c-gray") && seenAllTheWay(r, "gray")),
-                new Kind("untagged -> a-gray", "a-gray", Map.of(),
+                new Kind("untagged -> a-gray", topology.url("a-gray"), Map.of(),
                         "a-gray dyes its traffic gray: a-gray -> b-base -> c-gray",
                         r -> r.ok() && r.path().equals("a-gray -> b-base -> c-gray")),
-                new Kind(ENV_HEADER + ": dev1 -> a-base", "a-base", Map.of(ENV_HEADER, "dev1"),
+                new Kind(ENV_HEADER + ": dev1 -> a-base", topology.url("a-base"), Map.of(ENV_HEADER, "dev1"),
                         "x-env: dev1 reaches every hop and a route sends it to c-gray: a-base -> b-base -> c-gray,"
                                 + " untagged",
                         r -> r.ok() && r.path().equals("a-base -> b-base -> c-gray") && seenAllTheWay(r, null)
-                                && envAllTheWay(r, "dev1")));
+                                && envAllTheWay(r, "dev1"))));
+        String grayPath = dubbo ? "a-gray -> b-base -> d-gray -> c-gray" : "a-gray -> b-base -> c-gray";
+        if (!gateways.isEmpty()) {
+            kinds.add(new Kind("untagged -> gw-base", gateways.get("gw-base").baseUrl(), Map.of(),
+                    "the base gateway keeps untagged traffic on base instances",
+                    r -> r.ok() && untaggedAllTheWay(r, topology) && seenAllTheWay(r, null)));
+            kinds.add(new Kind("untagged -> gw-gray", gateways.get("gw-gray").baseUrl(), Map.of(),
+                    "the gray gateway dyes its traffic gray: gw-gray -> " + grayPath.replace("b-base -> d", "b-base => d")
+                            + ", tagged at every hop",
+                    r -> r.ok() && r.path().equals(grayPath) && seenAllTheWay(r, "gray")));
+        }
         int failures = 0;
         List<String[]> rows = new ArrayList<>();
         List<String> checks = new ArrayList<>();
@@ -228,7 +283,7 @@ public final class DemoMain {
             Map<List<String>, Integer> counts = new LinkedHashMap<>();
             int asExpected = 0;
             for (int i = 0; i < options.requests(); i++) {
-                ChainResponse response = client.get(topology.url(kind.entry()), kind.headers());
+                ChainResponse response = client.get(kind.url(), kind.headers());
                 if (!response.ok()) {
                     failures++;
                 }
@@ -260,38 +315,175 @@ public final class DemoMain {
             System.out.println("With the agent:");
             checks.forEach(System.out::println);
         }
+        System.out.println();
+        Path nginxBinary = Nginx.find();
+        if (gatewaySkipped != null) {
+            System.out.println("Gateway and nginx skipped: " + gatewaySkipped);
+        } else if (nginxBinary == null) {
+            System.out.println("Nginx skipped: no nginx on the PATH or in " + Nginx.SBIN
+                    + " (install it, e.g. apt-get install nginx-light, to see the 10 % split of docs/nginx.md)");
+        } else {
+            Path nginxDir = workDir.resolve("nginx");
+            int port = Ports.free();
+            nginx[0] = Nginx.start(nginxBinary, nginxDir, Nginx.splitConfig(port, gateways.get("gw-base").port(),
+                    gateways.get("gw-gray").port(), nginxDir.toAbsolutePath()), port);
+            try {
+                nginx[0].awaitListening(Duration.ofSeconds(20));
+            } catch (IllegalStateException e) {
+                System.out.println("Nginx skipped: " + nginxBinary + " did not start: " + e.getMessage());
+                nginx[0].close();
+                nginx[0] = null;
+            }
+            if (nginx[0] != null) {
+                int[] outcome = throughNginx(nginx[0], client, options.users(), grayPath, topology, agent != null);
+                failures += outcome[0];
+                allAsExpected &= outcome[1] == 1;
+            }
+        }
         if (failures > 0) {
             System.out.println(failures + " request(s) failed; see the table and the logs in " + workDir);
         }
 
         if (options.keep()) {
-            printKeepHelp(topology);
+            printKeepHelp(topology, gateways, nginx[0]);
             stopped.await();
             return 0;
         }
         Runtime.getRuntime().removeShutdownHook(stopper);
-        topology.close();
-        System.out.println("Stopped everything.");
+        stopAll.run();
+        System.out.println("Stopped everything: " + (nginx[0] != null ? "nginx, " : "")
+                + (gateways.isEmpty() ? "" : gateways.size() + " gateways, ") + topology.instances().size()
+                + " instances, ZooKeeper.");
         if (failures > 0) {
             return 2;
         }
         return agent == null || allAsExpected ? 0 : 3;
     }
 
+    /**
+     * Layout (a) of docs/nginx.md: {@code users} requests through nginx, each with a user key of its
+     * own ({@code x-user-id: user-<n>}), four at a time; prints the share that went to the gray
+     * gateway next to the configured 10 %, one example path of each lane and, with the agent, whether
+     * every request took its gateway's lane. Returns {failed requests, 1 if as expected else 0}.
+     */
+    private static int[] throughNginx(Nginx nginx, ChainClient client, int users, String grayPath, Topology topology,
+            boolean withAgent) throws InterruptedException {
+        long started = System.nanoTime();
+        ChainClient.Served[] answers = new ChainClient.Served[users];
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> sent = new ArrayList<>();
+            for (int i = 0; i < users; i++) {
+                int user = i;
+                sent.add(pool.submit(() -> {
+                    try {
+                        answers[user] = client.getThroughGateway(nginx.url(), Map.of("x-user-id", "user-" + user));
+                    } catch (IllegalStateException e) {
+                        answers[user] = new ChainClient.Served("?", ChainResponse.parse(599, e.getMessage()));
+                    }
+                }));
+            }
+            for (Future<?> f : sent) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        int gray = 0;
+        int base = 0;
+        int failed = 0;
+        int inLane = 0;
+        int firstGray = -1;
+        int firstBase = -1;
+        for (int i = 0; i < users; i++) {
+            ChainClient.Served a = answers[i];
+            if (!a.chain().ok()) {
+                failed++;
+                continue;
+            }
+            boolean isGray = "gw-gray".equals(a.gateway());
+            if (isGray) {
+                gray++;
+                firstGray = firstGray < 0 ? i : firstGray;
+            } else if ("gw-base".equals(a.gateway())) {
+                base++;
+                firstBase = firstBase < 0 ? i : firstBase;
+            }
+            if (isGray ? a.chain().path().equals(grayPath) && seenAllTheWay(a.chain(), "gray")
+                    : "gw-base".equals(a.gateway()) && untaggedAllTheWay(a.chain(), topology)
+                            && seenAllTheWay(a.chain(), null)) {
+                inLane++;
+            }
+        }
+        System.out.printf("Through nginx (docs/nginx.md layout (a): split_clients on x-user-id, 10%% of users to gw-gray,"
+                + " the rest to gw-base):%n");
+        System.out.printf("  through nginx: %d users, %.1f%% gray (configured 10%%): %d to gw-gray, %d to gw-base,"
+                + " %d failed, in %.1f s%n", users, 100.0 * gray / users, gray, base, failed, seconds);
+        int width = String.valueOf(users - 1).length() + 5;
+        for (int i : new int[] {firstBase, firstGray}) {
+            if (i >= 0) {
+                System.out.printf("  e.g. x-user-id: %-" + width + "s -> nginx -> %s -> %s%n", "user-" + i,
+                        answers[i].gateway(), describe(answers[i].chain()));
+            }
+        }
+        boolean asExpected = !withAgent || inLane == users;
+        if (withAgent) {
+            System.out.printf("  %-4s every user's request stayed in its gateway's lane (%d of %d)%n",
+                    inLane == users ? "ok" : "NOT", inLane, users);
+        }
+        if (failed > 0) {
+            for (int i = 0; i < users; i++) {
+                if (!answers[i].chain().ok()) {
+                    System.out.println("  first failure, user-" + i + ": " + describe(answers[i].chain()));
+                    break;
+                }
+            }
+        }
+        return new int[] {failed, asExpected ? 1 : 0};
+    }
+
+    /** Waits until a gateway routes /chain through the whole chain. */
+    private static void awaitGateway(ServiceProcess gateway, ChainClient client, int chainLength) {
+        long deadline = System.nanoTime() + 180_000_000_000L;
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (!gateway.isAlive()) {
+                throw new IllegalStateException(gateway.name() + " exited; log " + gateway.logFile());
+            }
+            try {
+                ChainClient.Served a = client.getThroughGateway(gateway.baseUrl(), Map.of());
+                if (a.chain().ok() && a.chain().hops().size() == chainLength) {
+                    return;
+                }
+                last = a.chain().status() + " " + a.chain().body();
+            } catch (IllegalStateException e) {
+                last = e.getMessage();
+            }
+            ZooKeeperProcess.sleep(250);
+        }
+        throw new IllegalStateException(gateway.name() + " did not route within 180 s: " + last + "; log "
+                + gateway.logFile());
+    }
+
     /** The kinds of traffic of the chain with a Dubbo hop: rows 1 to 4 and 6 across both protocols. */
     private static List<Kind> dubboKinds(Topology topology) {
         return List.of(
-                new Kind("untagged -> a-base", "a-base", Map.of(),
+                new Kind("untagged -> a-base", topology.url("a-base"), Map.of(),
                         "untagged traffic stays on base instances, over HTTP and Dubbo",
                         r -> r.ok() && untaggedAllTheWay(r, topology)),
-                new Kind(TAG_HEADER + ": gray -> a-base", "a-base", Map.of(TAG_HEADER, "gray"),
+                new Kind(TAG_HEADER + ": gray -> a-base", topology.url("a-base"), Map.of(TAG_HEADER, "gray"),
                         "gray traffic goes a-base -> b-base (no gray B) => d-gray -> c-gray, tagged at every hop",
                         r -> r.ok() && r.path().equals("a-base -> b-base -> d-gray -> c-gray")
                                 && seenAllTheWay(r, "gray")),
-                new Kind("untagged -> a-gray", "a-gray", Map.of(),
+                new Kind("untagged -> a-gray", topology.url("a-gray"), Map.of(),
                         "a-gray dyes its traffic gray: a-gray -> b-base => d-gray -> c-gray",
                         r -> r.ok() && r.path().equals("a-gray -> b-base -> d-gray -> c-gray")),
-                new Kind(ENV_HEADER + ": dev1 -> a-base", "a-base", Map.of(ENV_HEADER, "dev1"),
+                new Kind(ENV_HEADER + ": dev1 -> a-base", topology.url("a-base"), Map.of(ENV_HEADER, "dev1"),
                         "x-env: dev1 reaches every hop, over HTTP and Dubbo, and a route sends it to c-gray:"
                                 + " a-base -> b-base => d-base -> c-gray, untagged",
                         r -> r.ok() && r.path().equals("a-base -> b-base -> d-base -> c-gray")
@@ -398,12 +590,20 @@ public final class DemoMain {
         }
     }
 
-    private static void printKeepHelp(Topology topology) {
+    private static void printKeepHelp(Topology topology, Map<String, ServiceProcess> gateways, Nginx nginx) {
         System.out.println();
         System.out.println("Everything keeps running. Instances:");
         for (ServiceProcess instance : topology.instances()) {
             System.out.printf("  %-8s %s  (pid %d, log %s)%n", instance.name(), instance.baseUrl(), instance.pid(),
                     instance.logFile());
+        }
+        for (ServiceProcess gateway : gateways.values()) {
+            System.out.printf("  %-8s %s  (pid %d, log %s)%n", gateway.name(), gateway.baseUrl(), gateway.pid(),
+                    gateway.logFile());
+        }
+        if (nginx != null) {
+            System.out.printf("  %-8s %s  (pid %d, config %s)%n", "nginx", nginx.url(), nginx.pid(),
+                    nginx.dir().resolve("nginx.conf"));
         }
         System.out.println("  ZooKeeper " + topology.zooKeeper().connectString());
         System.out.println();
@@ -412,6 +612,13 @@ public final class DemoMain {
         System.out.println("  curl -s -H '" + TAG_HEADER + ": gray' " + topology.url("a-base") + "/chain");
         System.out.println("  curl -s " + topology.url("a-gray") + "/chain");
         System.out.println("  curl -s -H '" + ENV_HEADER + ": dev1' " + topology.url("a-base") + "/chain");
+        if (!gateways.isEmpty()) {
+            System.out.println("  curl -si " + gateways.get("gw-gray").baseUrl() + "/chain   (the gray gateway)");
+        }
+        if (nginx != null) {
+            System.out.println("  curl -si -H 'x-user-id: user-7' " + nginx.url()
+                    + "/chain   (nginx: X-Gateway-Instance says which gateway the user's key picked)");
+        }
         if (topology.instances().stream().anyMatch(i -> i.spec().isDubboProvider())) {
             System.out.println("  curl -s '" + topology.url("b-base") + "/chain?arg=vip-1'   (arg is the argument of B's Dubbo call)");
             System.out.println("  curl -s " + topology.url("b-base") + "/instances/service-d   (what B's discovery sees)");

@@ -122,10 +122,18 @@ public class DubboConfiguration implements DubboNext, SmartInitializingSingleton
         ChainService service = direct.computeIfAbsent(url, u -> {
             return newReference(u).get();
         });
+        // Set, or removed, for every call: Dubbo 2.7 can leave a call's attachments on the
+        // thread's context, where the next call from this (pooled) thread would send them again.
         if (tag != null && !tag.isEmpty()) {
             RpcContext.getContext().setAttachment("x-lanes-tag", tag);
+        } else {
+            RpcContext.getContext().removeAttachment("x-lanes-tag");
         }
-        return service.chain(argument);
+        try {
+            return service.chain(argument);
+        } finally {
+            RpcContext.getContext().removeAttachment("x-lanes-tag");
+        }
     }
 
     @Override

@@ -218,46 +218,8 @@ final class CandidateGroups {
     }
 
     /**
-     * For the Prometheus page: every instance still warming up (weight below 100%) among the
-     * candidates last grouped per service, at most {@code max} lines.
-     */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    void writeWarming(StringBuilder out, WarmupSettings warmup, long now, int max) {
-        out.append("# HELP lanes_instance_warmup_percent Warm-up weight of an instance still warming up, in "
-                + "percent of a warm one, as this instance's calls weigh it.\n");
-        out.append("# TYPE lanes_instance_warmup_percent gauge\n");
-        if (!warmup.enabled()) {
-            return;
-        }
-        int written = 0;
-        for (Map.Entry<String, Slot> e : new java.util.TreeMap<String, Slot>(slots).entrySet()) {
-            Grouping g = e.getValue().grouping;
-            List list = g == null ? null : g.list.get();
-            if (list == null) {
-                continue;
-            }
-            InstanceView view = g.view;
-            for (int i = 0; i < g.size && i < list.size(); i++) {
-                int percent = WarmupWeight.percent(warmup, g.starts[i], now);
-                if (percent >= 100) {
-                    continue;
-                }
-                if (written++ >= max) {
-                    return;
-                }
-                Object instance = list.get(i);
-                String tag = g.rawTags[i];
-                String address = view.address(instance);
-                out.append("lanes_instance_warmup_percent{service=\"").append(LaneMetrics.label(e.getKey()))
-                        .append("\",address=\"").append(LaneMetrics.label(address == null ? "" : address))
-                        .append("\",tag=\"").append(LaneMetrics.label(tag == null ? LaneMetrics.BASE : tag))
-                        .append("\"} ").append(percent).append('\n');
-            }
-        }
-    }
-
-    /**
-     * For the admin endpoint: per service (sorted), the instances last grouped, each as
+     * For the admin endpoint and the Prometheus page: per service (sorted), the instances last
+     * grouped, each as
      * {address, tag as published, start time}; at most {@code max} instances in all.
      */
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -148,11 +148,17 @@ public final class LaneMetrics {
 
     /** Adds one to {@code kind} of {@code lane}, in total and for calls to {@code service}. */
     public void outbound(String service, String lane, Kind kind) {
-        LongAdder[] counters = counters(lane);
-        counters[kind.ordinal()].increment();
         String name = lane == null ? BASE : lane;
-        // A lane past the bound was counted as "other": count it so for the service too.
-        serviceCounters(service, counters == byLane.get(name) ? name : OTHER)[kind.ordinal()].increment();
+        LongAdder[] counters = byLane.get(name);
+        if (counters == null) {
+            counters = create(name);
+            if (counters != byLane.get(name)) {
+                // A lane past the bound is counted as "other": so it is for the service too.
+                name = OTHER;
+            }
+        }
+        counters[kind.ordinal()].increment();
+        serviceCounters(service, name)[kind.ordinal()].increment();
     }
 
     /**

@@ -125,7 +125,37 @@ public final class LaneRouter implements Routing {
     public void writePrometheus(StringBuilder out) {
         metrics.writePrometheus(out);
         outliers.writePrometheus(out);
-        groups.writeWarming(out, snapshot().warmup(), clock.getAsLong(), MAX_WARMING_LISTED);
+        writeWarming(out, snapshot().warmup(), clock.getAsLong());
+    }
+
+    /**
+     * Every instance still warming up (weight below 100%) among those last grouped per service,
+     * at most {@link #MAX_WARMING_LISTED} lines.
+     */
+    private void writeWarming(StringBuilder out, WarmupSettings warmup, long now) {
+        out.append("# HELP lanes_instance_warmup_percent Warm-up weight of an instance still warming up, in "
+                + "percent of a warm one, as this instance's calls weigh it.\n");
+        out.append("# TYPE lanes_instance_warmup_percent gauge\n");
+        if (!warmup.enabled()) {
+            return;
+        }
+        int written = 0;
+        for (Map.Entry<String, List<Object[]>> e : groups.lastInstances(Integer.MAX_VALUE).entrySet()) {
+            for (Object[] r : e.getValue()) {
+                int percent = WarmupWeight.percent(warmup, ((Long) r[2]).longValue(), now);
+                if (percent >= 100) {
+                    continue;
+                }
+                if (written++ >= MAX_WARMING_LISTED) {
+                    return;
+                }
+                String address = (String) r[0];
+                out.append("lanes_instance_warmup_percent{service=\"").append(LaneMetrics.label(e.getKey()))
+                        .append("\",address=\"").append(LaneMetrics.label(address == null ? "" : address))
+                        .append("\",tag=\"").append(LaneMetrics.label(r[1] == null ? LaneMetrics.BASE : (String) r[1]))
+                        .append("\"} ").append(percent).append('\n');
+            }
+        }
     }
 
     /** Most instances listed under {@code calledServices} on {@code GET /lanes}. */

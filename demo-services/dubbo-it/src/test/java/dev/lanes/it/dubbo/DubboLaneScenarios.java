@@ -141,6 +141,10 @@ abstract class DubboLaneScenarios {
         topology = builder.start();
         try {
             // Spring Cloud discovery is ready; B's Dubbo consumer learns the providers on its own.
+            // d-base first: while B knows no base provider of D, untagged calls may go to any
+            // (the design's row 1), and the scenarios below would see that, not the lanes.
+            awaitPath("B's Dubbo consumer sees every provider", () -> get("b-base", Map.of()),
+                    r -> r.instances().contains("d-base"));
             awaitPath("B's Dubbo consumer sees every provider", () -> get("b-base", Map.of(TAG, "dev1")),
                     r -> r.instances().contains("d-dev1"));
             awaitPath("B's Dubbo consumer sees every provider", () -> get("b-base", Map.of(TAG, "gray")),

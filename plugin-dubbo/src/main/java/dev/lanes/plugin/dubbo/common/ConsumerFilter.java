@@ -47,8 +47,10 @@ public final class ConsumerFilter implements Filter {
         String lane = null;
         String instanceTag = null;
         try {
-            if (HopTags.carried(invocation) == null) {
-                String tag = TrafficContext.outboundTag();
+            // The call's lane: the valid tag it carries, else the one this hop gives it.
+            String tag = HopTags.carried(invocation);
+            if (tag == null) {
+                tag = TrafficContext.outboundTag();
                 if (tag != null) {
                     invocation.setAttachment(HopTags.ATTACHMENT, tag);
                 }
@@ -67,7 +69,7 @@ public final class ConsumerFilter implements Filter {
             if (url != null && !ServiceNames.isDubboInternal(url.getServiceInterface())) {
                 service = ServiceNames.forRouting(routing, url, url);
                 address = url.getAddress();
-                lane = HopTags.carried(invocation);
+                lane = tag;
                 instanceTag = InvokerView.INSTANCE.tag(invoker);
             }
         } catch (Throwable t) {

@@ -111,6 +111,15 @@ public interface Routing {
     default void awaitRules() {
     }
 
+    /**
+     * The warm-up window of the rules in force, in milliseconds; 0 while warm-up is off or the
+     * rules are in dry run. A Dubbo provider publishes it as Dubbo's own {@code warmup}, so that
+     * Dubbo's warm-up never outlasts the Lanes one.
+     */
+    default long warmupWindowMillis() {
+        return 0L;
+    }
+
     /** This application's name, from {@code lanes.app} or a framework; null while unknown. */
     default String applicationName() {
         return null;

@@ -45,6 +45,8 @@ final class CandidateGroups {
 
     /** One volatile reference per service to its current grouping. */
     static final class Slot {
+        /** When a call to the service was first routed (warm-up's reference, see FirstSeen). */
+        final long firstRouted;
         volatile Grouping grouping;
         /**
          * The identity hash and size of a list seen once and not grouped yet: a list is grouped
@@ -53,6 +55,10 @@ final class CandidateGroups {
          */
         volatile int pendingIdentity;
         volatile int pendingSize = -1;
+
+        Slot(long firstRouted) {
+            this.firstRouted = firstRouted;
+        }
     }
 
     /** The candidates of one group (a tag, base, or all), as indexes into the list. */
@@ -177,7 +183,7 @@ final class CandidateGroups {
      * null when the caller should scan.
      */
     <T> Grouping lookup(String service, List<T> candidates, int n, InstanceView<T> view, RuleSnapshot rules,
-                        LaneRouter reader) {
+                        LaneRouter reader, long now) {
         if (service == null) {
             return null;
         }
@@ -186,7 +192,7 @@ final class CandidateGroups {
             if (slots.size() >= MAX_SERVICES) {
                 return null;
             }
-            Slot fresh = new Slot();
+            Slot fresh = new Slot(now);
             slot = slots.putIfAbsent(service, fresh);
             if (slot == null) {
                 slot = fresh;
@@ -211,7 +217,7 @@ final class CandidateGroups {
                 return null;
             }
         }
-        g = build(service, candidates, n, view, rules, reader);
+        g = build(service, candidates, n, view, rules, reader, now);
         slot.grouping = g;
         slot.pendingSize = -1;
         return g;
@@ -256,6 +262,12 @@ final class CandidateGroups {
         return list == null ? null : new Object[] {list, g.view};
     }
 
+    /** When a call to {@code service} was first routed here; {@code now} when none was yet. */
+    long firstRouted(String service, long now) {
+        Slot slot = service == null ? null : slots.get(service);
+        return slot == null ? now : slot.firstRouted;
+    }
+
     /** Forgets the grouping of {@code service}: the next calls scan, then group again. */
     void invalidate(String service) {
         Slot slot = service == null ? null : slots.get(service);
@@ -280,7 +292,7 @@ final class CandidateGroups {
     }
 
     private static <T> Grouping build(String service, List<T> candidates, int n, InstanceView<T> view,
-                                      RuleSnapshot rules, LaneRouter reader) {
+                                      RuleSnapshot rules, LaneRouter reader, long now) {
         String[] rawTags = new String[n];
         String[] tags = new String[n];
         long[] starts = new long[n];
@@ -295,7 +307,7 @@ final class CandidateGroups {
             rawTags[i] = view.tag(instance);
             String tag = reader.tagOf(service, instance, view);
             tags[i] = tag;
-            starts[i] = view.startMillis(instance);
+            starts[i] = reader.startOf(service, instance, view, now);
             String address = view.address(instance);
             if (address != null && indexOfAddress.put(address, Integer.valueOf(i)) != null) {
                 sharedAddresses = true;

@@ -59,6 +59,7 @@ public final class LaneRouter implements Routing {
     private final OutlierDetector outliers;
     /** Candidates grouped by tag per service, so that {@link #choose} does not scan them per call. */
     private final CandidateGroups groups = new CandidateGroups();
+    private final FirstSeen firstSeen = new FirstSeen();
     /** Instances already reported for a malformed tag. */
     private final MalformedTags malformed = new MalformedTags();
     private final ThreadLocal<Scratch> scratch = new ThreadLocal<Scratch>() {
@@ -336,6 +337,13 @@ public final class LaneRouter implements Routing {
     }
 
     @Override
+    public long warmupWindowMillis() {
+        RuleSnapshot snapshot = snapshot();
+        WarmupSettings warmup = snapshot.warmup();
+        return warmup.enabled() && !snapshot.dryRun() ? warmup.windowMillis() : 0L;
+    }
+
+    @Override
     public String trustHeader() {
         return snapshot().entry().secretHeader();
     }
@@ -424,7 +432,7 @@ public final class LaneRouter implements Routing {
             boolean beforeEjection = !strict && (ex.beforeEjection == null || Picks.contains(ex.beforeEjection,
                     ex.beforeCount, i));
             String reason = ex.reason(instanceTagOf, eligible, beforeEjection);
-            int percent = warmup.enabled() ? WarmupWeight.percent(warmup, view.startMillis(instance), now) : -1;
+            int percent = warmup.enabled() ? WarmupWeight.percent(warmup, startOf(service, instance, view, now), now) : -1;
             described.add(new RouteDecision.Candidate<T>(instance, instanceTagOf, view.address(instance), eligible,
                     reason, percent));
         }
@@ -488,7 +496,7 @@ public final class LaneRouter implements Routing {
             sc.ensure(n);
             sc.count = n;
             sc.selected = null;
-            int k = Picks.weightedIndex(sc, warmup, eligible, view, clock.getAsLong());
+            int k = Picks.weightedIndex(this, service, sc, warmup, eligible, view, clock.getAsLong());
             return k < 0 ? null : eligible.get(k);
         } catch (Throwable t) {
             AgentFaults.report(PLACE_PICK, t);
@@ -532,7 +540,7 @@ public final class LaneRouter implements Routing {
             }
             WarmupSettings warmup = snapshot.warmup();
             if (warmup.enabled()) {
-                int k = Picks.weightedIndex(sc, warmup, candidates, view, now);
+                int k = Picks.weightedIndex(this, service, sc, warmup, candidates, view, now);
                 if (k >= 0) {
                     return candidates.get(k);
                 }
@@ -707,7 +715,7 @@ public final class LaneRouter implements Routing {
         sc.ejectedCount = 0;
         sc.outcome = null;
         sc.dryRunDifference = false;
-        CandidateGroups.Grouping grouping = cached ? groups.lookup(service, candidates, n, view, snapshot, this) : null;
+        CandidateGroups.Grouping grouping = cached ? groups.lookup(service, candidates, n, view, snapshot, this, now) : null;
         CandidateGroups.Group laneGroup = null;
         int inLane = 0;
         int inBase = 0;
@@ -838,6 +846,18 @@ public final class LaneRouter implements Routing {
 
 
 
+
+    /**
+     * The start warm-up weighs the instance from: the one it publishes, else (none, or one in
+     * the future) when this instance first saw it; -1 for warm (see {@link FirstSeen}).
+     */
+    <T> long startOf(String service, T instance, InstanceView<T> view, long now) {
+        long published = view.startMillis(instance);
+        if (published >= 0 && published <= now) {
+            return published;
+        }
+        return firstSeen.startOf(service, view.address(instance), published, groups.firstRouted(service, now), now);
+    }
 
     /** The instance's tag, or null for a base instance; a malformed tag counts as base. */
     <T> String tagOf(String service, T instance, InstanceView<T> view) {

@@ -32,15 +32,16 @@ final class Picks {
      * Row 7: the index (into the candidate list) of a pick weighted by warm-up among the
      * selection in {@code sc}, or -1 when all weigh the same.
      */
-    static <T> int weightedIndex(LaneRouter.Scratch sc, WarmupSettings warmup, List<T> candidates, InstanceView<T> view,
-                                         long now) {
+    static <T> int weightedIndex(LaneRouter router, String service, LaneRouter.Scratch sc, WarmupSettings warmup,
+                                 List<T> candidates, InstanceView<T> view, long now) {
         int count = sc.count;
         int[] from = sc.selected;
         int[] weights = sc.weights;
         int total = 0;
         boolean equal = true;
         for (int k = 0; k < count; k++) {
-            int weight = WarmupWeight.percent(warmup, view.startMillis(candidates.get(from == null ? k : from[k])), now);
+            int weight = WarmupWeight.percent(warmup,
+                    router.startOf(service, candidates.get(from == null ? k : from[k]), view, now), now);
             weights[k] = weight;
             total += weight;
             if (weight != weights[0]) {

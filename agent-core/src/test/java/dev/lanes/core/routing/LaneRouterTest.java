@@ -424,6 +424,60 @@ class LaneRouterTest {
         }
 
         @Test
+        void instanceWithoutAStartWarmsUpFromWhenThisInstanceFirstSawIt() {
+            Harness h = new Harness().with(rules().warmup(new WarmupSettings(true, 40_000L, 1.0, 10)));
+            Inst warm = started("10.0.0.8:80", null, START - 3_600_000L);
+            Inst unknown = base("10.0.0.5:80");
+            // The first call to the service: an instance already there with no start counts as warm.
+            assertEquals(list(warm, unknown), h.router.eligible("order", list(warm, unknown), VIEW, null, null,
+                    DescribedRequest.of()));
+            assertNull(h.router.pickWeighted("order", list(warm, unknown), VIEW));
+            h.clock.addAndGet(5_000L);
+            Inst late = base("10.0.0.9:80");
+            assertEquals(10, weightOf(h, "order", list(warm, unknown, late), late),
+                    "first seen now: the window's minimum weight");
+            h.clock.addAndGet(10_000L);
+            List<Inst> all = list(warm, late);
+            int latePicks = 0;
+            for (int i = 0; i < DRAWS; i++) {
+                if (h.router.choose("order", all, VIEW, null, null, DescribedRequest.of()) == late) {
+                    latePicks++;
+                }
+            }
+            assertShare(latePicks, DRAWS, 25.0 / 125.0, "share 10 s after it was first seen");
+            h.clock.addAndGet(30_000L);
+            assertNull(h.router.pickWeighted("order", list(warm, unknown, late), VIEW), "warm after the window");
+        }
+
+        @Test
+        void startInTheFutureCountsFromWhenFirstSeen() {
+            Harness h = new Harness().with(rules().warmup(new WarmupSettings(true, 40_000L, 1.0, 10)));
+            Inst warm = started("10.0.0.8:80", null, START - 3_600_000L);
+            Inst other = started("10.0.0.6:80", null, START - 3_600_000L);
+            // The service is first routed with instances that publish their starts.
+            assertEquals(list(warm, other), h.router.eligible("order", list(warm, other), VIEW, null, null,
+                    DescribedRequest.of()));
+            h.clock.addAndGet(5_000L);
+            // Its host's clock is a minute ahead: read as is, it would weigh 100 (start unknown).
+            Inst ahead = started("10.0.0.9:80", null, h.clock.get() + 60_000L);
+            assertEquals(10, weightOf(h, "order", list(warm, ahead), ahead));
+            h.clock.addAndGet(20_000L);
+            assertEquals(50, weightOf(h, "order", list(warm, ahead), ahead), "20 s into a 40 s linear window");
+        }
+
+        /** The warm-up weight the admin view reports for {@code instance} after routing {@code all}. */
+        private int weightOf(Harness h, String service, List<Inst> all, Inst instance) {
+            h.router.eligible(service, all, VIEW, null, null, DescribedRequest.of());
+            RouteDecision<Inst> decision = h.router.explain(service, all, VIEW, null, null, DescribedRequest.of(), -1);
+            for (RouteDecision.Candidate<Inst> c : decision.candidates()) {
+                if (c.instance() == instance) {
+                    return c.warmupPercent();
+                }
+            }
+            throw new AssertionError(instance + " not among " + decision.candidates());
+        }
+
+        @Test
         void pickWeightedLeavesEqualWeightsToTheFramework() {
             Harness h = new Harness().with(rules().warmup(new WarmupSettings(true, 40_000L, 1.0, 10)));
             List<Inst> warm = list(started("a:1", null, START - 100_000L), started("b:1", null, -1));

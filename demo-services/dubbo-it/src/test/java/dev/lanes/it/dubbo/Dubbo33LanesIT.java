@@ -14,4 +14,9 @@ class Dubbo33LanesIT extends DubboLaneScenarios {
     String discovery() {
         return "instance";
     }
+
+    @Override
+    boolean runsWarmupCurve() {
+        return true;
+    }
 }

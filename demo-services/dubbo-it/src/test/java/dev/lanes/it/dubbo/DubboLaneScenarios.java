@@ -116,7 +116,9 @@ abstract class DubboLaneScenarios {
         deleteTree(work);
         Files.createDirectories(work);
         rules = work.resolve("rules.yaml");
-        Files.writeString(rules, GRAY_LANE);
+        // The line that runs the warm-up curve has warm-up on from the start, as a fleet would:
+        // every provider then publishes the window as Dubbo's own warmup (see docs/dubbo.md).
+        Files.writeString(rules, runsWarmupCurve() ? GRAY_LANE + WARMUP : GRAY_LANE);
         Topology.Builder builder = Topology.builder()
                 .line(line())
                 .workDir(work)
@@ -422,6 +424,99 @@ abstract class DubboLaneScenarios {
         } finally {
             writeRules(GRAY_LANE);
         }
+    }
+
+    static final String WARMUP = "warmup: {window: 30s, curve: 1, minWeightPercent: 10}\n";
+
+    /** Whether this line runs the warm-up curve: over a minute, so one line only. */
+    boolean runsWarmupCurve() {
+        return false;
+    }
+
+    /**
+     * Issue 11 §3 at the Dubbo hop (B's Dubbo consumer, over application-level discovery on the
+     * line that runs it) and at the Spring Cloud hop after it (D's LoadBalancer, default cache):
+     * a new base provider of D and a new base instance of C start under load, and each one's
+     * share of its hop is printed beside the share the warm-up curve predicts, every 5 s.
+     */
+    @Test
+    @Order(10)
+    void newInstancesTakeTheShareTheirWarmupCurvePredicts() throws Exception {
+        assumeTrue(runsWarmupCurve(), line().id() + " leaves the warm-up curve to another line");
+        long window = 30_000L;
+        int minPercent = 10;
+        writeRules(GRAY_LANE + WARMUP);
+        InstanceSpec dNew = new InstanceSpec("d-new", "service-d", "service-c", null, List.of(),
+                List.of(InstanceSpec.DUBBO_PROVIDER_ARG));
+        InstanceSpec cNew = new InstanceSpec("c-new", "service-c", "", null, List.of(), List.of());
+        List<WarmupCurve.Sample> samples;
+        long dStart;
+        long cStart;
+        long failed;
+        try (WarmupCurve.Load load = new WarmupCurve.Load(client, topology.url("b-base"), 4)) {
+            topology.startInstances(List.of(dNew, cNew));
+            dStart = dubboStart(topology.instance("d-new").dubboPort());
+            cStart = springCloudStart("d-base", "service-c", topology.instance("c-new").port());
+            long until = Math.max(dStart, cStart) + window + 5_000L;
+            while (System.currentTimeMillis() < until) {
+                sleep(250);
+            }
+            load.close();
+            samples = load.samples();
+            failed = load.failed();
+        } finally {
+            topology.stopInstance("d-new");
+            topology.stopInstance("c-new");
+            writeRules(GRAY_LANE);
+        }
+        List<WarmupCurve.Bucket> dubbo = WarmupCurve.buckets(samples, "service-d", "d-new", "d-base", dStart, window,
+                minPercent, 5_000L);
+        List<WarmupCurve.Bucket> http = WarmupCurve.buckets(samples, "service-c", "c-new", "c-base", cStart, window,
+                minPercent, 5_000L);
+        System.out.printf("%s warm-up curve: window 30 s, linear, minimum 10 %%; %d answered calls, %d failed%n",
+                line().id(), samples.size(), failed);
+        double dubboMax = WarmupCurve.print(System.out, "  d-new at B's Dubbo consumer (against d-base), seconds"
+                + " from its lanes.start:", dubbo, 100);
+        double httpMax = WarmupCurve.print(System.out, "  c-new at D's Spring Cloud LoadBalancer (against c-base),"
+                + " counted per caller from its first call to it:", http, 100);
+        // The curve itself: at least four buckets inside the window at each hop, and each one's
+        // share within 10 points of the curve; at these counts (a few hundred calls a bucket) the
+        // sampling error alone stays under 3 points with 99.7 % probability.
+        assertTrue(countInWindow(dubbo, window, 100) >= 4, "too few calls inside the window at the Dubbo hop");
+        assertTrue(countInWindow(http, window, 100) >= 4, "too few calls inside the window at the HTTP hop");
+        assertTrue(dubboMax <= 10.0, "the Dubbo hop strays " + dubboMax + " points from the curve");
+        assertTrue(httpMax <= 10.0, "the Spring Cloud hop strays " + httpMax + " points from the curve");
+    }
+
+    private static long countInWindow(List<WarmupCurve.Bucket> buckets, long window, int min) {
+        return buckets.stream().filter(b -> b.calls() >= min && b.fromSecond() >= 0
+                && b.fromSecond() * 1000 + 5_000 <= window).count();
+    }
+
+    /** The lanes.start of the provider of D on {@code dubboPort}, from its provider URL in ZooKeeper. */
+    private long dubboStart(int dubboPort) throws Exception {
+        try (Registry registry = new Registry(topology.zooKeeper().connectString())) {
+            for (String child : registry.children("/dubbo/" + SERVICE + "/providers")) {
+                String url = URLDecoder.decode(child, StandardCharsets.UTF_8);
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("[?&]lanes\\.start=(\\d{13})").matcher(url);
+                if (url.contains(":" + dubboPort + "/") && m.find()) {
+                    return Long.parseLong(m.group(1));
+                }
+            }
+        }
+        throw new AssertionError("no provider URL with lanes.start for Dubbo port " + dubboPort);
+    }
+
+    /** The lanes.start of the instance of {@code service} on {@code port}, as {@code caller}'s discovery sees it. */
+    private long springCloudStart(String caller, String service, int port) {
+        List<Map<String, Object>> known = topology.instance(caller).discovered(service);
+        for (Map<String, Object> instance : known == null ? List.<Map<String, Object>>of() : known) {
+            if (instance.get("port") instanceof Number n && n.intValue() == port
+                    && instance.get("metadata") instanceof Map<?, ?> metadata && metadata.get("lanes.start") != null) {
+                return Long.parseLong(metadata.get("lanes.start").toString());
+            }
+        }
+        throw new AssertionError(caller + " knows no " + service + " on port " + port + " with lanes.start: " + known);
     }
 
     // ------------------------------------------------------------------------------------------

@@ -6,13 +6,15 @@ import dev.lanes.bridge.InstanceView;
 import dev.lanes.bridge.Lanes;
 import org.apache.dubbo.config.AbstractInterfaceConfig;
 import org.apache.dubbo.config.AbstractMethodConfig;
+import org.apache.dubbo.config.AbstractServiceConfig;
 import org.apache.dubbo.config.ApplicationConfig;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Puts {@code lanes.tag} (on tagged instances) and {@code lanes.start} into the parameters of
+ * Puts {@code lanes.tag} (on tagged instances), {@code lanes.start} and, while the rules turn
+ * warm-up on, Dubbo's {@code warmup} (the Lanes window) into the parameters of
  * a Dubbo service right before it is exported, as if the application had configured
  * {@code <dubbo:parameter key="lanes.tag" .../>}. Dubbo copies them into the provider URL, so
  * they reach consumers through interface-level registration, and through the instance
@@ -22,6 +24,8 @@ import java.util.Map;
 public final class ServiceParameters {
 
     private static final String PLACE = "dubbo:ServiceConfig.export";
+    /** Dubbo's provider warm-up, in milliseconds, which its load balances read from the URL. */
+    static final String DUBBO_WARMUP_KEY = "warmup";
 
     private ServiceParameters() {
     }
@@ -31,7 +35,8 @@ public final class ServiceParameters {
         try {
             if (config instanceof AbstractMethodConfig) {
                 Lanes.routing().awaitRules();
-                publish((AbstractMethodConfig) config, Lanes.routing().instanceTag(), System.currentTimeMillis());
+                publish((AbstractMethodConfig) config, Lanes.routing().instanceTag(), System.currentTimeMillis(),
+                        Lanes.routing().warmupWindowMillis());
             }
             if (config instanceof AbstractInterfaceConfig) {
                 learnApplicationName((AbstractInterfaceConfig) config);
@@ -56,7 +61,14 @@ public final class ServiceParameters {
         }
     }
 
-    static void publish(AbstractMethodConfig config, String tag, long startMillis) {
+    /**
+     * @param warmupMillis the Lanes warm-up window in force (0: off), published as Dubbo's own
+     *                     {@code warmup} unless the application configured one: Dubbo's load
+     *                     balances weigh a provider by it (10 minutes by default) once the Lanes
+     *                     weights are all equal, and would otherwise hold a provider back long
+     *                     after the Lanes window ended.
+     */
+    static void publish(AbstractMethodConfig config, String tag, long startMillis, long warmupMillis) {
         String service = describe(config);
         if (ServiceNames.isDubboInternal(service)) {
             return;
@@ -64,7 +76,9 @@ public final class ServiceParameters {
         Map<String, String> parameters = config.getParameters();
         boolean addTag = tag != null && (parameters == null || parameters.get(InstanceView.TAG_KEY) == null);
         boolean addStart = parameters == null || parameters.get(InstanceView.START_KEY) == null;
-        if (!addTag && !addStart) {
+        boolean addWarmup = warmupMillis > 0 && warmupMillis <= Integer.MAX_VALUE
+                && (parameters == null || parameters.get(DUBBO_WARMUP_KEY) == null) && !warmupConfigured(config);
+        if (!addTag && !addStart && !addWarmup) {
             return;
         }
         // A copy: the application's map may be read-only or shared between services.
@@ -76,11 +90,28 @@ public final class ServiceParameters {
         if (addStart) {
             updated.put(InstanceView.START_KEY, Long.toString(startMillis));
         }
+        if (addWarmup) {
+            updated.put(DUBBO_WARMUP_KEY, Long.toString(warmupMillis));
+        }
         config.setParameters(updated);
         String published = updated.get(InstanceView.TAG_KEY) == null ? ""
                 : InstanceView.TAG_KEY + "=" + updated.get(InstanceView.TAG_KEY) + ", ";
         AgentLog.info("exporting Dubbo service " + service + " with parameters " + published
-                + InstanceView.START_KEY + "=" + updated.get(InstanceView.START_KEY));
+                + InstanceView.START_KEY + "=" + updated.get(InstanceView.START_KEY)
+                + (addWarmup ? ", " + DUBBO_WARMUP_KEY + "=" + warmupMillis : ""));
+    }
+
+    /** Whether the service, or the provider defaults it takes, set Dubbo's {@code warmup}. */
+    private static boolean warmupConfigured(AbstractMethodConfig config) {
+        if (config instanceof AbstractServiceConfig && ((AbstractServiceConfig) config).getWarmup() != null) {
+            return true;
+        }
+        try {
+            Object provider = config.getClass().getMethod("getProvider").invoke(config);
+            return provider instanceof AbstractServiceConfig && ((AbstractServiceConfig) provider).getWarmup() != null;
+        } catch (Exception | LinkageError e) {
+            return false;
+        }
     }
 
     /** The interface name: {@code getInterface()} of ServiceConfig, by name since AbstractMethodConfig lacks it. */

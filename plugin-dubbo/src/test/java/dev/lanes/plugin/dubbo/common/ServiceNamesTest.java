@@ -82,12 +82,12 @@ class ServiceNamesTest {
     void aSamplesServicePublishesItsTagAndDubbosMetadataServiceNothing() {
         ServiceConfig<Object> samples = new ServiceConfig<>();
         samples.setInterface(SAMPLES_SERVICE);
-        ServiceParameters.publish(samples, "gray", 7L);
+        ServiceParameters.publish(samples, "gray", 7L, 0L);
         assertEquals("gray", samples.getParameters().get("lanes.tag"));
 
         ServiceConfig<Object> metadata = new ServiceConfig<>();
         metadata.setInterface(MetadataService.class.getName());
-        ServiceParameters.publish(metadata, "gray", 7L);
+        ServiceParameters.publish(metadata, "gray", 7L, 0L);
         assertNull(metadata.getParameters());
     }
 

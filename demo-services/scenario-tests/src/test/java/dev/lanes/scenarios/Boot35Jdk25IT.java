@@ -9,4 +9,10 @@ class Boot35Jdk25IT extends LaneScenarios {
     Boot35Jdk25IT() {
         super(DemoLine.BOOT35, 25, Registry.Kind.ZOOKEEPER);
     }
+
+    /** Boot 3.5 runs on JDK 17 in Boot35Jdk17IT and Boot35EurekaJdk17IT, JDK 25 with Boot 4.0 in Boot40Jdk25IT. */
+    @Override
+    boolean inDefaultSuite() {
+        return false;
+    }
 }

@@ -9,4 +9,10 @@ class Boot40Jdk17IT extends LaneScenarios {
     Boot40Jdk17IT() {
         super(DemoLine.BOOT40, 17, Registry.Kind.ZOOKEEPER);
     }
+
+    /** Boot 4.0 runs on JDK 25 in Boot40Jdk25IT, JDK 17 with every other line. */
+    @Override
+    boolean inDefaultSuite() {
+        return false;
+    }
 }

@@ -149,8 +149,18 @@ abstract class LaneScenarios {
         this.registry = registry;
     }
 
+    /**
+     * Whether the default suite runs this class; a cell of the matrix that others cover (its
+     * Spring line on another JDK, its JDK with another line) runs with -Dlanes.it.full-matrix=true.
+     */
+    boolean inDefaultSuite() {
+        return true;
+    }
+
     @BeforeAll
     void startTopology() throws IOException {
+        assumeTrue(inDefaultSuite() || Boolean.getBoolean("lanes.it.full-matrix"), () -> getClass().getSimpleName()
+                + " runs with -Dlanes.it.full-matrix=true (its line and its JDK are covered by other classes)");
         Jdk jdk = Jdk.find(jdkFeature);
         assumeTrue(jdk != null, () -> getClass().getSimpleName() + " skipped: no JDK " + jdkFeature + " found at "
                 + Jdk.lookedAt(jdkFeature));

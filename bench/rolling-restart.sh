@@ -7,9 +7,14 @@ cd "$(dirname "$0")/.."
 
 runner=demo-services/demo-runner/target/demo-runner.jar
 agent=distribution/target/lanes-agent.jar
-line_jar=demo-services/demo-app-boot33/target/demo-app.jar
-if [[ ! -f $runner || ! -f $agent || ! -f $line_jar ]]; then
+# The default line, and the Dubbo line --chain dubbo uses.
+lines=(demo-services/demo-app-boot33 demo-services/demo-app-dubbo33)
+missing=0
+for line in "${lines[@]}"; do
+    [[ -f $line/target/demo-app.jar ]] || missing=1
+done
+if [[ ! -f $runner || ! -f $agent || $missing == 1 ]]; then
     echo "rolling-restart.sh: building the agent, the demo jars and the runner (./mvnw -B -DskipTests package)" >&2
-    ./mvnw -B -q -DskipTests package -pl distribution,demo-services/demo-runner,demo-services/demo-app-boot33 -am
+    ./mvnw -B -q -DskipTests package -pl "distribution,demo-services/demo-runner,$(IFS=,; echo "${lines[*]}")" -am
 fi
 exec java -cp "$runner" dev.lanes.demo.runner.bench.RollingRestart "$@"

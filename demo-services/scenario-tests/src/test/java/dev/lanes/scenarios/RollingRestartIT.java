@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
@@ -18,12 +19,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The rolling restart at CI size (bench/rolling-restart.sh is the full one): Spring Boot 3.3 on
- * ZooKeeper, A -> B -> C with two instances of B and of C, every caller with Spring Cloud
- * LoadBalancer's default 35 s instance cache; constant load on A while each instance of B, then
- * of C, gets SIGTERM and is replaced by a new process. Once with the agent (lossless, warm-up),
- * once without. Asserts that no request failed with the agent, and that the run without it
- * sent requests too; the numbers of both are printed and written to the scenario report.
+ * The rolling restart at CI size (bench/rolling-restart.sh is the full one), across both kinds
+ * of hop: Apache Dubbo 3.3 on Spring Boot 3.5 and ZooKeeper, A -> B => D -> C with two instances
+ * each of B, D and C; A calls B with Spring Cloud LoadBalancer and its default 35 s instance
+ * cache, B calls D over Dubbo with Dubbo's defaults (interface- and application-level
+ * registration, the consumer on APPLICATION_FIRST) and {@code retries=0}. Constant load on A
+ * while each instance of B, then of D, gets SIGTERM and is replaced by a new process. Once with
+ * the agent (lossless, warm-up), once without. Asserts that no request failed with the agent,
+ * that the agent held and withdrew each D's application-level instance as well as its provider
+ * URLs, and that the run without it sent requests too; the numbers of both are printed and
+ * written to the scenario report.
  */
 class RollingRestartIT {
 
@@ -31,14 +36,14 @@ class RollingRestartIT {
 
     @Test
     @Timeout(1500)
-    void noRequestFailsWithTheAgentWhileEveryInstanceOfBThenCRestarts() throws IOException {
+    void noRequestFailsWithTheAgentWhileEveryInstanceOfBThenDRestarts() throws IOException {
         Jdk jdk = Jdk.find(17);
         assumeTrue(jdk != null, () -> "RollingRestartIT skipped: no JDK 17 found at " + Jdk.lookedAt(17));
         Path work = Paths.get("target", "scenarios", "RollingRestartIT").toAbsolutePath();
         RollingRestart.Options options = RollingRestart.Options.parse(new String[] {
             "--rate", String.valueOf(RATE), "--instances", "2", "--workers", "32", "--before", "4", "--after", "4",
             "--agent", LaneScenarios.agentJar().toString(), "--java", jdk.home().toString(),
-            "--line", DemoLine.BOOT33.id(), "--work-dir", work.toString()});
+            "--line", DemoLine.DUBBO33.id(), "--chain", "dubbo", "--restart", "b,d", "--work-dir", work.toString()});
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(new TestOutput.Tee(captured, System.out), true, StandardCharsets.UTF_8);
         List<RollingRestart.Arm> arms;
@@ -65,5 +70,20 @@ class RollingRestartIT {
             TestOutput.printLogs(work.resolve("agent"));
         }
         assertEquals(0, agent.load().failed(), "requests failed with the agent: " + agent.load().reasons());
+        // Each D the agent stopped withdrew its application-level instance before draining, and
+        // each replacement's was held until the application was ready.
+        for (String stopped : List.of("d1", "d2")) {
+            String log = Files.readString(work.resolve("agent").resolve(stopped + ".log"));
+            assertTrue(log.contains("lossless: deregistered Dubbo application instance"), stopped + ": " + tail(log));
+        }
+        for (String replacement : List.of("d1.2", "d2.2")) {
+            String log = Files.readString(work.resolve("agent").resolve(replacement + ".log"));
+            assertTrue(log.contains("lossless: holding back the registration of Dubbo application instance"),
+                    replacement + ": " + tail(log));
+        }
+    }
+
+    private static String tail(String log) {
+        return log.length() <= 4000 ? log : log.substring(log.length() - 4000);
     }
 }

@@ -31,7 +31,9 @@ public final class Dubbo3Plugin implements LanesPlugin {
         List<String> names = new ArrayList<String>(CommonHelpers.NAMES);
         String p = "dev.lanes.plugin.dubbo.v3.";
         names.addAll(Arrays.asList(p + "LanesStateRouter", p + "LanesStateRouterFactory",
-                p + "LanesMetadataParamsFilter", p + "LanesMigrationAddressComparator", p + "Dubbo3Extensions"));
+                p + "LanesMetadataParamsFilter", p + "LanesMigrationAddressComparator", p + "Dubbo3Extensions",
+                p + "InstanceRegistration", p + "InstanceRegistration$State", p + "InstanceRegistration$Register",
+                p + "InstanceRegistration$Unregister"));
         HELPER_CLASS_NAMES = Collections.unmodifiableList(names);
     }
 
@@ -40,6 +42,7 @@ public final class Dubbo3Plugin implements LanesPlugin {
                     new ExtensionLoaderInstrumentation(),
                     new ServiceConfigInstrumentation(),
                     new RegistryInstrumentation(),
+                    new ServiceDiscoveryInstrumentation(),
                     new DubboShutdownHookInstrumentation(),
                     new ClusterInvokerInstrumentation()));
 

@@ -22,6 +22,18 @@ public final class SpringLifecycleHelper {
     private SpringLifecycleHelper() {
     }
 
+    /** {@code SpringApplication.run} starts: Boot's ready event will come. */
+    public static void bootStarting() {
+        try {
+            if (!bootSeen) {
+                bootSeen = true;
+                Lifecycle.control().readyExpected("Spring Boot ApplicationReadyEvent");
+            }
+        } catch (Throwable t) {
+            AgentFaults.report("springboot:run", t);
+        }
+    }
+
     /** Before the listeners of {@code event}: the ready context closing deregisters and drains. */
     public static void beforeListeners(Object context, Object event) {
         try {

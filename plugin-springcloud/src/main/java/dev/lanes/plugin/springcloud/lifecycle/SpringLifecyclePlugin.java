@@ -4,6 +4,7 @@ import dev.lanes.core.plugin.LanesPlugin;
 import dev.lanes.core.plugin.Support;
 import dev.lanes.core.plugin.TypeInstrumentation;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -16,6 +17,10 @@ public final class SpringLifecyclePlugin implements LanesPlugin {
 
     /** Spring Boot's ready event, in every Boot line from 2.0 to 4.0. */
     static final String MARKER = "org/springframework/boot/context/event/ApplicationReadyEvent.class";
+
+    private static final List<TypeInstrumentation> INSTRUMENTATIONS = Collections.unmodifiableList(
+            Arrays.<TypeInstrumentation>asList(new SpringApplicationRunInstrumentation(),
+                    new ApplicationContextEventsInstrumentation()));
 
     @Override
     public String name() {
@@ -32,7 +37,7 @@ public final class SpringLifecyclePlugin implements LanesPlugin {
 
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
-        return Collections.<TypeInstrumentation>singletonList(new ApplicationContextEventsInstrumentation());
+        return INSTRUMENTATIONS;
     }
 
     @Override

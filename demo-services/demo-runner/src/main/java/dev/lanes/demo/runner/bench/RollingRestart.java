@@ -20,8 +20,10 @@ import java.util.Map;
 /**
  * A rolling restart at load, with and without the agent, in one run: the demo chain
  * A -> B -> C (Spring Cloud LoadBalancer with its default 35 s instance cache at every caller,
- * ZooKeeper) with {@code --instances} instances of B and of C; constant load on A while every
- * instance of B, then of C, is stopped with SIGTERM and started again (a new process on a new
+ * ZooKeeper) with {@code --instances} instances of B and of C, or with {@code --chain dubbo}
+ * A -> B => D -> C, where B calls D over Dubbo (a Dubbo line); constant load on A while every
+ * instance of the restarted services ({@code --restart}, by default all but A, in chain order)
+ * is stopped with SIGTERM and started again (a new process on a new
  * port, as a new pod would be), one after another, each waiting until its replacement is
  * registered. The same sequence runs once with the agent (lossless offline, warm-up on) and
  * once without; prints, for each, the requests sent, failed and the latencies over the load
@@ -90,15 +92,19 @@ public final class RollingRestart {
             builder.agent(options.agentJar, null).jvmArgs("-Dlanes.rules=file:" + rules);
         }
         Map<String, Integer> generation = new LinkedHashMap<>();
-        builder.instance(spec("a", 1, 1));
-        for (String service : List.of("b", "c")) {
+        builder.instance(spec(options, "a", 1, 1));
+        for (String service : options.services()) {
             for (int i = 1; i <= options.instances; i++) {
-                builder.instance(spec(service, i, 1));
+                builder.instance(spec(options, service, i, 1));
+            }
+        }
+        for (String service : options.restarted()) {
+            for (int i = 1; i <= options.instances; i++) {
                 generation.put(service + i, 1);
             }
         }
-        out.println("== " + arm + ": starting ZooKeeper, A, " + options.instances + " x B, " + options.instances
-                + " x C" + (agent ? " with the agent" : " without the agent") + " (logs in " + dir + ")");
+        out.println("== " + arm + ": starting ZooKeeper, A, " + options.describeServices()
+                + (agent ? " with the agent" : " without the agent") + " (logs in " + dir + ")");
         try (Topology topology = builder.start()) {
             String url = topology.url("a1") + "/chain";
             // A short warm-up of the whole chain, not counted.
@@ -116,7 +122,7 @@ public final class RollingRestart {
                 long t0 = System.nanoTime();
                 topology.stopInstance(name);
                 long stopped = System.nanoTime();
-                topology.startInstance(spec(service, index, gen + 1));
+                topology.startInstance(spec(options, service, index, gen + 1));
                 instance.setValue(gen + 1);
                 out.printf(Locale.ROOT, "   %s: restarted %s (stopped in %.1f s, replacement registered %.1f s later);"
                                 + " so far %d sent, %d failed%n", arm, name, (stopped - t0) / 1e9,
@@ -128,14 +134,19 @@ public final class RollingRestart {
         }
     }
 
-    /** Instance {@code index} of service-{a,b,c}, its {@code gen}-th process: "b2", "b2.2" after a restart. */
-    static InstanceSpec spec(String service, int index, int gen) {
+    /** Instance {@code index} of service-{a,b,c,d}, its {@code gen}-th process: "b2", "b2.2" after a restart. */
+    static InstanceSpec spec(Options options, String service, int index, int gen) {
+        boolean dubbo = options.dubboChain();
         String next = switch (service) {
             case "a" -> "service-b";
-            case "b" -> "service-c";
+            case "b" -> dubbo ? InstanceSpec.DUBBO_NEXT_PREFIX + "service-d" : "service-c";
+            case "d" -> "service-c";
             default -> "";
         };
         List<String> appArgs = new ArrayList<>();
+        if (service.equals("d")) {
+            appArgs.add(InstanceSpec.DUBBO_PROVIDER_ARG);
+        }
         // The callers keep Spring Cloud LoadBalancer's default instance cache (35 s).
         appArgs.add(ServiceProcess.LB_CACHE + "=true");
         return new InstanceSpec(name(service, index, gen), "service-" + service, next, null, List.of(), appArgs);
@@ -153,8 +164,8 @@ public final class RollingRestart {
 
     public static void print(List<Arm> arms, Options options, PrintStream out) {
         out.println();
-        out.printf(Locale.ROOT, "== rolling restart of %d x B then %d x C at %.0f requests/s (%s) ==%n",
-                options.instances, options.instances, options.rate, options.line.id());
+        out.printf(Locale.ROOT, "== rolling restart of %s at %.0f requests/s (%s, chain %s) ==%n",
+                options.describeRestarts(), options.rate, options.line.id(), options.chain);
         out.printf(Locale.ROOT, "%-6s %8s %8s %8s %9s %9s %9s %8s%n", "arm", "sent", "failed", "failed%", "p50 ms",
                 "p99 ms", "max ms", "seconds");
         for (Arm arm : arms) {
@@ -179,7 +190,9 @@ public final class RollingRestart {
                   --instances N       instances of B and of C (default 2)
                   --arms LIST         agent,bare (default); or one of them
                   --agent JAR         the agent (default distribution/target/lanes-agent.jar)
-                  --line ID           demo line (default boot33)
+                  --chain KIND        http: A -> B -> C (default); dubbo: A -> B => D -> C, B calling D over Dubbo
+                  --restart LIST      services restarted, in order (default b,c; with --chain dubbo b,d,c)
+                  --line ID           demo line (default boot33; with --chain dubbo dubbo33)
                   --java PATH         java binary or JDK home for the services
                   --workers N         load threads (default 64)
                   --warmup-window S   lanes warm-up window in seconds (default 20)
@@ -193,7 +206,9 @@ public final class RollingRestart {
         public int instances = 2;
         public List<String> arms = List.of("agent", "bare");
         public Path agentJar = DemoLine.repositoryRoot().resolve("distribution/target/lanes-agent.jar");
-        public DemoLine line = DemoLine.BOOT33;
+        public DemoLine line;
+        public String chain = "http";
+        public List<String> restart;
         public Path java;
         public int workers = 64;
         public int warmupSeconds = 20;
@@ -204,6 +219,35 @@ public final class RollingRestart {
         public Path workDir = DemoLine.repositoryRoot().resolve(".lanes-demo")
                 .resolve("rolling-restart-" + System.currentTimeMillis());
         boolean help;
+
+        boolean dubboChain() {
+            return chain.equals("dubbo");
+        }
+
+        /** The services after A, in chain order, each with {@link #instances} instances. */
+        List<String> services() {
+            return dubboChain() ? List.of("b", "d", "c") : List.of("b", "c");
+        }
+
+        List<String> restarted() {
+            return restart == null ? services() : restart;
+        }
+
+        String describeServices() {
+            List<String> parts = new ArrayList<>();
+            for (String service : services()) {
+                parts.add(instances + " x " + service.toUpperCase(Locale.ROOT));
+            }
+            return String.join(", ", parts);
+        }
+
+        String describeRestarts() {
+            List<String> parts = new ArrayList<>();
+            for (String service : restarted()) {
+                parts.add(instances + " x " + service.toUpperCase(Locale.ROOT));
+            }
+            return String.join(" then ", parts);
+        }
 
         public static Options parse(String[] args) {
             Options o = new Options();
@@ -223,6 +267,8 @@ public final class RollingRestart {
                     case "--arms" -> o.arms = List.of(v.split(","));
                     case "--agent" -> o.agentJar = Paths.get(v).toAbsolutePath();
                     case "--line" -> o.line = DemoLine.parse(v);
+                    case "--chain" -> o.chain = v;
+                    case "--restart" -> o.restart = List.of(v.split(","));
                     case "--java" -> o.java = Paths.get(v);
                     case "--workers" -> o.workers = Integer.parseInt(v);
                     case "--warmup-window" -> o.warmupSeconds = Integer.parseInt(v);
@@ -237,6 +283,23 @@ public final class RollingRestart {
             for (String arm : o.arms) {
                 if (!arm.equals("agent") && !arm.equals("bare")) {
                     throw new IllegalArgumentException("--arms: '" + arm + "' is not agent or bare");
+                }
+            }
+            if (!o.chain.equals("http") && !o.chain.equals("dubbo")) {
+                throw new IllegalArgumentException("--chain: '" + o.chain + "' is not http or dubbo");
+            }
+            if (o.line == null) {
+                o.line = o.dubboChain() ? DemoLine.DUBBO33 : DemoLine.BOOT33;
+            }
+            if (o.dubboChain() && !o.line.hasDubbo()) {
+                throw new IllegalArgumentException("--chain dubbo: the line " + o.line.id() + " has no Dubbo");
+            }
+            if (o.restart == null) {
+                o.restart = o.services();
+            }
+            for (String service : o.restart) {
+                if (!o.services().contains(service)) {
+                    throw new IllegalArgumentException("--restart: '" + service + "' is not among " + o.services());
                 }
             }
             if (o.rate <= 0 || o.instances < 2) {

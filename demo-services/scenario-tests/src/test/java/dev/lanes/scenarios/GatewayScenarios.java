@@ -48,7 +48,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * front of it as the seed's access layer (docs/nginx.md): a base, a gray and a dev1 gateway
  * (demo-services/gateway-app, routes in application.yml) over A (base, gray) -> B (base) -> C
  * (base, gray, dev1). Each request's whole path is read from the demo's answer, the gateway
- * that served it from the response header its route adds.
+ * that served it from the response header its route adds. A line that also builds the gateway on
+ * Gateway Server MVC adds a base and a gray MVC gateway, whose scenarios its subclass holds.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -67,6 +68,7 @@ abstract class GatewayScenarios {
                   services: [gateway]
               - name: dev1
                 tag: dev1
+            propagate: [x-env]              # carried from a trusted source, dropped from any other
             entry:
               trust:
                 sources: [%s/32]            # nginx's location /env-by-source/ binds to it
@@ -79,6 +81,8 @@ abstract class GatewayScenarios {
 
     private final DemoLine line;
     private final String gatewayModule;
+    /** The Gateway Server MVC build of the same gateway on this line, or null (no MVC gateway). */
+    private final String mvcGatewayModule;
     private Topology topology;
     private final Map<String, ServiceProcess> gateways = new LinkedHashMap<>();
     private Nginx nginx;
@@ -102,8 +106,17 @@ abstract class GatewayScenarios {
     };
 
     GatewayScenarios(DemoLine line, String gatewayModule) {
+        this(line, gatewayModule, null);
+    }
+
+    /**
+     * With {@code mvcGatewayModule}, a base and a gray Gateway Server MVC ({@code mvc-base},
+     * {@code mvc-gray}, the same routes) join the topology for the subclass's MVC scenarios.
+     */
+    GatewayScenarios(DemoLine line, String gatewayModule, String mvcGatewayModule) {
         this.line = line;
         this.gatewayModule = gatewayModule;
+        this.mvcGatewayModule = mvcGatewayModule;
     }
 
     /** A record of one answer through a gateway: the gateway that served it and the chain below. */
@@ -123,9 +136,11 @@ abstract class GatewayScenarios {
 
     @BeforeAll
     void start() throws Exception {
-        Path gatewayJar = DemoLine.repositoryRoot().resolve("demo-services/gateway-app").resolve(gatewayModule)
-                .resolve("target/gateway-app.jar");
-        assumeTrue(Files.isRegularFile(gatewayJar), "build demo-services/gateway-app first: " + gatewayJar);
+        for (String module : mvcGatewayModule == null ? List.of(gatewayModule)
+                : List.of(gatewayModule, mvcGatewayModule)) {
+            assumeTrue(Files.isRegularFile(gatewayJar(module)), "build demo-services/gateway-app first: "
+                    + gatewayJar(module));
+        }
         Path work = Paths.get("target", "scenarios", getClass().getSimpleName()).toAbsolutePath();
         Files.createDirectories(work);
         Path rules = work.resolve("rules.yaml");
@@ -134,16 +149,27 @@ abstract class GatewayScenarios {
                 .jvmArgs("-Dlanes.rules=file:" + rules).workDir(work);
         INSTANCES.forEach(builder::instances);
         topology = builder.start();
-        for (String[] g : new String[][] {{"gw-base", null}, {"gw-gray", "gray"}, {"gw-dev1", "dev1"}}) {
+        List<String[]> specs = new ArrayList<>(List.of(new String[] {"gw-base", null, gatewayModule},
+                new String[] {"gw-gray", "gray", gatewayModule}, new String[] {"gw-dev1", "dev1", gatewayModule}));
+        if (mvcGatewayModule != null) {
+            specs.add(new String[] {"mvc-base", null, mvcGatewayModule});
+            specs.add(new String[] {"mvc-gray", "gray", mvcGatewayModule});
+        }
+        for (String[] g : specs) {
             InstanceSpec spec = new InstanceSpec(g[0], "gateway", "", g[1], List.of(),
                     List.of("--demo.direct-uri=" + topology.url("a-base")));
-            gateways.put(g[0], ServiceProcess.start(topology.launch().withAppJar(gatewayJar), spec,
+            gateways.put(g[0], ServiceProcess.start(topology.launch().withAppJar(gatewayJar(g[2])), spec,
                     topology.registry(), work));
         }
         for (String name : gateways.keySet()) {
             awaitGateway(name);
         }
         startNginx(work);
+    }
+
+    private static Path gatewayJar(String module) {
+        return DemoLine.repositoryRoot().resolve("demo-services/gateway-app").resolve(module)
+                .resolve("target/gateway-app.jar");
     }
 
     @AfterAll
@@ -303,13 +329,13 @@ abstract class GatewayScenarios {
 
     // ---- plumbing ----
 
-    private static void expect(Answer a, String path, List<String> seenTags) {
+    static void expect(Answer a, String path, List<String> seenTags) {
         assertTrue(a.chain().ok(), () -> "failed: " + a.chain().status() + " " + a.chain().body());
         assertEquals(path, a.path());
         assertEquals(seenTags, a.seenTags(), () -> "x-lanes-tag seen at each hop of " + a.path());
     }
 
-    private String gateway(String name) {
+    String gateway(String name) {
         return gateways.get(name).baseUrl();
     }
 

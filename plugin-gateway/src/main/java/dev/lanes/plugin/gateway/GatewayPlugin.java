@@ -26,8 +26,8 @@ public final class GatewayPlugin implements LanesPlugin {
             "dev.lanes.plugin.springcloud.web.common.QueryStrings",
             "dev.lanes.plugin.springcloud.web.common.InboundTags",
             "dev.lanes.plugin.springcloud.web.webflux.ServerHttpRequestView",
-            HELPERS + "webflux.HeaderEdits",
-            HELPERS + "webflux.ProxiedHeaders",
+            HELPERS + "common.HeaderEdits",
+            HELPERS + "common.ProxiedHeaders",
             HELPERS + "webflux.LanesGlobalFilter",
             HELPERS + "webflux.GatewayFilterHelper"));
 

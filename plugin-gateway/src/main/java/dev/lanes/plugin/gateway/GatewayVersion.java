@@ -3,6 +3,7 @@ package dev.lanes.plugin.gateway;
 import dev.lanes.core.plugin.JarVersions;
 import dev.lanes.core.plugin.Support;
 import java.net.URL;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -26,20 +27,29 @@ final class GatewayVersion {
     }
 
     static Support support(ClassLoader loader) {
-        URL marker = loader == null ? ClassLoader.getSystemResource(MARKER) : loader.getResource(MARKER);
-        if (marker == null) {
-            return Support.unsupported("Spring Cloud Gateway (WebFlux) is not on the class path (no " + MARKER
-                    + "); supported: " + SUPPORTED_RANGE);
+        return support(loader, "Spring Cloud Gateway (WebFlux)", "spring-cloud-gateway-server", MARKER, FILE_NAME,
+                SUPPORTED_RANGE, NEEDED, GatewayVersion::isSupported);
+    }
+
+    /**
+     * The check of either gateway plugin: the version of the jar that holds {@code marker}, read
+     * from {@code fileName}'s group 1 where the jar's manifest does not say it; the classes
+     * {@code needed} when it cannot be read.
+     */
+    static Support support(ClassLoader loader, String product, String artifact, String marker, Pattern fileName,
+                           String range, String[] needed, Predicate<String> supportedVersion) {
+        URL found = loader == null ? ClassLoader.getSystemResource(marker) : loader.getResource(marker);
+        if (found == null) {
+            return Support.unsupported(product + " is not on the class path (no " + marker + "); supported: "
+                    + range);
         }
-        String version = JarVersions.read(marker, MARKER, null, FILE_NAME);
-        String jar = JarVersions.jarOf(marker, MARKER);
+        String version = JarVersions.read(found, marker, null, fileName);
+        String jar = JarVersions.jarOf(found, marker);
         if (version == null) {
-            return Support.whenVersionUnreadable(loader, "spring-cloud-gateway-server", jar, SUPPORTED_RANGE,
-                    NEEDED, new String[0]);
+            return Support.whenVersionUnreadable(loader, artifact, jar, range, needed, new String[0]);
         }
-        return isSupported(version) ? Support.SUPPORTED
-                : Support.unsupported("found Spring Cloud Gateway " + version + " at " + jar + "; supported: "
-                        + SUPPORTED_RANGE);
+        return supportedVersion.test(version) ? Support.SUPPORTED
+                : Support.unsupported("found " + product + " " + version + " at " + jar + "; supported: " + range);
     }
 
     /** True for 3.1 and later 3.x, 4.x and 5.x, including milestones and snapshots. */

@@ -3,7 +3,7 @@ package dev.lanes.demo.gateway;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-/** A Spring Cloud Gateway with nothing of its own but this class: every route is in application.yml. */
+/** A Spring Cloud Gateway (WebFlux or Server MVC) with nothing of its own but this class: every route is in application.yml. */
 @SpringBootApplication
 public class GatewayApplication {
 

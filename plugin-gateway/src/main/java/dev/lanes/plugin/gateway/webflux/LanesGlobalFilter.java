@@ -3,6 +3,7 @@ package dev.lanes.plugin.gateway.webflux;
 import dev.lanes.bridge.AgentFaults;
 import dev.lanes.bridge.Lanes;
 import dev.lanes.bridge.TrafficContext;
+import dev.lanes.plugin.gateway.common.ProxiedHeaders;
 import dev.lanes.plugin.springcloud.web.common.InboundTags;
 import dev.lanes.plugin.springcloud.web.webflux.ServerHttpRequestView;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;

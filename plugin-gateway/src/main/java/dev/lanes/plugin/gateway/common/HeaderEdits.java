@@ -1,4 +1,4 @@
-package dev.lanes.plugin.gateway.webflux;
+package dev.lanes.plugin.gateway.common;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -11,7 +11,7 @@ import org.springframework.http.HttpHeaders;
  * {@code remove(Object)} up to 6.x (from {@code MultiValueMap}) and {@code remove(String)} from
  * 7.0, two descriptors that one compiled call cannot both link to.
  */
-final class HeaderEdits {
+public final class HeaderEdits {
 
     private static final MethodHandle REMOVE = removeHandle();
 
@@ -31,7 +31,7 @@ final class HeaderEdits {
         }
     }
 
-    static void remove(HttpHeaders headers, String name) {
+    public static void remove(HttpHeaders headers, String name) {
         try {
             REMOVE.invoke(headers, (Object) name);
         } catch (RuntimeException | Error e) {

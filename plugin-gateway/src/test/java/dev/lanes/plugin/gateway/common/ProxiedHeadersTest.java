@@ -1,4 +1,4 @@
-package dev.lanes.plugin.gateway.webflux;
+package dev.lanes.plugin.gateway.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

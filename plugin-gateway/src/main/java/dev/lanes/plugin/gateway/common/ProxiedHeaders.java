@@ -1,4 +1,4 @@
-package dev.lanes.plugin.gateway.webflux;
+package dev.lanes.plugin.gateway.common;
 
 import dev.lanes.bridge.CarriedHeaders;
 import dev.lanes.bridge.TrafficContext;
@@ -9,21 +9,21 @@ import java.util.function.Consumer;
 import org.springframework.http.HttpHeaders;
 
 /**
- * What the gateway's proxied request carries of the lanes, decided from the exchange's traffic
+ * What the gateway's proxied request carries of the lanes, decided from the request's traffic
  * state: {@code x-lanes-tag} is the tag the gateway decided (or absent); the baggage member
  * {@code lanes.tag} the client may have sent is taken off (the header says it now); the headers
  * the rules carry are added where missing, and, from a client the entry does not trust, what it
  * sent of them (headers and {@code lanes.h.*} baggage members) is taken off; the access layer's
  * secret header never leaves the gateway.
  */
-final class ProxiedHeaders implements Consumer<HttpHeaders> {
+public final class ProxiedHeaders implements Consumer<HttpHeaders> {
 
     private final String tag;
     private final CarriedHeaders carried;
     private final boolean trusted;
     private final String secretHeader;
 
-    ProxiedHeaders(String tag, CarriedHeaders carried, boolean trusted, String secretHeader) {
+    public ProxiedHeaders(String tag, CarriedHeaders carried, boolean trusted, String secretHeader) {
         this.tag = tag;
         this.carried = carried;
         this.trusted = trusted;
@@ -31,7 +31,7 @@ final class ProxiedHeaders implements Consumer<HttpHeaders> {
     }
 
     /** Whether {@link #apply} would change {@code headers}: most requests need no copy of the request. */
-    boolean changes(HttpHeaders headers) {
+    public boolean changes(HttpHeaders headers) {
         if (secretHeader != null && headers.getFirst(secretHeader) != null) {
             return true;
         }

@@ -176,8 +176,16 @@ public final class LosslessLifecycle implements Lifecycle.Control {
             if (phase != Phase.STARTING || shutdownStarted || released) {
                 return;
             }
+            if (readyExpectedFrom != null && !readyExpectedFrom.equals(by)) {
+                // Another framework's start inside the one the application is ready by (Dubbo's
+                // inside Spring Boot's): not the application's ready point.
+                return;
+            }
             readyBy = by;
             delay = Math.max(0L, settings().registrationDelayMillis());
+            AgentLog.info("lossless: the application is ready (" + by + ")" + (held.isEmpty() ? ""
+                    : "; " + held.size() + " registration(s) held" + (delay > 0
+                    ? ", made after lossless.registrationDelay " + delay + " ms" : ", made now")));
             if (delay > 0) {
                 registerAtMillis = clock.getAsLong() + delay;
                 enter(Phase.REGISTERING, "ready (" + by + "); registering after lossless.registrationDelay "

@@ -179,6 +179,37 @@ class LosslessLifecycleTest {
         }
 
         @Test
+        void onlyTheSignalExpectedFirstMakesTheApplicationReady() {
+            // Spring Boot's run starts first; Dubbo starts inside it and says it started.
+            LosslessLifecycle lifecycle = new LosslessLifecycle(() -> world.settings, () -> world.now, world, world,
+                    world, 1_000L);
+            lifecycle.readyExpected("Spring Boot ApplicationReadyEvent");
+            lifecycle.readyExpected("Dubbo application started");
+            assertTrue(lifecycle.holdRegistration("dubbo provider", world.log("register"), world.log("deregister")));
+
+            lifecycle.ready("Dubbo application started");
+            assertTrue(world.events.isEmpty(), "Dubbo's start is not the application's ready point here");
+            assertEquals(Phase.STARTING, lifecycle.phase());
+
+            lifecycle.ready("Spring Boot ApplicationReadyEvent");
+            assertEquals(List.of("register"), world.events);
+            assertEquals(Phase.REGISTERED, lifecycle.phase());
+        }
+
+        @Test
+        void withoutSpringBootDubbosStartIsTheReadyPoint() {
+            LosslessLifecycle lifecycle = new LosslessLifecycle(() -> world.settings, () -> world.now, world, world,
+                    world, 1_000L);
+            lifecycle.readyExpected("Dubbo application started");
+            assertTrue(lifecycle.holdRegistration("dubbo provider", world.log("register"), world.log("deregister")));
+            assertTrue(lifecycle.holdRegistration("dubbo instance", world.log("register instance"),
+                    world.log("deregister instance")));
+
+            lifecycle.ready("Dubbo application started");
+            assertEquals(List.of("register", "register instance"), world.events);
+        }
+
+        @Test
         void anApplicationThatNeverBecomesReadyNeverRegisters() {
             LosslessLifecycle lifecycle = world.lifecycle();
             lifecycle.holdRegistration("orders", world.log("register"), world.log("deregister"));

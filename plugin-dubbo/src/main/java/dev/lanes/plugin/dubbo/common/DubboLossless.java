@@ -46,6 +46,30 @@ public final class DubboLossless {
         }
     }
 
+    /** The ready point of an application Dubbo alone drives (no Spring Boot around it). */
+    static final String DUBBO_STARTED = "Dubbo application started";
+
+    /**
+     * Dubbo's application starts: unless a framework around it (Spring Boot) said first that it
+     * will signal the ready point, the end of Dubbo's start is that point.
+     */
+    public static void starting() {
+        try {
+            Lifecycle.control().readyExpected(DUBBO_STARTED);
+        } catch (Throwable t) {
+            AgentFaults.report("dubbo:lossless starting", t);
+        }
+    }
+
+    /** Dubbo's application has started: every service exported. */
+    public static void started() {
+        try {
+            Lifecycle.control().ready(DUBBO_STARTED);
+        } catch (Throwable t) {
+            AgentFaults.report("dubbo:lossless started", t);
+        }
+    }
+
     /** Dubbo's shutdown hook is starting: deregister and drain first. */
     public static void beforeDubboShutdown() {
         try {

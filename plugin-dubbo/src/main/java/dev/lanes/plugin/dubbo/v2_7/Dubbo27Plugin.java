@@ -40,6 +40,7 @@ public final class Dubbo27Plugin implements LanesPlugin {
                     new ExtensionLoaderInstrumentation(),
                     new ServiceConfigInstrumentation(),
                     new RegistryInstrumentation(),
+                    new BootstrapInstrumentation(),
                     new DubboShutdownHookInstrumentation(),
                     new ClusterInvokerInstrumentation()));
 

@@ -43,6 +43,7 @@ public final class Dubbo3Plugin implements LanesPlugin {
                     new ServiceConfigInstrumentation(),
                     new RegistryInstrumentation(),
                     new ServiceDiscoveryInstrumentation(),
+                    new DeployerInstrumentation(),
                     new DubboShutdownHookInstrumentation(),
                     new ClusterInvokerInstrumentation()));
 

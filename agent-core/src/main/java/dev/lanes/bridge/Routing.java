@@ -151,4 +151,15 @@ public interface Routing {
     default String trustHeader() {
         return null;
     }
+
+    /**
+     * Where the OpenTelemetry Java agent runs: makes its current baggage carry {@code tag} (the
+     * request's decided tag; null removes it) as member {@code lanes.tag} until the returned scope
+     * is closed, on the same thread, when the request's entry ends; so that the {@code baggage}
+     * header the agent writes on outbound calls says the same as Lanes. Null when there is
+     * nothing to change or no such agent.
+     */
+    default AutoCloseable laneInTraceBaggage(String tag) {
+        return null;
+    }
 }

@@ -16,6 +16,7 @@ import dev.lanes.core.plugin.PluginInstaller;
 import dev.lanes.core.plugin.PluginStatus;
 import dev.lanes.core.routing.LaneMetrics;
 import dev.lanes.core.routing.LaneRouter;
+import dev.lanes.core.trace.OpenTelemetryLane;
 import dev.lanes.core.rules.RuleStartup;
 import dev.lanes.core.rules.RuleStore;
 import dev.lanes.core.rules.source.RuleSources;
@@ -77,6 +78,7 @@ public final class AgentStarter {
         RuleStartup ruleStartup = RuleStartup.begin(config, app, rules, agentLoader);
         LaneMetrics metrics = new LaneMetrics();
         LaneRouter router = new LaneRouter(app, tag, ruleStartup, metrics, SystemClock.INSTANCE);
+        router.openTelemetry(new OpenTelemetryLane());
         final RuleStartup startup = ruleStartup;
         router.onApplicationNameFound(new java.util.function.Function<String, String>() {
             @Override

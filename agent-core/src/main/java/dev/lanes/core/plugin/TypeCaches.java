@@ -3,6 +3,7 @@ package dev.lanes.core.plugin;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.pool.TypePool;
 
 import java.util.LinkedHashMap;
@@ -51,6 +52,67 @@ public final class TypeCaches extends AgentBuilder.PoolStrategy.WithTypePoolCach
     @Override
     protected TypePool.CacheProvider locate(ClassLoader loader) {
         return forLoader(loader).descriptions;
+    }
+
+    @Override
+    public TypePool typePool(ClassFileLocator classFileLocator, ClassLoader classLoader) {
+        return new TypePool.LazyFacade(new TypePool.Default.WithLazyResolution(
+                new WithBootstrapClasses(locate(classLoader)), classFileLocator, TypePool.Default.ReaderMode.FAST));
+    }
+
+    @Override
+    public TypePool typePool(ClassFileLocator classFileLocator, ClassLoader classLoader, String name) {
+        // As Byte Buddy's own: the type being transformed is described from its bytes in flight,
+        // never from the shared cache.
+        return new TypePool.LazyFacade(new TypePool.Default.WithLazyResolution(
+                new WithBootstrapClasses(new TypePool.CacheProvider.Discriminating(ElementMatchers.<String>is(name),
+                        new TypePool.CacheProvider.Simple(), locate(classLoader))),
+                classFileLocator, TypePool.Default.ReaderMode.FAST));
+    }
+
+    /**
+     * Describes, by the loaded class, a type that the bootstrap loader has but whose class file
+     * no loader shows: what another agent appended to the bootstrap class path (such jars are not
+     * searched for resources) or defined there itself. The OpenTelemetry Java agent adds such
+     * interfaces (its {@code VirtualFieldInstalledMarker} and generated
+     * {@code VirtualFieldAccessor$...} types) to the classes it transforms; when it runs before
+     * Lanes, Lanes could not describe those classes, and left them untransformed. A cache
+     * provider, because the lazy pool registers every eager look-up (found or not) through it;
+     * only the bootstrap is asked, so no application class is loaded early.
+     */
+    static final class WithBootstrapClasses implements TypePool.CacheProvider {
+
+        private final TypePool.CacheProvider delegate;
+
+        WithBootstrapClasses(TypePool.CacheProvider delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public TypePool.Resolution find(String name) {
+            return delegate.find(name);
+        }
+
+        @Override
+        public TypePool.Resolution register(String name, TypePool.Resolution resolution) {
+            return delegate.register(name, resolution.isResolved() ? resolution : loaded(name, resolution));
+        }
+
+        @Override
+        public void clear() {
+            delegate.clear();
+        }
+
+        private static TypePool.Resolution loaded(String name, TypePool.Resolution missing) {
+            if (name.startsWith("java.")) {
+                return missing;
+            }
+            try {
+                return new TypePool.Resolution.Simple(TypeDescription.ForLoadedType.of(Class.forName(name, false, null)));
+            } catch (ClassNotFoundException | LinkageError e) {
+                return missing;
+            }
+        }
     }
 
     /** The caches of {@code loader} (null: the bootstrap loader), created on first use. */

@@ -17,6 +17,7 @@ import dev.lanes.core.rules.RouteRule;
 import dev.lanes.core.rules.RuleSnapshot;
 import dev.lanes.core.rules.WarmupSettings;
 import dev.lanes.core.rules.WeightedTag;
+import dev.lanes.core.trace.OpenTelemetryLane;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,6 +58,8 @@ public final class LaneRouter implements Routing {
     private final LaneMetrics metrics;
     private final LongSupplier clock;
     private final OutlierDetector outliers;
+    /** Where a request's lane is put on its OpenTelemetry span and baggage; null: nowhere (tools, tests). */
+    private volatile OpenTelemetryLane openTelemetry;
     /** Candidates grouped by tag per service, so that {@link #choose} does not scan them per call. */
     private final CandidateGroups groups = new CandidateGroups();
     private final FirstSeen firstSeen = new FirstSeen();
@@ -114,6 +117,14 @@ public final class LaneRouter implements Routing {
 
     public LaneMetrics metrics() {
         return metrics;
+    }
+
+    /**
+     * From now on, {@link #inbound} puts each tagged request's lane on the OpenTelemetry span
+     * current at that moment (the server span, where OpenTelemetry is there).
+     */
+    public void openTelemetry(OpenTelemetryLane lane) {
+        openTelemetry = lane;
     }
 
     /** Most instances listed as warming up on the Prometheus page. */
@@ -262,9 +273,14 @@ public final class LaneRouter implements Routing {
             }
             String tag = tagInbound(snapshot, carriedTag, request, null);
             // By identity: a carried tag is returned as given, this instance's tag is its own copy.
-            metrics.inbound(tag, tag == null ? LaneMetrics.Dyeing.NONE
+            LaneMetrics.Dyeing dyeing = tag == null ? LaneMetrics.Dyeing.NONE
                     : tag == carriedTag ? LaneMetrics.Dyeing.CARRIED
-                    : tag == instanceTag ? LaneMetrics.Dyeing.NODE : LaneMetrics.Dyeing.RULE);
+                    : tag == instanceTag ? LaneMetrics.Dyeing.NODE : LaneMetrics.Dyeing.RULE;
+            metrics.inbound(tag, dyeing);
+            OpenTelemetryLane traceLane = openTelemetry;
+            if (tag != null && traceLane != null) {
+                traceLane.laneDecided(tag, dyeing.key(), request);
+            }
             return tag;
         } catch (Throwable t) {
             AgentFaults.report(PLACE_INBOUND, t);
@@ -296,6 +312,12 @@ public final class LaneRouter implements Routing {
             why.add("no tag: the request stays in base");
         }
         return new InboundDecision(tag, source, why);
+    }
+
+    @Override
+    public AutoCloseable laneInTraceBaggage(String tag) {
+        OpenTelemetryLane traceLane = openTelemetry;
+        return traceLane == null ? null : traceLane.laneInBaggage(tag);
     }
 
     // ------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.serviceregistry.Registration;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -36,6 +37,8 @@ public class ChainController {
     static final String TAG_HEADER = "x-lanes-tag";
     /** A header of the application's own (an environment name), read here only to report it. */
     static final String ENV_HEADER = "x-env";
+    /** The W3C baggage header, read here only to report what arrived on the wire. */
+    static final String BAGGAGE_HEADER = "baggage";
     /** Registration metadata key under which the agent publishes the instance tag. */
     static final String TAG_METADATA_KEY = "lanes.tag";
     /** {@code demo.next} prefix of a next hop called over Dubbo. */
@@ -73,7 +76,8 @@ public class ChainController {
             @RequestHeader(name = TAG_HEADER, required = false) String seenTag,
             @RequestHeader(name = ENV_HEADER, required = false) String seenEnv,
             @RequestParam(name = "arg", required = false) String argument,
-            @RequestParam(name = "holdMs", required = false) Long holdMs) throws InterruptedException {
+            @RequestParam(name = "holdMs", required = false) Long holdMs,
+            @RequestHeader HttpHeaders headers) throws InterruptedException {
         received.incrementAndGet();
         String playing = fault;
         if (playing.equals("error")) {
@@ -88,7 +92,7 @@ public class ChainController {
             // A slow request, to show what happens to requests in flight when the instance stops.
             Thread.sleep(Math.min(holdMs, 60_000L));
         }
-        Map<String, Object> body = run(seenTag, seenEnv, "http", argument);
+        Map<String, Object> body = run(seenTag, seenEnv, headers.get(BAGGAGE_HEADER), "http", argument);
         return body.containsKey("error") ? ResponseEntity.status(HttpStatus.BAD_GATEWAY).body(body)
                 : ResponseEntity.ok(body);
     }
@@ -99,8 +103,18 @@ public class ChainController {
      * when a downstream call failed, "error".
      */
     public Map<String, Object> run(String seenTag, String seenEnv, String via, String argument) {
+        return run(seenTag, seenEnv, null, via, argument);
+    }
+
+    /** The same, with the {@code baggage} header lines the request brought (null: none), as they came. */
+    public Map<String, Object> run(String seenTag, String seenEnv, List<String> seenBaggage, String via,
+            String argument) {
         List<Object> hops = new ArrayList<>();
-        hops.add(thisHop(seenTag, seenEnv, via));
+        Map<String, Object> here = thisHop(seenTag, seenEnv, via);
+        if (seenBaggage != null) {
+            here.put("seenBaggage", seenBaggage);
+        }
+        hops.add(here);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("hops", hops);
         if (next.isEmpty()) {

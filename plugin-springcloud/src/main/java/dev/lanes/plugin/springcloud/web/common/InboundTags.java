@@ -93,6 +93,35 @@ public final class InboundTags {
         return NONE.equals(marked) ? null : marked;
     }
 
+    /**
+     * On a request's first entry, where the OpenTelemetry Java agent runs: its current baggage
+     * made to say the tag decided for the request (remembered as {@code marked}), for as long as
+     * the entry runs; see {@link dev.lanes.bridge.Routing#laneInTraceBaggage}. Null: nothing to
+     * close.
+     */
+    public static AutoCloseable laneInTraceBaggage(Object marked) {
+        if (marked == null) {
+            return null;
+        }
+        try {
+            return Lanes.routing().laneInTraceBaggage(TrafficContext.tagOf(unmark(marked)));
+        } catch (Throwable t) {
+            AgentFaults.report("spring-web:trace-baggage", t);
+            return null;
+        }
+    }
+
+    /** Closes what {@link #laneInTraceBaggage} opened. */
+    public static void closeTraceBaggage(AutoCloseable scope) {
+        if (scope != null) {
+            try {
+                scope.close();
+            } catch (Throwable t) {
+                AgentFaults.report("spring-web:trace-baggage", t);
+            }
+        }
+    }
+
     /** Undoes an attach; does nothing for {@link TrafficContext#NOT_ENTERED}. */
     public static void restore(Object previous) {
         TrafficContext.exit(previous);

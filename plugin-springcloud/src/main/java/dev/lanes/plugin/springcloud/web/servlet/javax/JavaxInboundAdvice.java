@@ -1,13 +1,16 @@
 package dev.lanes.plugin.springcloud.web.servlet.javax;
 
 import dev.lanes.bridge.Lifecycle;
+import dev.lanes.plugin.springcloud.web.common.InboundTags;
 import net.bytebuddy.asm.Advice;
 
 /**
  * Advice for the entries of a javax.servlet request, {@code Servlet#service} and
  * {@code Filter#doFilter}: attaches the request's tag while the entry runs and restores the
  * thread's previous tag on exit. The outermost entry of a request counts it in flight for
- * lossless draining (a boolean local: nothing allocated). Shared by both instrumentations, since the logic is the same.
+ * lossless draining (a boolean local: nothing allocated) and, where the OpenTelemetry Java agent
+ * runs, keeps the decided tag in its baggage while it runs. Shared by both instrumentations, since
+ * the logic is the same.
  */
 public final class JavaxInboundAdvice {
 
@@ -16,13 +19,18 @@ public final class JavaxInboundAdvice {
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static Object enter(@Advice.Argument(0) Object request, @Advice.Argument(1) Object response,
-                               @Advice.Local("lanesCounted") boolean counted) {
+                               @Advice.Local("lanesCounted") boolean counted,
+                               @Advice.Local("lanesBaggage") AutoCloseable baggage) {
         counted = JavaxServletInboundHelper.begin(request, response);
-        return JavaxServletInboundHelper.enter(request);
+        Object previous = JavaxServletInboundHelper.enter(request);
+        baggage = counted ? JavaxServletInboundHelper.laneInTraceBaggage(request) : null;
+        return previous;
     }
 
     @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-    public static void exit(@Advice.Enter Object previous, @Advice.Local("lanesCounted") boolean counted) {
+    public static void exit(@Advice.Enter Object previous, @Advice.Local("lanesCounted") boolean counted,
+                            @Advice.Local("lanesBaggage") AutoCloseable baggage) {
+        InboundTags.closeTraceBaggage(baggage);
         JavaxServletInboundHelper.exit(previous);
         if (counted) {
             Lifecycle.requestEnded();

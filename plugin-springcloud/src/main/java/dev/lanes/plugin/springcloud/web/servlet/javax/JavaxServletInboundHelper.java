@@ -67,6 +67,12 @@ public final class JavaxServletInboundHelper {
         }
     }
 
+    /** On the first entry, the tag decided for the request in OpenTelemetry's baggage; see {@link InboundTags#laneInTraceBaggage}. */
+    public static AutoCloseable laneInTraceBaggage(Object request) {
+        return request instanceof HttpServletRequest
+                ? InboundTags.laneInTraceBaggage(((HttpServletRequest) request).getAttribute(InboundTags.KEY)) : null;
+    }
+
     public static void exit(Object previous) {
         InboundTags.restore(previous);
     }

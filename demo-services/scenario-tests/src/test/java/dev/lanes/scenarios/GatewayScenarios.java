@@ -49,7 +49,9 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * (demo-services/gateway-app, routes in application.yml) over A (base, gray) -> B (base) -> C
  * (base, gray, dev1). Each request's whole path is read from the demo's answer, the gateway
  * that served it from the response header its route adds. A line that also builds the gateway on
- * Gateway Server MVC adds a base and a gray MVC gateway, whose scenarios its subclass holds.
+ * Gateway Server MVC adds a base and a gray MVC gateway, whose scenarios its subclass holds; a
+ * line may also put the WebFlux gateway of other Spring Cloud lines in front of its services (a
+ * base and a gray instance of each), which its subclass runs the gateway-alone scenarios against.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -83,6 +85,8 @@ abstract class GatewayScenarios {
     private final String gatewayModule;
     /** The Gateway Server MVC build of the same gateway on this line, or null (no MVC gateway). */
     private final String mvcGatewayModule;
+    /** WebFlux gateways of other Spring Cloud lines in front of this line's services. */
+    private final List<OtherGateway> otherGateways;
     private Topology topology;
     private final Map<String, ServiceProcess> gateways = new LinkedHashMap<>();
     private Nginx nginx;
@@ -114,9 +118,25 @@ abstract class GatewayScenarios {
      * {@code mvc-gray}, the same routes) join the topology for the subclass's MVC scenarios.
      */
     GatewayScenarios(DemoLine line, String gatewayModule, String mvcGatewayModule) {
+        this(line, gatewayModule, mvcGatewayModule, List.of());
+    }
+
+    /**
+     * With {@code otherGateways}, a base and a gray instance of each ({@code <name>-base},
+     * {@code <name>-gray}) join the topology too, for the subclass's scenarios on them.
+     */
+    GatewayScenarios(DemoLine line, String gatewayModule, String mvcGatewayModule, List<OtherGateway> otherGateways) {
         this.line = line;
         this.gatewayModule = gatewayModule;
         this.mvcGatewayModule = mvcGatewayModule;
+        this.otherGateways = List.copyOf(otherGateways);
+    }
+
+    /**
+     * The WebFlux gateway of another Spring Cloud line (its module in demo-services/gateway-app)
+     * in front of this line's services, as when the gateway is upgraded on its own schedule.
+     */
+    record OtherGateway(String name, String module) {
     }
 
     /** A record of one answer through a gateway: the gateway that served it and the chain below. */
@@ -136,8 +156,12 @@ abstract class GatewayScenarios {
 
     @BeforeAll
     void start() throws Exception {
-        for (String module : mvcGatewayModule == null ? List.of(gatewayModule)
-                : List.of(gatewayModule, mvcGatewayModule)) {
+        List<String> modules = new ArrayList<>(List.of(gatewayModule));
+        if (mvcGatewayModule != null) {
+            modules.add(mvcGatewayModule);
+        }
+        otherGateways.forEach(other -> modules.add(other.module()));
+        for (String module : modules) {
             assumeTrue(Files.isRegularFile(gatewayJar(module)), "build demo-services/gateway-app first: "
                     + gatewayJar(module));
         }
@@ -154,6 +178,10 @@ abstract class GatewayScenarios {
         if (mvcGatewayModule != null) {
             specs.add(new String[] {"mvc-base", null, mvcGatewayModule});
             specs.add(new String[] {"mvc-gray", "gray", mvcGatewayModule});
+        }
+        for (OtherGateway other : otherGateways) {
+            specs.add(new String[] {other.name() + "-base", null, other.module()});
+            specs.add(new String[] {other.name() + "-gray", "gray", other.module()});
         }
         for (String[] g : specs) {
             InstanceSpec spec = new InstanceSpec(g[0], "gateway", "", g[1], List.of(),
@@ -189,13 +217,28 @@ abstract class GatewayScenarios {
     @Order(1)
     @DisplayName("lb:// route: untagged stays base; the gray gateway dyes gray (node dyeing) and the chain keeps the lane")
     void nodeDyeingAtTheGateway() throws Exception {
+        nodeDyeing("gw");
         for (int i = 0; i < REQUESTS; i++) {
-            expect(get(gateway("gw-base") + "/chain", Map.of()), "gw-base -> a-base -> b-base -> c-base",
-                    List.of("-", "-", "-"));
-            expect(get(gateway("gw-gray") + "/chain", Map.of()), "gw-gray -> a-gray -> b-base -> c-gray",
-                    List.of("gray", "gray", "gray"));
             expect(get(gateway("gw-dev1") + "/chain", Map.of()), "gw-dev1 -> a-base -> b-base -> c-dev1",
                     List.of("dev1", "dev1", "dev1"));
+        }
+    }
+
+    /**
+     * Node dyeing at the gateways {@code <name>-base} and {@code <name>-gray}: untagged stays base,
+     * the gray gateway dyes gray on its {@code lb://} route (a-gray) and its {@code http://} route
+     * (a-base, then c-gray).
+     */
+    void nodeDyeing(String name) throws Exception {
+        String base = name + "-base";
+        String gray = name + "-gray";
+        for (int i = 0; i < REQUESTS; i++) {
+            expect(get(gateway(base) + "/chain", Map.of()), base + " -> a-base -> b-base -> c-base",
+                    List.of("-", "-", "-"));
+            expect(get(gateway(gray) + "/chain", Map.of()), gray + " -> a-gray -> b-base -> c-gray",
+                    List.of("gray", "gray", "gray"));
+            expect(get(gateway(gray) + "/direct/chain", Map.of()), gray + " -> a-base -> b-base -> c-gray",
+                    List.of("gray", "gray", "gray"));
         }
     }
 
@@ -203,13 +246,19 @@ abstract class GatewayScenarios {
     @Order(2)
     @DisplayName("an ingress rule at the gateway dyes the proxied request, on lb:// and http:// routes")
     void ingressRuleAtTheGateway() throws Exception {
+        ingressRule("gw");
+    }
+
+    /** The ingress rule at the gateway {@code <name>-base}, on its {@code lb://} and {@code http://} routes. */
+    void ingressRule(String name) throws Exception {
+        String base = name + "-base";
         for (int i = 0; i < REQUESTS; i++) {
-            expect(get(gateway("gw-base") + "/chain", Map.of("x-canary", "1")),
-                    "gw-base -> a-gray -> b-base -> c-gray", List.of("gray", "gray", "gray"));
-            expect(get(gateway("gw-base") + "/direct/chain", Map.of("x-canary", "1")),
-                    "gw-base -> a-base -> b-base -> c-gray", List.of("gray", "gray", "gray"));
-            expect(get(gateway("gw-base") + "/direct/chain", Map.of()),
-                    "gw-base -> a-base -> b-base -> c-base", List.of("-", "-", "-"));
+            expect(get(gateway(base) + "/chain", Map.of("x-canary", "1")),
+                    base + " -> a-gray -> b-base -> c-gray", List.of("gray", "gray", "gray"));
+            expect(get(gateway(base) + "/direct/chain", Map.of("x-canary", "1")),
+                    base + " -> a-base -> b-base -> c-gray", List.of("gray", "gray", "gray"));
+            expect(get(gateway(base) + "/direct/chain", Map.of()),
+                    base + " -> a-base -> b-base -> c-base", List.of("-", "-", "-"));
         }
     }
 
@@ -217,17 +266,24 @@ abstract class GatewayScenarios {
     @Order(3)
     @DisplayName("trust boundary: a client's forged x-lanes-tag is dropped at the gateway, on lb:// and http:// routes")
     void forgedTagIgnored() throws Exception {
+        forgedTagDropped("gw");
+    }
+
+    /** A client's forged tag sent straight to the gateways {@code <name>-base} and {@code <name>-gray}. */
+    void forgedTagDropped(String name) throws Exception {
+        String base = name + "-base";
+        String gray = name + "-gray";
         for (int i = 0; i < REQUESTS; i++) {
-            expect(get(gateway("gw-base") + "/chain", Map.of("x-lanes-tag", "dev1")),
-                    "gw-base -> a-base -> b-base -> c-base", List.of("-", "-", "-"));
-            expect(get(gateway("gw-base") + "/direct/chain", Map.of("x-lanes-tag", "dev1",
-                    "baggage", "lanes.tag=dev1")), "gw-base -> a-base -> b-base -> c-base", List.of("-", "-", "-"));
+            expect(get(gateway(base) + "/chain", Map.of("x-lanes-tag", "dev1")),
+                    base + " -> a-base -> b-base -> c-base", List.of("-", "-", "-"));
+            expect(get(gateway(base) + "/direct/chain", Map.of("x-lanes-tag", "dev1",
+                    "baggage", "lanes.tag=dev1")), base + " -> a-base -> b-base -> c-base", List.of("-", "-", "-"));
             // A forged tag does not undo node dyeing: the gray gateway's own tag wins.
-            expect(get(gateway("gw-gray") + "/chain", Map.of("x-lanes-tag", "dev1")),
-                    "gw-gray -> a-gray -> b-base -> c-gray", List.of("gray", "gray", "gray"));
+            expect(get(gateway(gray) + "/chain", Map.of("x-lanes-tag", "dev1")),
+                    gray + " -> a-gray -> b-base -> c-gray", List.of("gray", "gray", "gray"));
             // A wrong secret is no secret.
-            expect(get(gateway("gw-base") + "/chain", Map.of("x-lanes-tag", "dev1", SECRET_HEADER, SECRET + "0")),
-                    "gw-base -> a-base -> b-base -> c-base", List.of("-", "-", "-"));
+            expect(get(gateway(base) + "/chain", Map.of("x-lanes-tag", "dev1", SECRET_HEADER, SECRET + "0")),
+                    base + " -> a-base -> b-base -> c-base", List.of("-", "-", "-"));
         }
     }
 

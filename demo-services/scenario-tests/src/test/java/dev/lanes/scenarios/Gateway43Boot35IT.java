@@ -10,13 +10,21 @@ import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The gateway scenarios on Spring Cloud Gateway 4.3.0 (WebFlux; Spring Cloud 2025.0.0, Boot 3.5.7),
  * JDK 17; and on the same line's Gateway Server MVC 4.3.0 (the servlet gateway,
  * demo-services/gateway-app/mvc35, the same routes), a base and a gray instance of it in the same
  * topology: node dyeing, an ingress rule and the trust boundary, on {@code lb://} and
- * {@code http://} routes.
+ * {@code http://} routes. The ingress rule and the forged tag also run against the WebFlux gateway
+ * of the lines before and after, a base instance of each in front of the same Boot 3.5 services:
+ * Gateway 4.1.9 (Spring Cloud 2023.0.6, Boot 3.3.13, gateway-app/boot33) and 5.0.4 (Spring Cloud
+ * 2025.1.4, Boot 4.0.7, gateway-app/boot40). They share this topology rather than have one each
+ * (a topology costs minutes of the suite's 30): a gateway is upgraded on its own schedule, in
+ * front of the services as they are. The ingress rule is their dyeing: a gray instance of each,
+ * for node dyeing, would cost two more gateway JVMs' start-up.
  */
 class Gateway43Boot35IT extends GatewayScenarios {
 
@@ -25,7 +33,26 @@ class Gateway43Boot35IT extends GatewayScenarios {
     private static final List<String> DEV1 = List.of("dev1", "dev1", "dev1");
 
     Gateway43Boot35IT() {
-        super(DemoLine.BOOT35, "boot35", "mvc35");
+        super(DemoLine.BOOT35, "boot35", "mvc35",
+                List.of(new OtherGateway("gw41", "boot33"), new OtherGateway("gw50", "boot40")));
+    }
+
+    // ---- WebFlux gateways of other lines: gw41-base (Gateway 4.1.9), gw50-base (Gateway 5.0.4) ----
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"gw41-base", "gw50-base"})
+    @Order(7)
+    @DisplayName("Gateway 4.1 and 5.0: an ingress rule at the gateway dyes the proxied request, on lb:// and http:// routes")
+    void otherLineIngressRule(String gateway) throws Exception {
+        ingressRule(gateway);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"gw41-base", "gw50-base"})
+    @Order(8)
+    @DisplayName("Gateway 4.1 and 5.0: a client's forged x-lanes-tag is dropped, on lb:// and http:// routes")
+    void otherLineForgedTagDropped(String gateway) throws Exception {
+        forgedTagDropped(gateway, null);
     }
 
     @Test

@@ -49,7 +49,9 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * (demo-services/gateway-app, routes in application.yml) over A (base, gray) -> B (base) -> C
  * (base, gray, dev1). Each request's whole path is read from the demo's answer, the gateway
  * that served it from the response header its route adds. A line that also builds the gateway on
- * Gateway Server MVC adds a base and a gray MVC gateway, whose scenarios its subclass holds.
+ * Gateway Server MVC adds a base and a gray MVC gateway, whose scenarios its subclass holds; a
+ * line may also put the WebFlux gateway of other Spring Cloud lines in front of its services (a
+ * base instance of each), which its subclass runs the ingress rule and the forged tag against.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -77,12 +79,20 @@ abstract class GatewayScenarios {
     static final List<String> INSTANCES = List.of("a-base", "a-gray", "b-base", "c-base", "c-gray", "c-dev1");
     /** Requests through nginx's 10 % split; each a user key of its own. */
     static final int SPLIT_REQUESTS = 2_000;
+    /**
+     * Requests of each kind in a scenario. Spring Cloud LoadBalancer's round robin would show a
+     * choice that ignores the lane at the second request; a router that chose between two
+     * candidates at random would send all of them where the scenario expects with probability
+     * 2^-20 ≈ 9.5e-7.
+     */
     static final int REQUESTS = 20;
 
     private final DemoLine line;
     private final String gatewayModule;
     /** The Gateway Server MVC build of the same gateway on this line, or null (no MVC gateway). */
     private final String mvcGatewayModule;
+    /** WebFlux gateways of other Spring Cloud lines in front of this line's services. */
+    private final List<OtherGateway> otherGateways;
     private Topology topology;
     private final Map<String, ServiceProcess> gateways = new LinkedHashMap<>();
     private Nginx nginx;
@@ -114,9 +124,26 @@ abstract class GatewayScenarios {
      * {@code mvc-gray}, the same routes) join the topology for the subclass's MVC scenarios.
      */
     GatewayScenarios(DemoLine line, String gatewayModule, String mvcGatewayModule) {
+        this(line, gatewayModule, mvcGatewayModule, List.of());
+    }
+
+    /**
+     * With {@code otherGateways}, a base instance of each ({@code <name>-base}) joins the topology
+     * too, for the subclass's scenarios on it. One instance, not a base and a gray: each gateway
+     * JVM adds several seconds of start-up on a two-core machine (docs/gateway.md).
+     */
+    GatewayScenarios(DemoLine line, String gatewayModule, String mvcGatewayModule, List<OtherGateway> otherGateways) {
         this.line = line;
         this.gatewayModule = gatewayModule;
         this.mvcGatewayModule = mvcGatewayModule;
+        this.otherGateways = List.copyOf(otherGateways);
+    }
+
+    /**
+     * The WebFlux gateway of another Spring Cloud line (its module in demo-services/gateway-app)
+     * in front of this line's services, as when the gateway is upgraded on its own schedule.
+     */
+    record OtherGateway(String name, String module) {
     }
 
     /** A record of one answer through a gateway: the gateway that served it and the chain below. */
@@ -136,8 +163,12 @@ abstract class GatewayScenarios {
 
     @BeforeAll
     void start() throws Exception {
-        for (String module : mvcGatewayModule == null ? List.of(gatewayModule)
-                : List.of(gatewayModule, mvcGatewayModule)) {
+        List<String> modules = new ArrayList<>(List.of(gatewayModule));
+        if (mvcGatewayModule != null) {
+            modules.add(mvcGatewayModule);
+        }
+        otherGateways.forEach(other -> modules.add(other.module()));
+        for (String module : modules) {
             assumeTrue(Files.isRegularFile(gatewayJar(module)), "build demo-services/gateway-app first: "
                     + gatewayJar(module));
         }
@@ -154,6 +185,9 @@ abstract class GatewayScenarios {
         if (mvcGatewayModule != null) {
             specs.add(new String[] {"mvc-base", null, mvcGatewayModule});
             specs.add(new String[] {"mvc-gray", "gray", mvcGatewayModule});
+        }
+        for (OtherGateway other : otherGateways) {
+            specs.add(new String[] {other.name() + "-base", null, other.module()});
         }
         for (String[] g : specs) {
             InstanceSpec spec = new InstanceSpec(g[0], "gateway", "", g[1], List.of(),
@@ -203,13 +237,18 @@ abstract class GatewayScenarios {
     @Order(2)
     @DisplayName("an ingress rule at the gateway dyes the proxied request, on lb:// and http:// routes")
     void ingressRuleAtTheGateway() throws Exception {
+        ingressRule("gw-base");
+    }
+
+    /** The ingress rule at the base gateway {@code base}, on its {@code lb://} and {@code http://} routes. */
+    void ingressRule(String base) throws Exception {
         for (int i = 0; i < REQUESTS; i++) {
-            expect(get(gateway("gw-base") + "/chain", Map.of("x-canary", "1")),
-                    "gw-base -> a-gray -> b-base -> c-gray", List.of("gray", "gray", "gray"));
-            expect(get(gateway("gw-base") + "/direct/chain", Map.of("x-canary", "1")),
-                    "gw-base -> a-base -> b-base -> c-gray", List.of("gray", "gray", "gray"));
-            expect(get(gateway("gw-base") + "/direct/chain", Map.of()),
-                    "gw-base -> a-base -> b-base -> c-base", List.of("-", "-", "-"));
+            expect(get(gateway(base) + "/chain", Map.of("x-canary", "1")),
+                    base + " -> a-gray -> b-base -> c-gray", List.of("gray", "gray", "gray"));
+            expect(get(gateway(base) + "/direct/chain", Map.of("x-canary", "1")),
+                    base + " -> a-base -> b-base -> c-gray", List.of("gray", "gray", "gray"));
+            expect(get(gateway(base) + "/direct/chain", Map.of()),
+                    base + " -> a-base -> b-base -> c-base", List.of("-", "-", "-"));
         }
     }
 
@@ -217,17 +256,27 @@ abstract class GatewayScenarios {
     @Order(3)
     @DisplayName("trust boundary: a client's forged x-lanes-tag is dropped at the gateway, on lb:// and http:// routes")
     void forgedTagIgnored() throws Exception {
+        forgedTagDropped("gw-base", "gw-gray");
+    }
+
+    /**
+     * A client's forged tag sent straight to the base gateway {@code base} and, unless null, to the
+     * gray gateway {@code gray}.
+     */
+    void forgedTagDropped(String base, String gray) throws Exception {
         for (int i = 0; i < REQUESTS; i++) {
-            expect(get(gateway("gw-base") + "/chain", Map.of("x-lanes-tag", "dev1")),
-                    "gw-base -> a-base -> b-base -> c-base", List.of("-", "-", "-"));
-            expect(get(gateway("gw-base") + "/direct/chain", Map.of("x-lanes-tag", "dev1",
-                    "baggage", "lanes.tag=dev1")), "gw-base -> a-base -> b-base -> c-base", List.of("-", "-", "-"));
-            // A forged tag does not undo node dyeing: the gray gateway's own tag wins.
-            expect(get(gateway("gw-gray") + "/chain", Map.of("x-lanes-tag", "dev1")),
-                    "gw-gray -> a-gray -> b-base -> c-gray", List.of("gray", "gray", "gray"));
+            expect(get(gateway(base) + "/chain", Map.of("x-lanes-tag", "dev1")),
+                    base + " -> a-base -> b-base -> c-base", List.of("-", "-", "-"));
+            expect(get(gateway(base) + "/direct/chain", Map.of("x-lanes-tag", "dev1",
+                    "baggage", "lanes.tag=dev1")), base + " -> a-base -> b-base -> c-base", List.of("-", "-", "-"));
+            if (gray != null) {
+                // A forged tag does not undo node dyeing: the gray gateway's own tag wins.
+                expect(get(gateway(gray) + "/chain", Map.of("x-lanes-tag", "dev1")),
+                        gray + " -> a-gray -> b-base -> c-gray", List.of("gray", "gray", "gray"));
+            }
             // A wrong secret is no secret.
-            expect(get(gateway("gw-base") + "/chain", Map.of("x-lanes-tag", "dev1", SECRET_HEADER, SECRET + "0")),
-                    "gw-base -> a-base -> b-base -> c-base", List.of("-", "-", "-"));
+            expect(get(gateway(base) + "/chain", Map.of("x-lanes-tag", "dev1", SECRET_HEADER, SECRET + "0")),
+                    base + " -> a-base -> b-base -> c-base", List.of("-", "-", "-"));
         }
     }
 

@@ -28,6 +28,7 @@ public final class GatewayMvcPlugin implements LanesPlugin {
             "dev.lanes.plugin.springcloud.web.common.QueryStrings",
             "dev.lanes.plugin.springcloud.web.common.InboundTags",
             "dev.lanes.plugin.springcloud.web.servlet.jakarta.JakartaRequestView",
+            "dev.lanes.plugin.springcloud.web.servlet.jakarta.JakartaServletInboundHelper",
             HELPERS + "common.HeaderEdits",
             HELPERS + "common.ProxiedHeaders",
             HELPERS + "mvc.ClientHeaderEdit",

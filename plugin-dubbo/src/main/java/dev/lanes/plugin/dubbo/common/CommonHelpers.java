@@ -26,6 +26,7 @@ public final class CommonHelpers {
             P + "LanesLoadBalance",
             P + "ServiceParameters",
             P + "DubboLossless",
+            P + "DubboLossless$Release",
             P + "DubboLossless$Register",
             P + "DubboLossless$Unregister"));
 

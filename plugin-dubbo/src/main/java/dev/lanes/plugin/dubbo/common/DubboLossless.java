@@ -16,7 +16,7 @@ public final class DubboLossless {
 
     static final String SERVICE_DISCOVERY_REGISTRY = "org.apache.dubbo.registry.client.ServiceDiscoveryRegistry";
 
-    /** Set on the thread that makes a held registration, so that its own call goes through. */
+    /** Set on the thread that makes a held registration (of either level), so that its own call goes through. */
     private static final ThreadLocal<Boolean> RELEASING = new ThreadLocal<Boolean>();
 
     private DubboLossless() {
@@ -24,7 +24,7 @@ public final class DubboLossless {
 
     /** True: skip this {@code register(URL)}, the agent holds it. Never throws. */
     public static boolean holdBack(Object registry, Object url) {
-        if (RELEASING.get() != null) {
+        if (releasing()) {
             return false;
         }
         try {
@@ -79,8 +79,30 @@ public final class DubboLossless {
         }
     }
 
-    /** Makes a held registration, through the advised method. */
-    public static final class Register implements Runnable {
+    /** True on the thread making a registration the agent held: the advised methods let it through. */
+    public static boolean releasing() {
+        return RELEASING.get() != null;
+    }
+
+    /** A registration the agent held, made later through the advised method, which lets it through. */
+    public abstract static class Release implements Runnable {
+
+        @Override
+        public final void run() {
+            RELEASING.set(Boolean.TRUE);
+            try {
+                register();
+            } finally {
+                RELEASING.remove();
+            }
+        }
+
+        /** Calls the framework's registration. */
+        protected abstract void register();
+    }
+
+    /** Makes a held provider URL registration. */
+    public static final class Register extends Release {
         private final Registry registry;
         private final URL url;
 
@@ -90,13 +112,8 @@ public final class DubboLossless {
         }
 
         @Override
-        public void run() {
-            RELEASING.set(Boolean.TRUE);
-            try {
-                registry.register(url);
-            } finally {
-                RELEASING.remove();
-            }
+        protected void register() {
+            registry.register(url);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.lanes.plugin.dubbo.v3;
 
 import dev.lanes.bridge.AgentFaults;
 import dev.lanes.bridge.Lifecycle;
+import dev.lanes.plugin.dubbo.common.DubboLossless;
 import org.apache.dubbo.registry.client.ServiceDiscovery;
 
 import java.util.Collections;
@@ -24,9 +25,6 @@ public final class InstanceRegistration {
     /** Per service discovery: its state; weak, as Dubbo drops a discovery with its application. */
     private static final Map<Object, State> STATES = Collections.synchronizedMap(new WeakHashMap<Object, State>());
 
-    /** Set on the thread that makes a held registration, so that its own call goes through. */
-    private static final ThreadLocal<Boolean> RELEASING = new ThreadLocal<Boolean>();
-
     private InstanceRegistration() {
     }
 
@@ -36,7 +34,7 @@ public final class InstanceRegistration {
 
     /** True: skip this {@code register()}, the agent holds it. Never throws. */
     public static boolean holdBack(Object discovery) {
-        if (RELEASING.get() != null || !(discovery instanceof ServiceDiscovery)) {
+        if (DubboLossless.releasing() || !(discovery instanceof ServiceDiscovery)) {
             return false;
         }
         try {
@@ -70,7 +68,7 @@ public final class InstanceRegistration {
     }
 
     /** Makes the held registration, through the advised method. */
-    static final class Register implements Runnable {
+    static final class Register extends DubboLossless.Release {
         private final ServiceDiscovery discovery;
         private final State state;
 
@@ -80,14 +78,9 @@ public final class InstanceRegistration {
         }
 
         @Override
-        public void run() {
+        protected void register() {
             state.held = false;
-            RELEASING.set(Boolean.TRUE);
-            try {
-                discovery.register();
-            } finally {
-                RELEASING.remove();
-            }
+            discovery.register();
         }
     }
 

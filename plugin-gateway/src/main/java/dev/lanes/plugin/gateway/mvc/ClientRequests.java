@@ -3,9 +3,8 @@ package dev.lanes.plugin.gateway.mvc;
 import dev.lanes.bridge.Lanes;
 import dev.lanes.bridge.TrafficContext;
 import dev.lanes.plugin.gateway.common.ProxiedHeaders;
-import dev.lanes.plugin.springcloud.web.common.Baggage;
-import dev.lanes.plugin.springcloud.web.common.InboundTags;
 import dev.lanes.plugin.springcloud.web.servlet.jakarta.JakartaRequestView;
+import dev.lanes.plugin.springcloud.web.servlet.jakarta.JakartaServletInboundHelper;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -21,7 +20,7 @@ import org.springframework.web.servlet.function.ServerRequest;
 /**
  * What the MVC gateway's request says of the client: its servlet request (the client's own
  * headers, whatever the route's filters did to the {@code ServerRequest}), the tag decided for it
- * (request attribute {@code dev.lanes.tag}, written by the servlet inbound side), and so the
+ * (as the servlet inbound side decided and remembered it), and so the
  * lanes headers its proxied request must carry ({@link ClientHeaderEdit}).
  */
 final class ClientRequests {
@@ -39,28 +38,12 @@ final class ClientRequests {
     static Map<String, List<String>> rewrites(ServerRequest request, HttpHeaders proxied) throws Throwable {
         HttpServletRequest client = servletRequest(request);
         JakartaRequestView view = new JakartaRequestView(client);
-        Object state = state(client, view);
+        Object state = JakartaServletInboundHelper.state(client);
         String secretHeader = Lanes.routing().trustHeader();
         String[] names = ClientHeaderEdit.names(secretHeader);
         ProxiedHeaders edit = new ProxiedHeaders(TrafficContext.tagOf(state), TrafficContext.headersOf(state),
                 Lanes.routing().trusted(view), secretHeader);
         return ClientHeaderEdit.rewrites(proxied, sent(client, names), edit, names);
-    }
-
-    /** The request's traffic state; decided here (and remembered) when the servlet inbound side did not run. */
-    static Object state(HttpServletRequest client, JakartaRequestView view) {
-        Object marked = client.getAttribute(InboundTags.KEY);
-        if (marked != null) {
-            return InboundTags.unmark(marked);
-        }
-        List<String> baggage = values(client, Baggage.HEADER);
-        if (baggage.isEmpty()) {
-            baggage = null;
-        }
-        Object state = InboundTags.decide(InboundTags.carried(client.getHeader(TrafficContext.HEADER),
-                Baggage.tagInAny(baggage)), view, baggage);
-        client.setAttribute(InboundTags.KEY, InboundTags.mark(state));
-        return state;
     }
 
     /** The client's own values of {@code names}. */

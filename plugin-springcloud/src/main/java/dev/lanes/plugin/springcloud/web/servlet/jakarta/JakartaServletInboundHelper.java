@@ -49,22 +49,27 @@ public final class JakartaServletInboundHelper {
             return TrafficContext.NOT_ENTERED;
         }
         try {
-            HttpServletRequest http = (HttpServletRequest) request;
-            Object marked = http.getAttribute(InboundTags.KEY);
-            Object state;
-            if (marked != null) {
-                state = InboundTags.unmark(marked);
-            } else {
-                List<String> baggage = baggage(http);
-                state = InboundTags.decide(InboundTags.carried(http.getHeader(TrafficContext.HEADER),
-                        Baggage.tagInAny(baggage)), new JakartaRequestView(http), baggage);
-                http.setAttribute(InboundTags.KEY, InboundTags.mark(state));
-            }
-            return TrafficContext.enter(state);
+            return TrafficContext.enter(state((HttpServletRequest) request));
         } catch (Throwable t) {
             AgentFaults.report("spring-web:jakarta.servlet inbound", t);
             return TrafficContext.NOT_ENTERED;
         }
+    }
+
+    /**
+     * The request's traffic state: the one decided at its first entry (a request attribute), else
+     * decided now from its headers and remembered. The MVC gateway's filters read it too.
+     */
+    public static Object state(HttpServletRequest http) {
+        Object marked = http.getAttribute(InboundTags.KEY);
+        if (marked != null) {
+            return InboundTags.unmark(marked);
+        }
+        List<String> baggage = baggage(http);
+        Object state = InboundTags.decide(InboundTags.carried(http.getHeader(TrafficContext.HEADER),
+                Baggage.tagInAny(baggage)), new JakartaRequestView(http), baggage);
+        http.setAttribute(InboundTags.KEY, InboundTags.mark(state));
+        return state;
     }
 
     /** On the first entry, the tag decided for the request in OpenTelemetry's baggage; see {@link InboundTags#laneInTraceBaggage}. */

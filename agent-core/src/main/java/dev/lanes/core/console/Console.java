@@ -79,8 +79,8 @@ public final class Console implements AutoCloseable {
                 }
             }
         }, 0L, intervalMillis, TimeUnit.MILLISECONDS);
-        String host = bind.getAddress() != null && bind.getAddress().isAnyLocalAddress() ? "127.0.0.1"
-                : bind.getHostString();
+        String host = bind.getAddress() == null ? bind.getHostString() : bind.getAddress().isAnyLocalAddress()
+                ? "127.0.0.1" : bind.getAddress().getHostAddress();
         return new Console(server, ticker, pollers, http, host.contains(":") ? "[" + host + "]" : host);
     }
 

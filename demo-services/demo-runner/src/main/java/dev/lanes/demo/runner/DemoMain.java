@@ -191,7 +191,8 @@ public final class DemoMain {
             builder.java(options.java());
         }
         if (agent != null) {
-            builder.agent(agent, null).jvmArgs("-Dlanes.rules=file:" + rules);
+            // Admin endpoints on free ports: they announce themselves beside the rules file, for the console.
+            builder.agent(agent, null).jvmArgs("-Dlanes.rules=file:" + rules, "-Dlanes.admin.port=0");
         }
         System.out.println("Lanes demo: " + options.line().description() + ", "
                 + (agent == null ? "WITHOUT the agent" : "agent " + agent));
@@ -206,7 +207,11 @@ public final class DemoMain {
         Topology topology = builder.start();
         Map<String, ServiceProcess> gateways = new LinkedHashMap<>();
         Nginx[] nginx = new Nginx[1];
+        ConsoleProcess[] console = new ConsoleProcess[1];
         Runnable stopAll = () -> {
+            if (console[0] != null) {
+                console[0].close();
+            }
             if (nginx[0] != null) {
                 nginx[0].close();
             }
@@ -346,6 +351,15 @@ public final class DemoMain {
 
         if (options.keep()) {
             printKeepHelp(topology, gateways, nginx[0]);
+            if (agent != null) {
+                try {
+                    console[0] = ConsoleProcess.start(topology.launch().java(), agent, "file:" + rules, workDir,
+                            Duration.ofSeconds(30));
+                    System.out.println("The live traffic console (docs/console.md): " + console[0].url());
+                } catch (IllegalStateException e) {
+                    System.out.println("The console did not start: " + e.getMessage());
+                }
+            }
             stopped.await();
             return 0;
         }

@@ -30,7 +30,7 @@ public final class DemoMain {
             "usage: java -jar demo-services/demo-runner/target/demo-runner.jar [AGENT_JAR] [options]",
             "  AGENT_JAR       the agent (default distribution/target/lanes-agent.jar)",
             "  --no-agent      run the plain services: the 'before' picture",
-            "  --keep          leave everything running and print URLs to try; Ctrl-C stops it",
+            "  --keep          leave everything running and print URLs to try (and the live console's); Ctrl-C stops it",
             "  --line ID       dubbo33 (default), dubbo32, dubbo31, dubbo27 (A -> B => D -> C, => over Dubbo),",
             "                  or boot27, boot33, boot35, boot40 (A -> B -> C, Spring Cloud only)",
             "  --java PATH     java binary or JDK home for the services (default this JVM's)",

@@ -6,6 +6,7 @@ import dev.lanes.bridge.CarriedHeaders;
 import dev.lanes.bridge.Lanes;
 import dev.lanes.bridge.Lifecycle;
 import dev.lanes.core.admin.AdminServer;
+import dev.lanes.core.rules.source.AgentAnnouncement;
 import dev.lanes.core.lifecycle.LosslessLifecycle;
 import dev.lanes.core.config.AgentConfig;
 import dev.lanes.core.config.Setting;
@@ -143,6 +144,10 @@ public final class AgentStarter {
 
         String port = config.get(Setting.ADMIN_PORT);
         AdminServer admin = port == null ? null : AdminServer.start(Integer.parseInt(port), current);
+        if (admin != null) {
+            // For console --rules: the fleet's rule source says where each admin endpoint answers.
+            ruleStartup.announce(AgentAnnouncement.ofThisJvm(app, tag, admin.port(), startMillis));
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(new Shutdown(lifecycle, ruleStartup, admin), "lanes-shutdown"));
 
         long endNanos = System.nanoTime();

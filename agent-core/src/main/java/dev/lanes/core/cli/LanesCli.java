@@ -28,6 +28,8 @@ public final class LanesCli {
             "       java -jar lanes-agent.jar rules explain FILE [--global FILE] [--service NAME] [--app NAME]",
             "             [--tag TAG] [--instance-tag TAG] [--header K=V]... [--cookie K=V]... [--query K=V]...",
             "             [--path PATH] [--method M] [--arg N=V]... [--instances TAG,TAG,base,...]",
+            "       java -jar lanes-agent.jar console (--rules SOURCE | --agent HOST:PORT...) [--port 9470]",
+            "             [--bind ADDRESS [--token TOKEN]] [--interval 2s]   (a live traffic page; console -h)",
             "SOURCE is a value of lanes.rules, such as nacos://127.0.0.1:8848?namespace=dev or",
             "zookeeper://127.0.0.1:2181/lanes/rules. Exit codes: 0 ok, 1 invalid rules or none found,",
             "2 usage or I/O error, 3 the rule source failed.");
@@ -47,6 +49,9 @@ public final class LanesCli {
             }
             if (args.length >= 1 && args[0].equals("attach")) {
                 return AttachCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
+            }
+            if (args.length >= 1 && args[0].equals("console")) {
+                return ConsoleCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
             }
             if (args.length >= 2 && args[0].equals("rules") && RulesCommand.COMMANDS.contains(args[1])) {
                 return RulesCommand.run(args[1], Arrays.asList(args).subList(2, args.length), out, err);

@@ -394,6 +394,12 @@ final class RulesCommand {
             return list == null ? null : list.get(list.size() - 1);
         }
 
+        /** Every value of a repeatable option, in order; empty when absent. */
+        List<String> values(String name) {
+            List<String> list = values.get(name);
+            return list == null ? new ArrayList<String>() : new ArrayList<String>(list);
+        }
+
         String required(String name) throws UsageException {
             String v = value(name);
             if (v == null) {

@@ -5,6 +5,7 @@ import dev.lanes.bridge.AgentLog;
 import dev.lanes.core.config.AgentConfig;
 import dev.lanes.core.config.Durations;
 import dev.lanes.core.config.Setting;
+import dev.lanes.core.rules.source.AgentAnnouncement;
 import dev.lanes.core.rules.source.RuleSource;
 import dev.lanes.core.rules.source.RuleSources;
 
@@ -38,6 +39,7 @@ public final class RuleStartup implements Supplier<RuleSnapshot> {
     private String failure;
     private boolean startLineShown;
     private String shown;
+    private AgentAnnouncement announcement;
 
     private RuleStartup(RuleStore store, long waitMillis) {
         this.store = store;
@@ -96,9 +98,14 @@ public final class RuleStartup implements Supplier<RuleSnapshot> {
             started.close();
         }
         String name;
+        AgentAnnouncement announce;
         synchronized (this) {
             running = run;
             name = learntName;
+            announce = announcement;
+        }
+        if (announce != null && started != null && !closed) {
+            announceThrough(started, announce);
         }
         if (name != null && run != null) {
             String change = run.applicationNameFound(name);
@@ -149,6 +156,31 @@ public final class RuleStartup implements Supplier<RuleSnapshot> {
             return run.applicationNameFound(name);
         }
         return shown == null ? null : "rule source " + shown + " reads its document once it has started";
+    }
+
+    /**
+     * Publishes this agent's admin address through the rule source (once it has started, if it is
+     * still starting), for {@code console --rules}; a source that cannot is passed over quietly.
+     */
+    public void announce(AgentAnnouncement a) {
+        RuleSource started;
+        synchronized (this) {
+            announcement = a;
+            started = running == null ? null : source;
+        }
+        if (started != null && !closed) {
+            announceThrough(started, a);
+        }
+    }
+
+    private static void announceThrough(RuleSource s, AgentAnnouncement a) {
+        try {
+            if (s.announce(a)) {
+                AgentLog.debug("admin endpoint " + a.admin() + " announced through the " + s.scheme() + " rule source");
+            }
+        } catch (Throwable t) {
+            AgentFaults.report("rules:announce", t);
+        }
     }
 
     private void finish() {

@@ -3,6 +3,7 @@ package dev.lanes.rules.file;
 import dev.lanes.bridge.AgentFaults;
 import dev.lanes.bridge.AgentLog;
 import dev.lanes.core.rules.RuleParser;
+import dev.lanes.core.rules.source.AgentAnnouncement;
 import dev.lanes.core.rules.source.RuleSink;
 import dev.lanes.core.rules.source.RuleSource;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Rules from a local file ({@code lanes.rules=file:/etc/lanes/rules.yaml}): read at start, then
@@ -29,6 +31,9 @@ import java.util.Arrays;
  * overlay mounts), on macOS it polls anyway at a coarse interval, and it watches a directory,
  * not a file, so renames and recreations need their own bookkeeping. Reading a few file
  * attributes every 200 ms costs next to nothing and behaves the same everywhere.
+ *
+ * <p>An agent with its admin endpoint on announces it in {@code <file>.agents/}, for the console
+ * ({@link FileAnnouncements}).
  */
 public final class FileRuleSource implements RuleSource {
 
@@ -49,6 +54,7 @@ public final class FileRuleSource implements RuleSource {
     // Polls the watcher has finished: a test waits for one that began after its edit, not for time.
     private volatile long polls;
     private Thread watcher;
+    private volatile AgentAnnouncement announcement;
 
     private Path path;
     private String origin;
@@ -106,10 +112,38 @@ public final class FileRuleSource implements RuleSource {
         thread.start();
     }
 
-    /** Stops the watcher thread and waits for it, so that nothing is delivered after this returns. */
+    @Override
+    public boolean announce(AgentAnnouncement a) {
+        Path file = path;
+        if (file == null || closed) {
+            return false;
+        }
+        try {
+            FileAnnouncements.write(file, a);
+            announcement = a;
+        } catch (Throwable t) {
+            AgentLog.warn("cannot announce the admin endpoint in " + FileAnnouncements.directory(file) + " (" + t
+                    + "); console --rules will not list this agent. Rules are not affected.");
+        }
+        return true;
+    }
+
+    @Override
+    public List<AgentAnnouncement> announced(String location, long timeoutMillis) throws IOException {
+        return FileAnnouncements.list(toPath(location), AgentAnnouncement.thisHost());
+    }
+
+    /**
+     * Stops the watcher thread and waits for it, so that nothing is delivered after this returns;
+     * deletes the announcement.
+     */
     @Override
     public void close() {
         closed = true;
+        AgentAnnouncement a = announcement;
+        if (a != null) {
+            FileAnnouncements.delete(path, a);
+        }
         Thread thread;
         synchronized (this) {
             thread = watcher;

@@ -3,6 +3,7 @@ package dev.lanes.rules.zookeeper;
 import dev.lanes.bridge.AgentFaults;
 import dev.lanes.bridge.AgentLog;
 import dev.lanes.core.rules.RuleDocument;
+import dev.lanes.core.rules.source.AgentAnnouncement;
 import dev.lanes.core.rules.source.RuleSink;
 import dev.lanes.core.rules.source.RuleSource;
 import dev.lanes.core.rules.source.RuleSources;
@@ -23,6 +24,7 @@ import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.retry.BoundedExponentialBackoffRetry;
 import org.apache.zookeeper.ClientCnxnSocketNIO;
+import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.client.ZKClientConfig;
@@ -33,13 +35,15 @@ import org.apache.zookeeper.data.Stat;
  * document, {@code <path>/global} and {@code <path>/<app>}, read through Curator with a watch on
  * each, so that a change applies within moments. After a lost connection or session the nodes
  * are read again, which picks up every change made in the meantime; while ZooKeeper is away,
- * the rules in force stay.
+ * the rules in force stay. An agent with its admin endpoint on announces it in an ephemeral node
+ * under {@code <parent of path>/agents} (ZooKeeper removes it when the JVM ends), for the console.
  */
 public final class ZooKeeperRuleSource implements RuleSource {
 
     static final String EXAMPLE = "zookeeper://127.0.0.1:2181/lanes/rules";
     static final String DEFAULT_PATH = "/lanes/rules";
     static final String GLOBAL_NODE = "global";
+    static final String AGENTS_NODE = "agents";
     private static final String[] PARAMETERS = {"node", "globalNode", "sessionTimeout", "connectionTimeout",
         "digest"};
     static final long MAX_RETRY_MILLIS = 10000L;
@@ -53,6 +57,8 @@ public final class ZooKeeperRuleSource implements RuleSource {
     private CenterDocuments documents;
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
     private long retryMillis;
+    private volatile AgentAnnouncement announcement;
+    private final AtomicBoolean announceFailureLogged = new AtomicBoolean();
 
     /** The source ServiceLoader creates. */
     public ZooKeeperRuleSource() {
@@ -193,6 +199,7 @@ public final class ZooKeeperRuleSource implements RuleSource {
             }
             documents.recovered();
             retryMillis = firstRetryMillis;
+            announceIfAbsent(t);
         } catch (Throwable t) {
             if (closed) {
                 return;
@@ -213,6 +220,45 @@ public final class ZooKeeperRuleSource implements RuleSource {
                 // Closed meanwhile.
             }
             retryMillis = Math.min(MAX_RETRY_MILLIS, retryMillis * 2);
+        }
+    }
+
+    /** Publishes the announcement on this source's own thread: after the next read, and again after a lost session. */
+    @Override
+    public boolean announce(AgentAnnouncement a) {
+        announcement = a;
+        refreshSoon();
+        return true;
+    }
+
+    /**
+     * Creates the announcement's ephemeral node when it is absent or still held by an earlier
+     * session (which would delete it when it expires), watching it so that a deletion brings it back.
+     */
+    private void announceIfAbsent(Target t) {
+        AgentAnnouncement a = announcement;
+        if (a == null) {
+            return;
+        }
+        String path = t.agentsPath + "/" + a.key();
+        try {
+            Stat stat = client.checkExists().usingWatcher(watcher).forPath(path);
+            long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+            if (stat != null && stat.getEphemeralOwner() != session) {
+                client.delete().withVersion(stat.getVersion()).forPath(path);
+                stat = null;
+            }
+            if (stat == null) {
+                client.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
+                        .forPath(path, a.toJson().getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (KeeperException.NodeExistsException raced) {
+            // Created in between.
+        } catch (Throwable e) {
+            if (announceFailureLogged.compareAndSet(false, true)) {
+                AgentLog.warn("cannot announce the admin endpoint at zookeeper:" + path + " (" + describe(e)
+                        + "); console --rules will not list this agent. Rules are not affected.");
+            }
         }
     }
 
@@ -258,6 +304,14 @@ public final class ZooKeeperRuleSource implements RuleSource {
                 Thread.currentThread().interrupt();
             }
         }
+        AgentAnnouncement a = announcement;
+        if (c != null && a != null) {
+            try {
+                c.delete().quietly().forPath(target.agentsPath + "/" + a.key());
+            } catch (Throwable t) {
+                AgentLog.debug("zookeeper announcement not deleted (" + t + "); it ends with the session");
+            }
+        }
         if (c != null) {
             try {
                 c.close();
@@ -287,6 +341,34 @@ public final class ZooKeeperRuleSource implements RuleSource {
                 }
             }
             return docs;
+        } finally {
+            c.close();
+        }
+    }
+
+    @Override
+    public List<AgentAnnouncement> announced(String location, long timeoutMillis) throws Exception {
+        Target t = Target.of(location, null);
+        CuratorFramework c = connected(t, timeoutMillis);
+        try {
+            List<AgentAnnouncement> out = new ArrayList<AgentAnnouncement>();
+            List<String> children;
+            try {
+                children = c.getChildren().forPath(t.agentsPath);
+            } catch (KeeperException.NoNodeException none) {
+                return out;
+            }
+            for (String child : children) {
+                try {
+                    out.add(AgentAnnouncement.parse(new String(c.getData().forPath(t.agentsPath + "/" + child),
+                            StandardCharsets.UTF_8)));
+                } catch (KeeperException.NoNodeException gone) {
+                    // Its JVM ended in between.
+                } catch (IllegalArgumentException foreign) {
+                    AgentLog.warn("zookeeper:" + t.agentsPath + "/" + child + " is left out: " + foreign.getMessage());
+                }
+            }
+            return out;
         } finally {
             c.close();
         }
@@ -328,6 +410,8 @@ public final class ZooKeeperRuleSource implements RuleSource {
         final String hosts;
         final String appNode;
         final String globalNode;
+        /** Where agents announce their admin endpoint: "agents" beside the rules' path. */
+        final String agentsPath;
         final int sessionTimeoutMillis;
         final int connectionTimeoutMillis;
         final String digest;
@@ -342,6 +426,8 @@ public final class ZooKeeperRuleSource implements RuleSource {
             if (base.endsWith("/")) {
                 base = base.substring(0, base.length() - 1);
             }
+            int slash = base.lastIndexOf('/');
+            this.agentsPath = (slash <= 0 ? "" : base.substring(0, slash)) + "/" + AGENTS_NODE;
             String node = location.get("node");
             this.appNode = node != null && !node.isEmpty() ? checkPath(node, "node")
                     : application != null && !application.isEmpty() ? checkPath(base + "/" + application, "path") : null;

@@ -68,7 +68,28 @@ public interface RuleSource extends AutoCloseable {
         throw new UnsupportedOperationException("the " + scheme() + " source cannot be written from the command line");
     }
 
-    /** Stops watching; no delivery happens after it returns. Never throws. */
+    /**
+     * Publishes this agent's admin address through the started source, for {@code console --rules},
+     * until {@link #close()} withdraws it. A failure to publish is logged once and ignored: the
+     * application never fails because of it. Never throws.
+     *
+     * @return false when this source cannot publish announcements
+     */
+    default boolean announce(AgentAnnouncement announcement) {
+        return false;
+    }
+
+    /**
+     * The agents announced at {@code location} now, for the console. Nothing is started.
+     *
+     * @throws UnsupportedOperationException when this source keeps no announcements
+     * @throws Exception                     when the source cannot be reached within {@code timeoutMillis}
+     */
+    default List<AgentAnnouncement> announced(String location, long timeoutMillis) throws Exception {
+        throw new UnsupportedOperationException("the " + scheme() + " source keeps no agent announcements");
+    }
+
+    /** Stops watching, and withdraws the announcement; no delivery happens after it returns. Never throws. */
     @Override
     void close();
 }

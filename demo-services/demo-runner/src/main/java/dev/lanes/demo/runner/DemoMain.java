@@ -30,7 +30,7 @@ public final class DemoMain {
             "usage: java -jar demo-services/demo-runner/target/demo-runner.jar [AGENT_JAR] [options]",
             "  AGENT_JAR       the agent (default distribution/target/lanes-agent.jar)",
             "  --no-agent      run the plain services: the 'before' picture",
-            "  --keep          leave everything running and print URLs to try; Ctrl-C stops it",
+            "  --keep          leave everything running and print URLs to try (and the live console's); Ctrl-C stops it",
             "  --line ID       dubbo33 (default), dubbo32, dubbo31, dubbo27 (A -> B => D -> C, => over Dubbo),",
             "                  or boot27, boot33, boot35, boot40 (A -> B -> C, Spring Cloud only)",
             "  --java PATH     java binary or JDK home for the services (default this JVM's)",
@@ -191,7 +191,8 @@ public final class DemoMain {
             builder.java(options.java());
         }
         if (agent != null) {
-            builder.agent(agent, null).jvmArgs("-Dlanes.rules=file:" + rules);
+            // Admin endpoints on free ports: they announce themselves beside the rules file, for the console.
+            builder.agent(agent, null).jvmArgs("-Dlanes.rules=file:" + rules, "-Dlanes.admin.port=0");
         }
         System.out.println("Lanes demo: " + options.line().description() + ", "
                 + (agent == null ? "WITHOUT the agent" : "agent " + agent));
@@ -206,7 +207,11 @@ public final class DemoMain {
         Topology topology = builder.start();
         Map<String, ServiceProcess> gateways = new LinkedHashMap<>();
         Nginx[] nginx = new Nginx[1];
+        ConsoleProcess[] console = new ConsoleProcess[1];
         Runnable stopAll = () -> {
+            if (console[0] != null) {
+                console[0].close();
+            }
             if (nginx[0] != null) {
                 nginx[0].close();
             }
@@ -346,6 +351,15 @@ public final class DemoMain {
 
         if (options.keep()) {
             printKeepHelp(topology, gateways, nginx[0]);
+            if (agent != null) {
+                try {
+                    console[0] = ConsoleProcess.start(topology.launch().java(), agent, "file:" + rules, workDir,
+                            Duration.ofSeconds(30));
+                    System.out.println("The live traffic console (docs/console.md): " + console[0].url());
+                } catch (IllegalStateException e) {
+                    System.out.println("The console did not start: " + e.getMessage());
+                }
+            }
             stopped.await();
             return 0;
         }

@@ -54,7 +54,10 @@ public final class FileRuleSource implements RuleSource {
     // Polls the watcher has finished: a test waits for one that began after its edit, not for time.
     private volatile long polls;
     private Thread watcher;
+    /** Written by the watcher thread, then kept to be deleted at close. */
     private volatile AgentAnnouncement announcement;
+    /** Set by {@link #announce}, written by the watcher on its next poll (off the start-up thread). */
+    private volatile AgentAnnouncement toAnnounce;
 
     private Path path;
     private String origin;
@@ -114,18 +117,30 @@ public final class FileRuleSource implements RuleSource {
 
     @Override
     public boolean announce(AgentAnnouncement a) {
-        Path file = path;
-        if (file == null || closed) {
+        if (path == null || closed) {
             return false;
         }
+        toAnnounce = a;
+        return true;
+    }
+
+    /** On the watcher thread: writes the announcement {@link #announce} was given. */
+    private void announcePending() {
+        AgentAnnouncement a = toAnnounce;
+        if (a == null) {
+            return;
+        }
+        toAnnounce = null;
         try {
-            FileAnnouncements.write(file, a);
+            FileAnnouncements.write(path, a);
             announcement = a;
+            if (closed) {
+                FileAnnouncements.delete(path, a);
+            }
         } catch (Throwable t) {
-            AgentLog.warn("cannot announce the admin endpoint in " + FileAnnouncements.directory(file) + " (" + t
+            AgentLog.warn("cannot announce the admin endpoint in " + FileAnnouncements.directory(path) + " (" + t
                     + "); console --rules will not list this agent. Rules are not affected.");
         }
-        return true;
     }
 
     @Override
@@ -202,6 +217,7 @@ public final class FileRuleSource implements RuleSource {
             }
             try {
                 poll(false);
+                announcePending();
             } catch (Throwable t) {
                 AgentFaults.report("rules:file-watch", t);
             }

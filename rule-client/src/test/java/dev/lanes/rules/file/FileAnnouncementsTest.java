@@ -25,7 +25,13 @@ class FileAnnouncementsTest {
         RuleStore store = new RuleStore();
         source.start(rules.toString(), store.sinkFor("file:" + rules));
         AgentAnnouncement me = AgentAnnouncement.ofThisJvm("service-a", "gray", 9464, 1L);
+        long polls = source.polls();
         assertTrue(source.announce(me));
+        // Written by the watcher thread, off start-up: a poll that began after announce has.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (source.polls() < polls + 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10L);
+        }
 
         List<AgentAnnouncement> found = new FileRuleSource().announced(rules.toString(), 1000L);
         assertEquals(1, found.size());

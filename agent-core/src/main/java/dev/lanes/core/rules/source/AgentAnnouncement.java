@@ -17,10 +17,15 @@ public final class AgentAnnouncement {
 
     private final String application;
     private final String instanceTag;
-    private final String host;
+    /** Null for this JVM's own until first asked: see {@link #ofThisJvm}. */
+    private volatile String host;
     private final String admin;
-    private final long pid;
+    /** {@link #UNKNOWN_YET} for this JVM's own until first asked. */
+    private volatile long pid;
     private final long startedAtMillis;
+
+    private static final long UNKNOWN_YET = Long.MIN_VALUE;
+    private static volatile String localHost;
 
     public AgentAnnouncement(String application, String instanceTag, String host, String admin, long pid,
                              long startedAtMillis) {
@@ -32,29 +37,48 @@ public final class AgentAnnouncement {
         this.startedAtMillis = startedAtMillis;
     }
 
-    /** This JVM's announcement for an admin endpoint on the loopback port {@code adminPort}. */
+    /**
+     * This JVM's announcement for an admin endpoint on the loopback port {@code adminPort}. The
+     * host name and the process id are looked up when the rule source first publishes it, on its
+     * own thread: the host name may wait for a name service, and on Java 8 the process id loads
+     * the JVM's management classes, neither of which start-up should pay.
+     */
     public static AgentAnnouncement ofThisJvm(String application, String instanceTag, int adminPort,
                                               long startedAtMillis) {
-        return new AgentAnnouncement(application, instanceTag, thisHost(), "127.0.0.1:" + adminPort, thisPid(),
-                startedAtMillis);
+        AgentAnnouncement a = new AgentAnnouncement(application, instanceTag, "localhost", "127.0.0.1:" + adminPort,
+                UNKNOWN_YET, startedAtMillis);
+        a.host = null;
+        return a;
     }
 
-    /** This host's name, as announcements carry it. */
+    /** This host's name, as announcements carry it (looked up once). */
     public static String thisHost() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Throwable t) {
-            return "localhost";
+        String name = localHost;
+        if (name == null) {
+            try {
+                name = InetAddress.getLocalHost().getHostName();
+            } catch (Throwable t) {
+                name = "localhost";
+            }
+            localHost = name;
         }
+        return name;
     }
 
     private static long thisPid() {
-        String name = ManagementFactory.getRuntimeMXBean().getName();
-        int at = name.indexOf('@');
         try {
-            return Long.parseLong(at < 0 ? name : name.substring(0, at));
-        } catch (NumberFormatException e) {
-            return -1L;
+            // Java 9 and later: ProcessHandle.current().pid(), without the management classes.
+            Class<?> handle = Class.forName("java.lang.ProcessHandle");
+            Object current = handle.getMethod("current").invoke(null);
+            return ((Number) handle.getMethod("pid").invoke(current)).longValue();
+        } catch (Throwable java8) {
+            String name = ManagementFactory.getRuntimeMXBean().getName();
+            int at = name.indexOf('@');
+            try {
+                return Long.parseLong(at < 0 ? name : name.substring(0, at));
+            } catch (NumberFormatException e) {
+                return -1L;
+            }
         }
     }
 
@@ -69,7 +93,12 @@ public final class AgentAnnouncement {
 
     /** The host the agent runs on, by name. */
     public String host() {
-        return host;
+        String h = host;
+        if (h == null) {
+            h = thisHost();
+            host = h;
+        }
+        return h;
     }
 
     /** The admin endpoint's address as host:port. */
@@ -78,7 +107,12 @@ public final class AgentAnnouncement {
     }
 
     public long pid() {
-        return pid;
+        long p = pid;
+        if (p == UNKNOWN_YET) {
+            p = thisPid();
+            pid = p;
+        }
+        return p;
     }
 
     public long startedAtMillis() {
@@ -87,16 +121,16 @@ public final class AgentAnnouncement {
 
     /** A name unique among the announcements of one rule source: host and process. */
     public String key() {
-        return (host + "-" + pid).replaceAll("[^A-Za-z0-9._-]", "_");
+        return (host() + "-" + pid()).replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     public String toJson() {
         Map<String, Object> m = new LinkedHashMap<String, Object>();
         m.put("application", application);
         m.put("instanceTag", instanceTag);
-        m.put("host", host);
+        m.put("host", host());
         m.put("admin", admin);
-        m.put("pid", pid);
+        m.put("pid", pid());
         m.put("startedAt", startedAtMillis);
         return Json.write(m);
     }
@@ -132,6 +166,6 @@ public final class AgentAnnouncement {
 
     @Override
     public String toString() {
-        return (application == null ? "(unknown)" : application) + " at " + admin + " (" + host + ", pid " + pid + ")";
+        return (application == null ? "(unknown)" : application) + " at " + admin + " (" + host() + ", pid " + pid() + ")";
     }
 }

@@ -11,6 +11,7 @@ public enum Figure {
     START_A("start A: JVM start to ready (s)", "%.2f", true, false),
     START_B("start B: JVM start to ready (s)", "%.2f", true, false),
     START_C("start C: JVM start to ready (s)", "%.2f", true, false),
+    START_CPU("CPU s to ready, A+B+C (start-up work)", "%.2f", true, false),
     AGENT_START_A("agent start A (ms)", "%.0f", false, true),
     AGENT_START_B("agent start B (ms)", "%.0f", false, true),
     AGENT_START_C("agent start C (ms)", "%.0f", false, true),

@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.LongSupplier;
 
 /**
@@ -17,6 +19,12 @@ import java.util.function.LongSupplier;
  * {@value #MAX_EJECTION_MULTIPLIER}, one less for every {@code interval} it stayed in since),
  * and at most {@code maxEjectionPercent} of a service's known instances, but always at least
  * one, are out at once. Ejections expire by time alone; no timer thread is involved.
+ *
+ * <p>With {@code failurePercent} set, an instance is also ejected when, within the current
+ * {@code interval} (a window that starts afresh once it is over), it had at least
+ * {@code failureMinCalls} calls and at least that share of them failed: an instance that fails
+ * every third call never has a run of errors, but fails a third of what it gets (Envoy's
+ * failure-percentage detection, judged at each failure instead of at the interval's end).
  *
  * <p>Apart from errors, an instance that says it is going away ({@code x-lanes-closing}) or
  * refuses a connection is left out at once, whether outlier detection is on or not, for
@@ -95,13 +103,14 @@ public final class OutlierDetector {
         if (now - entry.lastSeen > TOUCH_GRANULARITY_MILLIS) {
             entry.lastSeen = now;
         }
+        boolean failingShare = settings.failurePercent() > 0 && entry.countInWindow(success, settings, now);
         if (success) {
             if (entry.consecutiveErrors.get() != 0) {
                 entry.consecutiveErrors.set(0);
             }
         } else {
             int errors = entry.consecutiveErrors.incrementAndGet();
-            if (errors >= Math.max(1, settings.consecutiveErrors())) {
+            if (errors >= Math.max(1, settings.consecutiveErrors()) || failingShare) {
                 state.eject(entry, settings, now);
             }
         }
@@ -274,6 +283,7 @@ public final class OutlierDetector {
         /** Rare (a run of errors), so a lock per service keeps the percent cap exact. */
         synchronized void eject(AddressState a, OutlierSettings settings, long now) {
             a.consecutiveErrors.set(0);
+            a.startWindow(now);
             long base = settings.baseEjectionMillis();
             if (a.ejectedUntil > now || base <= 0) {
                 return;
@@ -376,7 +386,14 @@ public final class OutlierDetector {
         }
     }
 
-    /** One address: its run of errors and its ejection. */
+    private static final AtomicLongFieldUpdater<AddressState> WINDOW_START =
+            AtomicLongFieldUpdater.newUpdater(AddressState.class, "windowStart");
+    private static final AtomicIntegerFieldUpdater<AddressState> CALLS =
+            AtomicIntegerFieldUpdater.newUpdater(AddressState.class, "windowCalls");
+    private static final AtomicIntegerFieldUpdater<AddressState> FAILURES =
+            AtomicIntegerFieldUpdater.newUpdater(AddressState.class, "windowFailures");
+
+    /** One address: its run of errors, its failures in the current window, and its ejection. */
     static final class AddressState {
         final String address;
         final AtomicInteger consecutiveErrors = new AtomicInteger();
@@ -387,10 +404,41 @@ public final class OutlierDetector {
         volatile long lastSeen;
         /** Guarded by the owning ServiceState. */
         int ejections;
+        /** The failure percentage's window: since when, its calls and failures (updated without a lock). */
+        volatile long windowStart;
+        volatile int windowCalls;
+        volatile int windowFailures;
 
         AddressState(String address, long now) {
             this.address = address;
             this.lastSeen = now;
+            this.windowStart = now;
+        }
+
+        /**
+         * Counts one call in the window (a new one once {@code interval} is over) and says whether
+         * the window's failures now reach the failure percentage. Allocation-free; a count lost to a
+         * race as a window starts afresh only delays a verdict.
+         */
+        boolean countInWindow(boolean success, OutlierSettings settings, long now) {
+            long start = windowStart;
+            if (now - start >= settings.intervalMillis() && WINDOW_START.compareAndSet(this, start, now)) {
+                windowCalls = 0;
+                windowFailures = 0;
+            }
+            int calls = CALLS.incrementAndGet(this);
+            if (success) {
+                return false;
+            }
+            int failures = FAILURES.incrementAndGet(this);
+            return calls >= settings.failureMinCalls() && (long) failures * 100L >= (long) settings.failurePercent() * calls;
+        }
+
+        /** After an ejection the instance is judged on its calls from then on. */
+        void startWindow(long now) {
+            windowStart = now;
+            windowCalls = 0;
+            windowFailures = 0;
         }
 
         /** @param errorsCount whether ejections for errors apply (outlier detection is on) */

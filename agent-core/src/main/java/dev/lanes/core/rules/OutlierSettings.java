@@ -4,7 +4,9 @@ package dev.lanes.core.rules;
  * Outlier removal: an instance with {@code consecutiveErrors} failures in a row is ejected
  * for {@code baseEjectionMillis} times the number of its ejections so far; at most
  * {@code maxEjectionPercent} of a service's instances are out at once, and when fewer than
- * {@code panicThresholdPercent} would remain, ejection is ignored.
+ * {@code panicThresholdPercent} would remain, ejection is ignored. With {@code failurePercent}
+ * set, an instance that failed at least that share of its calls within an {@code interval}, and
+ * was called at least {@code failureMinCalls} times in it, is ejected too.
  */
 public final class OutlierSettings {
 
@@ -17,9 +19,27 @@ public final class OutlierSettings {
     private final long baseEjectionMillis;
     private final int maxEjectionPercent;
     private final int panicThresholdPercent;
+    private final int failurePercent;
+    private final int failureMinCalls;
+
+    /** The defaults of the failure percentage: off, and 20 calls when it is on. */
+    public static final int DEFAULT_FAILURE_MIN_CALLS = 20;
 
     public OutlierSettings(boolean enabled, int consecutiveErrors, long intervalMillis, long baseEjectionMillis,
                            int maxEjectionPercent, int panicThresholdPercent) {
+        this(enabled, consecutiveErrors, intervalMillis, baseEjectionMillis, maxEjectionPercent, panicThresholdPercent,
+                0, DEFAULT_FAILURE_MIN_CALLS);
+    }
+
+    /**
+     * @param failurePercent  the share of failed calls in an interval that ejects (1-100); 0: off
+     * @param failureMinCalls the calls an instance must have had in the interval for its share to count
+     */
+    public OutlierSettings(boolean enabled, int consecutiveErrors, long intervalMillis, long baseEjectionMillis,
+                           int maxEjectionPercent, int panicThresholdPercent, int failurePercent,
+                           int failureMinCalls) {
+        this.failurePercent = failurePercent;
+        this.failureMinCalls = Math.max(1, failureMinCalls);
         this.enabled = enabled;
         this.consecutiveErrors = consecutiveErrors;
         this.intervalMillis = intervalMillis;
@@ -36,7 +56,10 @@ public final class OutlierSettings {
         return consecutiveErrors;
     }
 
-    /** How often ejections are reviewed and expired ones returned. */
+    /**
+     * How often ejections are reviewed (an ejection count goes down by one per interval an
+     * instance stays in), and the window of the failure percentage.
+     */
     public long intervalMillis() {
         return intervalMillis;
     }
@@ -51,5 +74,15 @@ public final class OutlierSettings {
 
     public int panicThresholdPercent() {
         return panicThresholdPercent;
+    }
+
+    /** The share of failed calls within an interval that ejects an instance, in percent; 0: off. */
+    public int failurePercent() {
+        return failurePercent;
+    }
+
+    /** The calls an instance must have had within the interval for its failure percentage to count. */
+    public int failureMinCalls() {
+        return failureMinCalls;
     }
 }

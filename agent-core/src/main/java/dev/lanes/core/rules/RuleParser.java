@@ -94,7 +94,7 @@ public final class RuleParser extends NodeReader {
     private static final String[] DESTINATION_KEYS = {"tag", "weight"};
     private static final String[] WARMUP_KEYS = {"enabled", "window", "curve", "minWeightPercent"};
     private static final String[] OUTLIER_KEYS = {"enabled", "consecutiveErrors", "interval", "baseEjection",
-        "maxEjectionPercent", "panicThreshold"};
+        "maxEjectionPercent", "panicThreshold", "failurePercent", "failureMinCalls"};
     private static final String[] LOSSLESS_KEYS = {"registrationDelay", "drain", "readyTimeout"};
 
     private static final String BASE = "base";
@@ -746,7 +746,18 @@ public final class RuleParser extends NodeReader {
         if (f.has("panicThreshold")) {
             panic = integer(f.get("panicThreshold"), f.at("panicThreshold"), 0, 100, PERCENT_EXPECTED, 0);
         }
-        return new OutlierSettings(enabled, errors, interval, ejection, maxEjection, panic);
+        int failurePercent = 0;
+        if (f.has("failurePercent")) {
+            failurePercent = integer(f.get("failurePercent"), f.at("failurePercent"), 1, 100,
+                    "an integer from 1 to 100 (leave it out for no failure percentage)", 0);
+        }
+        int failureMinCalls = OutlierSettings.DEFAULT_FAILURE_MIN_CALLS;
+        if (f.has("failureMinCalls")) {
+            failureMinCalls = integer(f.get("failureMinCalls"), f.at("failureMinCalls"), 1, 100000,
+                    "an integer from 1 to 100000", 0);
+        }
+        return new OutlierSettings(enabled, errors, interval, ejection, maxEjection, panic, failurePercent,
+                failureMinCalls);
     }
 
     private LosslessSettings lossless(Node node) {

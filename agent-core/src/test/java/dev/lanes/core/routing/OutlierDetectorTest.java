@@ -190,4 +190,71 @@ class OutlierDetectorTest {
         }
         assertEquals(10, detector.ejectedCount("order"), "exactly 50% of 20, however the threads interleave");
     }
+
+    // ---- the failure percentage: an error rate in a window ----
+
+    /** Consecutive errors out of reach (1000), so that only the failure percentage can eject. */
+    private OutlierSettings percent(int failurePercent, int minCalls) {
+        return new OutlierSettings(true, 1000, INTERVAL, BASE_EJECTION, 50, 50, failurePercent, minCalls);
+    }
+
+    /** Calls to {@code address}, every {@code every}-th of them failing, at {@code gapMillis} apart. */
+    private void flap(String address, int calls, int every, long gapMillis, OutlierSettings s) {
+        for (int i = 1; i <= calls; i++) {
+            detector.record("order", address, i % every != 0, s);
+            clock.addAndGet(gapMillis);
+        }
+    }
+
+    @Test
+    void anInstanceFailingEveryThirdCallIsEjectedByItsFailurePercentageOnly() {
+        OutlierSettings s = percent(30, 20);
+        detector.record("order", "b:1", true, s);
+        // 33 % failures, never two in a row: consecutive errors never eject it.
+        flap("a:1", 18, 3, 10L, s);
+        assertFalse(detector.isEjected("order", "a:1"), "under failureMinCalls (18 calls): not judged yet");
+        flap("a:1", 3, 3, 10L, s);
+        assertTrue(detector.isEjected("order", "a:1"), "21 calls, 7 failed (33 %) within the interval");
+        assertEquals(1, detector.ejectedCount("order"));
+    }
+
+    @Test
+    void aShareBelowTheThresholdDoesNotEject() {
+        OutlierSettings s = percent(50, 20);
+        detector.record("order", "b:1", true, s);
+        flap("a:1", 300, 3, 10L, s);
+        assertFalse(detector.isEjected("order", "a:1"), "33 % failed, the threshold is 50 %");
+    }
+
+    @Test
+    void theWindowStartsAfreshEachInterval() {
+        OutlierSettings s = percent(30, 20);
+        detector.record("order", "b:1", true, s);
+        // 10 calls per interval, every third failing: no window ever holds 20 calls.
+        for (int interval = 0; interval < 5; interval++) {
+            flap("a:1", 10, 3, INTERVAL / 10, s);
+        }
+        assertFalse(detector.isEjected("order", "a:1"), "50 calls in all, but never 20 in one interval");
+    }
+
+    @Test
+    void withoutAFailurePercentageAFlappingInstanceStaysIn() {
+        OutlierSettings s = new OutlierSettings(true, 3, INTERVAL, BASE_EJECTION, 50, 50);
+        detector.record("order", "b:1", true, s);
+        flap("a:1", 300, 2, 10L, s);
+        assertFalse(detector.isEjected("order", "a:1"), "half its calls failed, never two in a row");
+    }
+
+    @Test
+    void afterItsEjectionAnInstanceIsJudgedOnNewCallsOnly() {
+        OutlierSettings s = percent(30, 20);
+        detector.record("order", "b:1", true, s);
+        flap("a:1", 21, 3, 10L, s);
+        assertTrue(detector.isEjected("order", "a:1"));
+        clock.addAndGet(BASE_EJECTION);
+        assertFalse(detector.isEjected("order", "a:1"), "its ejection is over");
+        // The first failure after the ejection does not eject again: the old window is gone.
+        detector.record("order", "a:1", false, s);
+        assertFalse(detector.isEjected("order", "a:1"));
+    }
 }

@@ -28,7 +28,7 @@ class RuleParserFuzzTest {
         "name", "tag", "fallback", "entry", "match", "percent", "stickyBy", "services", "headers", "cookies",
         "query", "path", "method", "args", "exact", "prefix", "regex", "present", "service", "to", "weight",
         "enabled", "window", "curve", "minWeightPercent", "consecutiveErrors", "interval", "baseEjection",
-        "maxEjectionPercent", "panicThreshold", "registrationDelay", "drain",
+        "maxEjectionPercent", "panicThreshold", "failurePercent", "failureMinCalls", "registrationDelay", "drain",
         "", "x", "<<", "Lanes", "lanes ", "0", "-1", "x-user-id", "2", "tags", "\u00e9t\u00e9"};
     private static final String[] SCALARS = {"gray", "base", "none", "dev1", "10", "-1", "150", "0", "100", "10000",
         "10001", "1e9", "0.5", "2.5", ".inf", "true", "false", "yes", "~", "", " ", "10s", "500ms", "2m", "1h",
@@ -200,7 +200,7 @@ class RuleParserFuzzTest {
         maybe(random, doc, "routes", () -> listOf(random, 4, () -> route(random)));
         maybe(random, doc, "warmup", () -> settings(random, "window", "curve", "minWeightPercent", "enabled"));
         maybe(random, doc, "outlier", () -> settings(random, "consecutiveErrors", "interval", "baseEjection",
-                "maxEjectionPercent", "panicThreshold", "enabled"));
+                "maxEjectionPercent", "panicThreshold", "failurePercent", "failureMinCalls", "enabled"));
         maybe(random, doc, "lossless", () -> settings(random, "registrationDelay", "drain"));
         return corrupt(random, doc);
     }

@@ -51,7 +51,8 @@ class RuleParserTest {
                 match: {method: sayHello, args: {0: {prefix: vip-}, 2: "42"}}
                 to: [{tag: base}]
             warmup:   {window: 2m, curve: 2.5, minWeightPercent: 20}
-            outlier:  {consecutiveErrors: 7, interval: 500ms, baseEjection: 1h, maxEjectionPercent: 40, panicThreshold: 30}
+            outlier:  {consecutiveErrors: 7, interval: 500ms, baseEjection: 1h, maxEjectionPercent: 40, panicThreshold: 30,
+                       failurePercent: 25, failureMinCalls: 40}
             lossless: {registrationDelay: 1500, drain: 45s}
             """;
 
@@ -122,6 +123,8 @@ class RuleParserTest {
         assertEquals(3_600_000L, s.outlier().baseEjectionMillis());
         assertEquals(40, s.outlier().maxEjectionPercent());
         assertEquals(30, s.outlier().panicThresholdPercent());
+        assertEquals(25, s.outlier().failurePercent());
+        assertEquals(40, s.outlier().failureMinCalls());
 
         assertEquals(1500L, s.lossless().registrationDelayMillis());
         assertEquals(45_000L, s.lossless().drainMillis());
@@ -160,6 +163,8 @@ class RuleParserTest {
         assertEquals(30_000L, s.outlier().baseEjectionMillis());
         assertEquals(50, s.outlier().maxEjectionPercent());
         assertEquals(50, s.outlier().panicThresholdPercent());
+        assertEquals(0, s.outlier().failurePercent(), "no failure percentage unless set");
+        assertEquals(20, s.outlier().failureMinCalls());
 
         assertEquals(0L, s.lossless().registrationDelayMillis());
         assertEquals(30_000L, s.lossless().drainMillis());
@@ -419,7 +424,8 @@ class RuleParserTest {
                   - service: s
                     to: [{tag: a, weight: 10001}, {tag: b, weight: -5}]
                 warmup: {curve: 0, minWeightPercent: 101}
-                outlier: {consecutiveErrors: 0, maxEjectionPercent: 101, panicThreshold: -1}
+                outlier: {consecutiveErrors: 0, maxEjectionPercent: 101, panicThreshold: -1, failurePercent: 0,
+                          failureMinCalls: 0}
                 """);
         problemAt(e, "lanes[0].entry.percent", 2);
         problemAt(e, "lanes[1].entry.percent", 3);
@@ -431,7 +437,9 @@ class RuleParserTest {
         problemAt(e, "outlier.consecutiveErrors", 9);
         problemAt(e, "outlier.maxEjectionPercent", 9);
         problemAt(e, "outlier.panicThreshold", 9);
-        assertEquals(10, e.problems().size(), e.getMessage());
+        problemAt(e, "outlier.failurePercent", 9);
+        problemAt(e, "outlier.failureMinCalls", 10);
+        assertEquals(12, e.problems().size(), e.getMessage());
     }
 
     @ParameterizedTest

@@ -35,8 +35,9 @@ import org.junit.jupiter.api.extension.TestWatcher;
 /**
  * Outlier removal under faults, through a real chain (Spring Boot 3.3, ZooKeeper, agent on every
  * JVM): constant load on A, which calls three instances of B through a {@code @LoadBalanced
- * RestTemplate} with a 1 s read timeout. One instance of B answers 500s, then another hangs,
- * then the third is killed (SIGKILL). For each it prints the requests that failed before the
+ * RestTemplate} with a 1 s read timeout. One instance of B answers 500s, then another fails
+ * every third call (ejected by its failure percentage), then one hangs, then one is killed
+ * (SIGKILL). For each it prints the requests that failed before the
  * instance was left out and how long that took (never asserted), and asserts the behaviour:
  * it is left out, and once it is, no request reaches it (or, for the killed one, none fails).
  */
@@ -72,7 +73,7 @@ class OutlierFaultsIT {
         Files.createDirectories(work);
         Path rules = work.resolve("rules.yaml");
         Files.writeString(rules, "version: outlier-1\noutlier: {consecutiveErrors: 5, interval: 10s, baseEjection: "
-                + BASE_EJECTION_MILLIS + "ms, maxEjectionPercent: 50, panicThreshold: 50}\n");
+                + BASE_EJECTION_MILLIS + "ms, maxEjectionPercent: 50, panicThreshold: 50, failurePercent: 30}\n");
         adminPort = Ports.free();
         String cache = ServiceProcess.LB_CACHE + "=true";
         Topology.Builder builder = Topology.builder().line(DemoLine.BOOT33).java(jdk.home())
@@ -93,7 +94,7 @@ class OutlierFaultsIT {
     }
 
     @Test
-    void anInstanceThatFailsHangsOrDiesIsLeftOutAndThenReceivesNothing() throws Exception {
+    void anInstanceThatFailsFlapsHangsOrDiesIsLeftOutAndThenReceivesNothing() throws Exception {
         ConstantLoad load = new ConstantLoad(topology.url("a1") + "/chain", RATE, 32).start();
         try {
             Thread.sleep(3_000);
@@ -107,7 +108,16 @@ class OutlierFaultsIT {
             report("HTTP 500s", errors, load);
             Thread.sleep(BASE_EJECTION_MILLIS + 1_000);
 
-            // 2. Hangs: A's calls time out after 1 s.
+            // 2. Fails every third call, never two in a row: its failure percentage (33 % of at
+            // least 20 calls within the interval) ejects it, consecutive errors never would.
+            ServiceProcess b3 = topology.instance("b3");
+            Phase flaky = phase(load, EJECTIONS, () -> fault(b3, "flaky"));
+            assertNothingReaches(b3);
+            fault(b3, "none");
+            report("fails every third call", flaky, load);
+            Thread.sleep(BASE_EJECTION_MILLIS + 1_000);
+
+            // 3. Hangs: A's calls time out after 1 s.
             ServiceProcess b2 = topology.instance("b2");
             Phase hangs = phase(load, EJECTIONS, () -> fault(b2, "hang"));
             assertNothingReaches(b2);
@@ -115,8 +125,7 @@ class OutlierFaultsIT {
             report("hangs (1 s read timeout)", hangs, load);
             Thread.sleep(BASE_EJECTION_MILLIS + 1_000);
 
-            // 3. Killed: refused connections; the call is retried on another instance.
-            ServiceProcess b3 = topology.instance("b3");
+            // 4. Killed: refused connections; the call is retried on another instance.
             Phase killed = phase(load, CLOSINGS, b3::kill);
             long failedAfterDrop = load.failedSoFar();
             Thread.sleep(3_000);

@@ -51,7 +51,7 @@ public class ChainController {
     private final String service;
     private final String next;
     private final String instance;
-    /** A fault this instance plays, for outlier tests: "none", "error" (HTTP 500) or "hang". */
+    /** A fault this instance plays, for outlier tests: "none", "error" (HTTP 500), "flaky" (every third a 500) or "hang". */
     private volatile String fault = "none";
     /** Requests of /chain this instance received. */
     private final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
@@ -78,11 +78,11 @@ public class ChainController {
             @RequestParam(name = "arg", required = false) String argument,
             @RequestParam(name = "holdMs", required = false) Long holdMs,
             @RequestHeader HttpHeaders headers) throws InterruptedException {
-        received.incrementAndGet();
+        long count = received.incrementAndGet();
         String playing = fault;
-        if (playing.equals("error")) {
+        if (playing.equals("error") || (playing.equals("flaky") && count % 3 == 0)) {
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("error", error(500, "fault: error (set with /fault?mode=error)"));
+            body.put("error", error(500, "fault: " + playing + " (set with /fault?mode=" + playing + ")"));
             return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(body);
         }
         if (playing.equals("hang")) {
@@ -155,14 +155,15 @@ public class ChainController {
 
     /**
      * Makes this instance play a fault from now on (outlier tests): {@code none}, {@code error}
-     * (every /chain answers 500) or {@code hang} (every /chain waits 60 s); answers the number
+     * (every /chain answers 500), {@code flaky} (every third /chain answers 500, the others are
+     * served: never two failures in a row) or {@code hang} (every /chain waits 60 s); answers the number
      * of /chain requests received so far. Without {@code mode}, only the count.
      */
     @GetMapping(path = "/fault", produces = MediaType.APPLICATION_JSON_VALUE)
     public Map<String, Object> fault(@RequestParam(name = "mode", required = false) String mode) {
         if (mode != null) {
-            if (!java.util.Arrays.asList("none", "error", "hang").contains(mode)) {
-                throw new IllegalArgumentException("mode: '" + mode + "'; expected none, error or hang");
+            if (!java.util.Arrays.asList("none", "error", "flaky", "hang").contains(mode)) {
+                throw new IllegalArgumentException("mode: '" + mode + "'; expected none, error, flaky or hang");
             }
             fault = mode;
         }

@@ -86,6 +86,11 @@ final class ChildJvm implements AutoCloseable {
         return false;
     }
 
+    /** Waits until the process ends by itself; false at the deadline. */
+    boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     long pid() {
         return process.pid();
     }

@@ -65,6 +65,22 @@ class FailOpenIT {
     }
 
     @Test
+    void anApplicationWhoseMainReturnsExitsWithTheAdminEndpointAndARuleSourceOn() throws Exception {
+        Path rules = Files.createTempFile("lanes-it-returning-", ".yaml");
+        Files.writeString(rules, "version: one\n");
+        String args = "admin.port=0,rules=file:" + rules;
+        try (ChildJvm jvm = ChildJvm.start("returning", Apps.jvmOptions(Apps.agentOption(args)), Apps.testClasses(),
+                "example.app.ReturningApp")) {
+            assertTrue(jvm.awaitExit(Duration.ofSeconds(60)), "the JVM exits once main returned\n" + jvm.describe());
+            String log = jvm.log();
+            assertTrue(log.contains("DONE hello lanes"), log);
+            assertTrue(log.contains("admin endpoint listening"), "the endpoint was on: " + log);
+        } finally {
+            Files.deleteIfExists(rules);
+        }
+    }
+
+    @Test
     void rulesFileThatDoesNotExist() throws Exception {
         Path missing = Path.of(System.getProperty("java.io.tmpdir"), "lanes-no-such-dir", "rules.yaml");
         String args = "rules=file:" + missing;

@@ -80,13 +80,38 @@ public final class AdminServer {
                     return t;
                 }
             }));
-            server.start();
+            startAsDaemon(server);
             AgentLog.info("admin endpoint listening on http://127.0.0.1:" + server.getAddress().getPort() + "/lanes");
             return new AdminServer(server);
         } catch (Throwable t) {
             AgentLog.error("admin endpoint could not start on 127.0.0.1:" + port + " (lanes.admin.port); "
                     + "the agent runs without it", t);
             return null;
+        }
+    }
+
+    /**
+     * Starts {@code server} from a daemon thread: its dispatcher thread takes the daemon status of
+     * the thread that starts it, and a dispatcher started from the JVM's main thread would keep
+     * an application whose last thread ended from exiting.
+     */
+    public static void startAsDaemon(final HttpServer server) throws Throwable {
+        final Throwable[] failure = new Throwable[1];
+        Thread starter = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    server.start();
+                } catch (Throwable t) {
+                    failure[0] = t;
+                }
+            }
+        }, "lanes-http-start");
+        starter.setDaemon(true);
+        starter.start();
+        starter.join();
+        if (failure[0] != null) {
+            throw failure[0];
         }
     }
 

@@ -65,4 +65,18 @@ public interface RequestView extends CarriedHeaders.Source {
     default String remoteAddress() {
         return null;
     }
+
+    /**
+     * Where the request's server span starts only after Lanes decided its lane (a Dubbo provider
+     * chain: Lanes' filter runs before OpenTelemetry's): keeps the decision on the request, for
+     * the plugin to hand to {@link Routing#laneOnServerSpan} once that span is current, and
+     * returns true. Called only where OpenTelemetry is there, once per tagged request. False (the
+     * default): the span current when Lanes decides is the request's server span.
+     *
+     * @param tag    the decided traffic tag (not null)
+     * @param dyedBy how it was decided: {@code carried}, {@code rule} or {@code node}
+     */
+    default boolean laneForLaterSpan(String tag, String dyedBy) {
+        return false;
+    }
 }

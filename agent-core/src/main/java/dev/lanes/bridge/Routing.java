@@ -162,4 +162,20 @@ public interface Routing {
     default AutoCloseable laneInTraceBaggage(String tag) {
         return null;
     }
+
+    /**
+     * For a server span that starts after {@link #inbound} decided (see
+     * {@link RequestView#laneForLaterSpan}), called once that span is current: puts the attributes
+     * {@code lanes.tag} and {@code lanes.dyed_by} on it (when {@code dyedBy} is not null), and
+     * makes the OpenTelemetry Java agent's baggage say {@code tag} as {@link #laneInTraceBaggage}
+     * does. Returns the scope to close, on the same thread, when the request's part of the chain
+     * ends; null when there is nothing to close. Costs a volatile read or two without OpenTelemetry.
+     *
+     * @param tag     the request's decided tag, null for base traffic
+     * @param dyedBy  how it was decided, as {@code laneForLaterSpan} was told; null: no attributes
+     * @param request the plugin's view of the request (its class loader sees the application's libraries)
+     */
+    default AutoCloseable laneOnServerSpan(String tag, String dyedBy, RequestView request) {
+        return null;
+    }
 }

@@ -320,6 +320,18 @@ public final class LaneRouter implements Routing {
         return traceLane == null ? null : traceLane.laneInBaggage(tag);
     }
 
+    @Override
+    public AutoCloseable laneOnServerSpan(String tag, String dyedBy, RequestView request) {
+        OpenTelemetryLane traceLane = openTelemetry;
+        if (traceLane == null) {
+            return null;
+        }
+        if (tag != null && dyedBy != null) {
+            traceLane.laneOnCurrentSpan(tag, dyedBy, request);
+        }
+        return traceLane.laneInBaggage(tag);
+    }
+
     // ------------------------------------------------------------------------------------------
     // The trust boundary: row 10.
 

@@ -1,6 +1,7 @@
 package dev.lanes.core.trace;
 
 import dev.lanes.bridge.AgentLog;
+import dev.lanes.bridge.RequestView;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -56,6 +57,18 @@ public final class OpenTelemetryLane {
      *                whose class loader sees the application's libraries; may be null
      */
     public void laneDecided(String tag, String dyedBy, Object request) {
+        annotate(tag, dyedBy, request, true);
+    }
+
+    /**
+     * Sets the attributes on the span current now, where the plugin kept the decision for a
+     * server span that started after it ({@link RequestView#laneForLaterSpan}); never throws.
+     */
+    public void laneOnCurrentSpan(String tag, String dyedBy, Object request) {
+        annotate(tag, dyedBy, request, false);
+    }
+
+    private void annotate(String tag, String dyedBy, Object request, boolean mayDefer) {
         if (failed) {
             return;
         }
@@ -70,9 +83,14 @@ public final class OpenTelemetryLane {
             if (access == SpanAccess.ABSENT && request != null) {
                 access = applications.get(request.getClass());
             }
-            if (access != SpanAccess.ABSENT) {
-                access.annotate(tag, dyedBy);
+            if (access == SpanAccess.ABSENT) {
+                return;
             }
+            // Only now, with OpenTelemetry there: a plugin may keep the decision for a later span.
+            if (mayDefer && request instanceof RequestView && ((RequestView) request).laneForLaterSpan(tag, dyedBy)) {
+                return;
+            }
+            access.annotate(tag, dyedBy);
         } catch (Throwable t) {
             failed = true;
             AgentLog.warn("OpenTelemetry: could not put the lane on the current span (" + t

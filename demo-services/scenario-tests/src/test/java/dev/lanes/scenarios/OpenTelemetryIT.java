@@ -36,12 +36,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * Lanes and the OpenTelemetry Java agent on the same JVMs (Boot 3.5, JDK 17, ZooKeeper). The
- * chain is A -> O -> B -> C: A and c-base start with {@code -javaagent:otel} before
- * {@code -javaagent:lanes}, B and c-gray the other way round, and O runs the OpenTelemetry
- * agent only (no Lanes: it forwards no {@code x-lanes-tag}, only what OpenTelemetry propagates).
- * The one choice is B's, between c-base and c-gray, so B must find the lane in the W3C baggage
- * that crossed O. Each request sends its own {@code traceparent}, so the spans the agents log
+ * Lanes and the OpenTelemetry Java agent on the same JVMs (Dubbo 3.3 on Boot 3.5, JDK 17,
+ * ZooKeeper). The chain is A -> O -> B => C, B calling C over Dubbo: A and c-base start with
+ * {@code -javaagent:otel} before {@code -javaagent:lanes}, B and c-gray the other way round, and
+ * O runs the OpenTelemetry agent only (no Lanes: it forwards no {@code x-lanes-tag}, only what
+ * OpenTelemetry propagates). The one choice is B's Dubbo consumer's, between c-base and c-gray,
+ * so B must find the lane in the W3C baggage that crossed O; C's server spans are Dubbo spans. Each request sends its own {@code traceparent}, so the spans the agents log
  * ({@code otel.traces.exporter=logging}) are found by trace id, and every hop's server span must
  * belong to that trace.
  */
@@ -93,20 +93,38 @@ class OpenTelemetryIT {
                 """);
         long began = System.nanoTime();
         topology = Topology.builder()
-                .line(DemoLine.BOOT35)
+                .line(DemoLine.DUBBO33)
                 .java(jdk.home())
                 .registry(Registry.Kind.ZOOKEEPER)
                 .workDir(work)
                 .instance(both("a-base", "service-a", "service-o", null, OTEL_FIRST, otel, lanes,
                         "-Dlanes.rules=file:" + rules))
                 .instance(otelOnly("o-base", "service-o", "service-b", otel))
-                .instance(both("b-base", "service-b", "service-c", null, LANES_FIRST, otel, lanes))
-                .instance(both("c-base", "service-c", "", null, OTEL_FIRST, otel, lanes))
-                .instance(both("c-gray", "service-c", "", "gray", LANES_FIRST, otel, lanes))
+                .instance(both("b-base", "service-b", InstanceSpec.DUBBO_NEXT_PREFIX + "service-c", null,
+                        LANES_FIRST, otel, lanes))
+                .instance(both("c-base", "service-c", "", null, OTEL_FIRST, otel, lanes)
+                        .withAppArgs(InstanceSpec.DUBBO_PROVIDER_ARG))
+                .instance(both("c-gray", "service-c", "", "gray", LANES_FIRST, otel, lanes)
+                        .withAppArgs(InstanceSpec.DUBBO_PROVIDER_ARG))
                 .startTimeout(Duration.ofSeconds(240))
                 .start();
+        // Spring Cloud discovery is ready; B's Dubbo consumer learns both providers of C on its own.
+        awaitDubboProvider(Map.of(), "c-base");
+        awaitDubboProvider(Map.of("x-lanes-tag", "gray"), "c-gray");
         ScenarioReport.line("OpenTelemetryIT: 5 JVMs with the OpenTelemetry Java agent " + otelVersion()
                 + " started in " + LaneScenarios.seconds(System.nanoTime() - began) + " s");
+    }
+
+    private void awaitDubboProvider(Map<String, String> headers, String provider) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            ChainResponse r = http.get(topology.url("b-base"), headers);
+            if (r.ok() && r.hops().stream().anyMatch(h -> h.instance().equals(provider))) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "B's Dubbo consumer never reached " + provider + ": " + r.body());
+            RulesFile.sleep(200);
+        }
     }
 
     private InstanceSpec both(String name, String service, String next, String tag, String order, Path otel,
@@ -168,7 +186,7 @@ class OpenTelemetryIT {
             assertEquals(List.of("a-base", "o-base", "b-base", "c-base"), served.path(), served.body());
             served.assertOneTrace();
             for (SpanLine span : served.spans().values()) {
-                assertFalse(span.attributes().contains("lanes."), "no lane on " + span);
+                assertFalse(span.hasLanesAttribute(), "no lane on " + span);
             }
         }
     }
@@ -181,8 +199,11 @@ class OpenTelemetryIT {
             served.assertOneTrace();
             served.assertLane("a-base", "gray", "carried");
             served.assertLane("b-base", "gray", "carried");
+            // C's server span is OpenTelemetry's Dubbo span, which starts after Lanes' provider filter.
+            assertTrue(served.spans().get("c-gray").name().contains("ChainService/chain"), served.spans().toString());
             served.assertLane("c-gray", "gray", "carried");
-            assertFalse(served.spans().get("o-base").attributes().contains("lanes."), "O has no Lanes");
+            assertFalse(served.spans().get("o-base").hasLanesAttribute(), "O has no Lanes");
+            assertEquals(List.of("lanes.tag=gray"), served.hop("c-gray").seenBaggage(), "the Dubbo baggage attachment");
             // What crossed O on the wire: B saw no x-lanes-tag, one baggage line with the lane.
             Hop b = served.hop("b-base");
             assertEquals(null, b.seenTag(), "O does not forward x-lanes-tag");
@@ -326,6 +347,11 @@ class OpenTelemetryIT {
     }
 
     record SpanLine(String name, String traceId, String spanId, String attributes) {
+
+        /** An attribute named lanes.*; not a value that has the word (a Dubbo span's rpc.service=dev.lanes...). */
+        boolean hasLanesAttribute() {
+            return Pattern.compile("(^|, )lanes\\.").matcher(attributes).find();
+        }
     }
 
     record Served(ChainResponse response, List<String> path, String traceId, Map<String, SpanLine> spans) {

@@ -21,6 +21,7 @@ public final class CommonHelpers {
             P + "ConsumerFilter",
             P + "ConsumerFilter$Outcome",
             P + "ProviderFilter",
+            P + "ProviderSpanFilter",
             P + "StrictLanes",
             P + "DubboRouting",
             P + "LanesLoadBalance",

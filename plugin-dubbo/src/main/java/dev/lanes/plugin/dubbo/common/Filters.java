@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Adds the Lanes filters to the filters Dubbo activates for a chain: the consumer filter to
  * consumer chains, the provider filter to provider chains, each first, so that the other
- * filters (the application's too) already see the tag.
+ * filters (the application's too) already see the tag; and the provider span filter last.
  */
 public final class Filters {
 
@@ -18,10 +18,19 @@ public final class Filters {
     private Filters() {
     }
 
-    /** The filters to use for a chain of {@code group}: {@code activated} with the Lanes filter first. */
+    /**
+     * The filters to use for a chain of {@code group}: {@code activated} with the Lanes filter
+     * first and, in a provider chain, {@link ProviderSpanFilter} last (after OpenTelemetry's
+     * filter, which starts the server span).
+     */
     public static List<?> withLanes(List<?> activated, String group) {
-        Object filter = CONSUMER.equals(group) ? ConsumerFilter.INSTANCE
-                : PROVIDER.equals(group) ? ProviderFilter.INSTANCE : null;
-        return filter == null ? activated : Extensions.with(activated, filter, true);
+        if (CONSUMER.equals(group)) {
+            return Extensions.with(activated, ConsumerFilter.INSTANCE, true);
+        }
+        if (PROVIDER.equals(group)) {
+            return Extensions.with(Extensions.with(activated, ProviderFilter.INSTANCE, true),
+                    ProviderSpanFilter.INSTANCE, false);
+        }
+        return activated;
     }
 }

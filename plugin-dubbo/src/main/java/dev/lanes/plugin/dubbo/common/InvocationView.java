@@ -91,4 +91,16 @@ public final class InvocationView implements RequestView {
     private static boolean isGeneric(String methodName) {
         return GENERIC_INVOKE.equals(methodName) || GENERIC_INVOKE_ASYNC.equals(methodName);
     }
+
+    /**
+     * Keeps the decision in the invocation's attributes for {@link ProviderSpanFilter}, last in
+     * the chain, after OpenTelemetry's filter started the server span (called only where
+     * OpenTelemetry is there).
+     */
+    @Override
+    public boolean laneForLaterSpan(String tag, String dyedBy) {
+        invocation.put(ProviderSpanFilter.DYED_BY, dyedBy);
+        ProviderSpanFilter.keeping();
+        return true;
+    }
 }

@@ -195,12 +195,14 @@ class FiltersTest {
     }
 
     @Test
-    void theFiltersJoinTheirSideFirstAndOnlyOnce() {
+    void theFiltersJoinTheirSideFirstTheSpanFilterLastAndOnlyOnce() {
         List<Object> activated = List.of("monitor", "timeout");
         List<?> consumer = Filters.withLanes(activated, "consumer");
         assertEquals(List.of(ConsumerFilter.INSTANCE, "monitor", "timeout"), consumer);
         assertEquals(consumer, Filters.withLanes(consumer, "consumer"));
-        assertEquals(List.of(ProviderFilter.INSTANCE, "monitor", "timeout"), Filters.withLanes(activated, "provider"));
+        List<?> provider = Filters.withLanes(activated, "provider");
+        assertEquals(List.of(ProviderFilter.INSTANCE, "monitor", "timeout", ProviderSpanFilter.INSTANCE), provider);
+        assertEquals(provider, Filters.withLanes(provider, "provider"));
         assertEquals(activated, Filters.withLanes(activated, null));
     }
 }

@@ -1,5 +1,6 @@
 package dev.lanes.demo.app.dubbo;
 
+import java.util.Collections;
 import java.util.Map;
 
 import org.apache.dubbo.rpc.RpcContext;
@@ -9,8 +10,8 @@ import dev.lanes.demo.dubbo.ChainService;
 
 /**
  * The provider of {@link ChainService}: the same hop as {@code GET /chain}, reporting the
- * {@code x-lanes-tag} attachment it received as the tag it saw, and its {@code x-env} attachment as
- * the environment header it saw.
+ * {@code x-lanes-tag} attachment it received as the tag it saw, its {@code x-env} attachment as
+ * the environment header it saw, and its {@code baggage} attachment as the baggage it saw.
  */
 final class ChainServiceImpl implements ChainService {
 
@@ -26,6 +27,8 @@ final class ChainServiceImpl implements ChainService {
         // RpcContext.getContext() reads the request's attachments in Dubbo 2.7 and 3.x alike.
         String seenTag = RpcContext.getContext().getAttachment("x-lanes-tag");
         String seenEnv = RpcContext.getContext().getAttachment("x-env");
-        return chain.run(seenTag, seenEnv, "dubbo", argument);
+        // OpenTelemetry's Dubbo instrumentation carries W3C baggage as this attachment.
+        String seenBaggage = RpcContext.getContext().getAttachment("baggage");
+        return chain.run(seenTag, seenEnv, seenBaggage == null ? null : Collections.singletonList(seenBaggage), "dubbo", argument);
     }
 }

@@ -12,7 +12,7 @@ import java.util.Map;
  * Which agents the console polls: those given with {@code --agent host:port}, and those announced
  * through the rule source given with {@code --rules} (the fleet's {@code lanes.rules}).
  */
-final class AgentDiscovery {
+final class AgentDiscovery implements AutoCloseable {
 
     /** An agent to poll: its admin address, its announcement (null for --agent), or why it cannot be polled. */
     static final class Found {
@@ -96,6 +96,14 @@ final class AgentDiscovery {
             }
         }
         return out;
+    }
+
+    /** Closes the rule source's client that the look-ups kept open. */
+    @Override
+    public void close() {
+        if (source != null) {
+            source.close();
+        }
     }
 
     /** An agent on another host whose endpoint listens on its own loopback cannot be polled from here. */

@@ -25,9 +25,11 @@ public final class Console implements AutoCloseable {
     private final ExecutorService pollers;
     private final ExecutorService http;
     private final String host;
+    private final AgentDiscovery discovery;
 
     private Console(ConsoleServer server, ScheduledExecutorService ticker, ExecutorService pollers,
-                    ExecutorService http, String host) {
+                    ExecutorService http, String host, AgentDiscovery discovery) {
+        this.discovery = discovery;
         this.server = server;
         this.ticker = ticker;
         this.pollers = pollers;
@@ -52,6 +54,7 @@ public final class Console implements AutoCloseable {
         try {
             discovery.find();
         } catch (UnsupportedOperationException e) {
+            discovery.close();
             throw new IllegalArgumentException("--rules " + discovery.source() + ": " + e.getMessage()
                     + "; give --agent HOST:PORT for each agent instead");
         }
@@ -64,6 +67,7 @@ public final class Console implements AutoCloseable {
         } catch (IOException e) {
             pollers.shutdownNow();
             http.shutdownNow();
+            discovery.close();
             throw new IOException("cannot listen on " + bind.getHostString() + ":" + bind.getPort() + ": " + e, e);
         }
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(threads("lanes-console"));
@@ -81,7 +85,7 @@ public final class Console implements AutoCloseable {
         }, 0L, intervalMillis, TimeUnit.MILLISECONDS);
         String host = bind.getAddress() == null ? bind.getHostString() : bind.getAddress().isAnyLocalAddress()
                 ? "127.0.0.1" : bind.getAddress().getHostAddress();
-        return new Console(server, ticker, pollers, http, host.contains(":") ? "[" + host + "]" : host);
+        return new Console(server, ticker, pollers, http, host.contains(":") ? "[" + host + "]" : host, discovery);
     }
 
     public int port() {
@@ -99,6 +103,7 @@ public final class Console implements AutoCloseable {
         server.stop();
         pollers.shutdownNow();
         http.shutdownNow();
+        discovery.close();
     }
 
     private static ThreadFactory threads(final String name) {

@@ -144,9 +144,14 @@ class ConsoleBrowserIT {
             wait.until(d -> !d.findElements(By.cssSelector("svg [data-edge='" + EDGE + "']")).isEmpty());
             wait.until(d -> !d.findElements(By.cssSelector(
                     "#edges tr[data-edge='" + EDGE + "'][data-lane='base'][data-share='100']")).isEmpty());
-            double rps = Double.parseDouble(browser.findElement(By.cssSelector(
-                    "#edges tr[data-edge='" + EDGE + "'][data-lane='base']")).getAttribute("data-rps"));
-            assertTrue(rps > 10 && rps < 80, "about 40 requests/s from A to B, shown: " + rps);
+            // The first rates may hold the load catching up after a slow start: wait for the steady rate.
+            wait.withMessage("about 40 requests/s from A to B in the table").until(d -> steady(d,
+                    "#edges tr[data-edge='" + EDGE + "'][data-lane='base']"));
+            // In the graph: one stroke, the base lane's, at 100 % and A's rate; no gray stroke.
+            String strokes = "svg [data-edge='" + EDGE + "'] path.lane-stroke";
+            wait.withMessage("the base stroke at 100 % and about 40 requests/s").until(d -> steady(d,
+                    strokes + "[data-lane='base'][data-share='100']"));
+            assertEquals(1, browser.findElements(By.cssSelector(strokes)).size(), "one stroke at 100 % base");
             String instances = "#instances tr[data-service='service-b']";
             wait.until(d -> d.findElements(By.cssSelector(instances)).size() == 3);
 
@@ -169,6 +174,11 @@ class ConsoleBrowserIT {
                     "#edges tr[data-edge='" + EDGE + "'][data-lane='gray'][data-share='100']")).isEmpty());
             assertEquals("100", browser.findElement(By.cssSelector(
                     "svg [data-edge='" + EDGE + "'] [data-lane='gray']")).getAttribute("data-share"));
+            // The gray stroke carries it all; the base stroke is gone (no base requests in the last interval).
+            wait.withMessage("the gray stroke at 100 % and about 40 requests/s").until(d -> steady(d,
+                    strokes + "[data-lane='gray'][data-share='100']"));
+            wait.withMessage("no base stroke at 100 % gray").until(d -> d.findElements(By.cssSelector(
+                    strokes + "[data-lane='base']")).isEmpty());
 
             Path png = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE).toPath();
             Files.copy(png, work.resolve("console.png"), StandardCopyOption.REPLACE_EXISTING);
@@ -177,6 +187,16 @@ class ConsoleBrowserIT {
             ScenarioReport.line("ConsoleBrowserIT: " + result.sent() + " requests at 40/s, " + result.failed()
                     + " failed (B's instance answering 500s until it was ejected)");
         }
+    }
+
+    /** Whether the one element {@code css} selects shows A's load, 40 requests/s, give or take. */
+    private static boolean steady(WebDriver d, String css) {
+        List<org.openqa.selenium.WebElement> found = d.findElements(By.cssSelector(css));
+        if (found.size() != 1) {
+            return false;
+        }
+        double rps = Double.parseDouble(found.get(0).getAttribute("data-rps"));
+        return rps > 10 && rps < 80;
     }
 
     /** Pushes the global rule document with the agent jar's own command line. */

@@ -4,10 +4,15 @@ import com.alibaba.nacos.api.PropertyKeyConst;
 import com.alibaba.nacos.api.config.ConfigService;
 import com.alibaba.nacos.api.config.listener.Listener;
 import com.alibaba.nacos.api.exception.NacosException;
+import com.alibaba.nacos.api.naming.CommonParams;
+import com.alibaba.nacos.api.naming.NamingService;
+import com.alibaba.nacos.api.naming.pojo.Instance;
 import com.alibaba.nacos.client.config.NacosConfigService;
+import com.alibaba.nacos.client.naming.NacosNamingService;
 import dev.lanes.bridge.AgentFaults;
 import dev.lanes.bridge.AgentLog;
 import dev.lanes.core.rules.RuleDocument;
+import dev.lanes.core.rules.source.AgentAnnouncement;
 import dev.lanes.core.rules.source.RuleSink;
 import dev.lanes.core.rules.source.RuleSource;
 import dev.lanes.core.rules.source.RuleSources;
@@ -16,10 +21,12 @@ import dev.lanes.rules.center.CenterLocation;
 import dev.lanes.rules.logging.JulForwarding;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Rules from Nacos config ({@code lanes.rules=nacos://host:8848?namespace=...&group=...}): the
@@ -27,7 +34,9 @@ import java.util.concurrent.Executor;
  * {@code <app>.lanes-rules.yaml}, read in the background and then pushed by Nacos to a listener,
  * so that a change applies within moments. A thin adapter over nacos-client's
  * {@link ConfigService}; the client is relocated inside the agent jar, so the application's own
- * nacos-client, of any version, never meets it.
+ * nacos-client, of any version, never meets it. An agent with its admin endpoint on announces it
+ * as an ephemeral instance of the service {@code lanes-agents} in the rules' namespace and group
+ * (Nacos drops it when the JVM's connection ends), for the console.
  */
 public final class NacosRuleSource implements RuleSource {
 
@@ -37,6 +46,8 @@ public final class NacosRuleSource implements RuleSource {
     static final String DEFAULT_GROUP = "DEFAULT_GROUP";
     static final long DEFAULT_TIMEOUT_MILLIS = 3000L;
     static final long MAX_RETRY_MILLIS = 30000L;
+    /** The Nacos service whose ephemeral instances are the announced agents. */
+    static final String AGENTS_SERVICE = "lanes-agents";
     private static final String UP = "UP";
     private static final String[] PARAMETERS = {"namespace", "group", "dataId", "globalDataId", "username",
         "password", "accessKey", "secretKey", "timeout", "contextPath"};
@@ -46,7 +57,22 @@ public final class NacosRuleSource implements RuleSource {
         ConfigService create(Properties properties) throws NacosException;
     }
 
+    /** Creates the naming client, for announcements, from its properties; tests pass their own. */
+    public interface NamingServiceFactory {
+        NamingService create(Properties properties) throws NacosException;
+    }
+
     private final ConfigServiceFactory factory;
+    private final NamingServiceFactory namingFactory;
+    private volatile AgentAnnouncement announcement;
+    private final AtomicBoolean announceFailureLogged = new AtomicBoolean();
+    // The agent's naming client and its registered instance: set on the worker, read at close.
+    private volatile NamingService naming;
+    private Instance registered;
+    // The console's naming client, kept for its polls until close.
+    private final Object lookupLock = new Object();
+    private NamingService lookups;
+    private String lookupsLocation;
     private final long firstRetryMillis;
     private volatile boolean closed;
     private Thread worker;
@@ -73,7 +99,17 @@ public final class NacosRuleSource implements RuleSource {
     }
 
     public NacosRuleSource(ConfigServiceFactory factory, long firstRetryMillis) {
+        this(factory, new NamingServiceFactory() {
+            @Override
+            public NamingService create(Properties properties) throws NacosException {
+                return new NacosNamingService(properties);
+            }
+        }, firstRetryMillis);
+    }
+
+    public NacosRuleSource(ConfigServiceFactory factory, NamingServiceFactory namingFactory, long firstRetryMillis) {
         this.factory = factory;
+        this.namingFactory = namingFactory;
         this.firstRetryMillis = firstRetryMillis;
     }
 
@@ -160,9 +196,9 @@ public final class NacosRuleSource implements RuleSource {
         return null;
     }
 
-    /** Ends the worker when every document is listened to; otherwise it goes on. */
+    /** Ends the worker when every document is listened to and the announcement is registered; otherwise it goes on. */
     private synchronized boolean finished() {
-        if (unread() == null) {
+        if (unread() == null && (announcement == null || registered != null)) {
             worker = null;
             return true;
         }
@@ -196,6 +232,9 @@ public final class NacosRuleSource implements RuleSource {
                     }
                     documents.update(role, text);
                 }
+                if (!closed) {
+                    register();
+                }
                 if (closed || finished()) {
                     return;
                 }
@@ -210,6 +249,87 @@ public final class NacosRuleSource implements RuleSource {
         }
         synchronized (this) {
             worker = null;
+        }
+    }
+
+    /** Registers the announcement on this source's own thread, after the documents are read. */
+    @Override
+    public synchronized boolean announce(AgentAnnouncement a) {
+        if (!started || closed) {
+            return false;
+        }
+        announcement = a;
+        if (worker == null) {
+            startWorker();
+        }
+        return true;
+    }
+
+    /** On the worker: registers the announcement as an ephemeral instance; a failure is logged once and retried. */
+    private void register() {
+        AgentAnnouncement a = announcement;
+        if (a == null || registered != null) {
+            return;
+        }
+        Target t = target;
+        try {
+            if (naming == null) {
+                naming = namingFactory.create(t.properties());
+            }
+            Instance instance = instance(a);
+            naming.registerInstance(AGENTS_SERVICE, t.group, instance);
+            synchronized (this) {
+                registered = instance;
+            }
+        } catch (Throwable e) {
+            if (announceFailureLogged.compareAndSet(false, true)) {
+                AgentLog.warn("cannot announce the admin endpoint as an instance of " + AGENTS_SERVICE + " in Nacos at "
+                        + t.hosts + " (" + (e instanceof NacosException ? describe((NacosException) e) : e.toString())
+                        + "); console --rules will not list this agent until it can. Rules are not affected.");
+            }
+        }
+    }
+
+    /**
+     * The announcement as a Nacos instance: the agent's host name and admin port (unique among
+     * live agents), ephemeral, with the announcement in its metadata.
+     */
+    static Instance instance(AgentAnnouncement a) {
+        Instance i = new Instance();
+        i.setIp(a.host());
+        i.setPort(Integer.parseInt(a.admin().substring(a.admin().lastIndexOf(':') + 1)));
+        i.setEphemeral(true);
+        Map<String, String> m = new LinkedHashMap<String, String>();
+        if (a.application() != null) {
+            m.put("application", a.application());
+        }
+        if (a.instanceTag() != null) {
+            m.put("instanceTag", a.instanceTag());
+        }
+        m.put("admin", a.admin());
+        m.put("host", a.host());
+        m.put("pid", String.valueOf(a.pid()));
+        m.put("startedAt", String.valueOf(a.startedAtMillis()));
+        i.setMetadata(m);
+        return i;
+    }
+
+    /** Reads {@link #instance}'s metadata; an instance without {@code admin} is not an announcement. */
+    static AgentAnnouncement announcement(Instance i) {
+        Map<String, String> m = i.getMetadata();
+        String admin = m == null ? null : m.get("admin");
+        if (admin == null || admin.isEmpty()) {
+            throw new IllegalArgumentException("no 'admin' (host:port) in its metadata");
+        }
+        return new AgentAnnouncement(m.get("application"), m.get("instanceTag"), m.get("host"), admin,
+                number(m.get("pid")), number(m.get("startedAt")));
+    }
+
+    private static long number(String s) {
+        try {
+            return s == null ? -1L : Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return -1L;
         }
     }
 
@@ -275,6 +395,24 @@ public final class NacosRuleSource implements RuleSource {
                 Thread.currentThread().interrupt();
             }
         }
+        closeLookups();
+        NamingService n;
+        Instance instance;
+        synchronized (this) {
+            n = naming;
+            instance = registered;
+            naming = null;
+        }
+        if (n != null) {
+            try {
+                if (instance != null) {
+                    n.deregisterInstance(AGENTS_SERVICE, target.group, instance);
+                }
+                n.shutDown();
+            } catch (Throwable t) {
+                AgentLog.debug("nacos announcement not withdrawn (" + t + "); it ends with the connection");
+            }
+        }
         ConfigService s = service;
         if (s == null) {
             return;
@@ -311,6 +449,53 @@ public final class NacosRuleSource implements RuleSource {
             return docs;
         } finally {
             s.shutDown();
+        }
+    }
+
+    /** The instances of {@code lanes-agents}, through one naming client kept open until {@link #close()}. */
+    @Override
+    public List<AgentAnnouncement> announced(String location, long timeoutMillis) throws Exception {
+        Target t = Target.of(location, null);
+        List<Instance> instances;
+        synchronized (lookupLock) {
+            if (closed) {
+                throw new IllegalStateException("the nacos rule source was closed");
+            }
+            if (lookups != null && !location.equals(lookupsLocation)) {
+                closeLookups();
+            }
+            if (lookups == null) {
+                forwardJul();
+                Properties p = t.properties();
+                p.setProperty(CommonParams.NAMING_REQUEST_TIMEOUT, String.valueOf(timeoutMillis));
+                lookups = namingFactory.create(p);
+                lookupsLocation = location;
+            }
+            // Asked of the server each time (no subscription): an agent gone since shows at once.
+            instances = lookups.getAllInstances(AGENTS_SERVICE, t.group, false);
+        }
+        List<AgentAnnouncement> out = new ArrayList<AgentAnnouncement>();
+        for (Instance i : instances) {
+            try {
+                out.add(announcement(i));
+            } catch (IllegalArgumentException foreign) {
+                AgentLog.warn("nacos: instance " + i.getIp() + ":" + i.getPort() + " of " + AGENTS_SERVICE
+                        + " is left out: " + foreign.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private void closeLookups() {
+        synchronized (lookupLock) {
+            if (lookups != null) {
+                try {
+                    lookups.shutDown();
+                } catch (Throwable t) {
+                    AgentLog.debug("nacos naming client shut down with " + t);
+                }
+                lookups = null;
+            }
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.CuratorWatcher;
+import org.apache.curator.framework.imps.CuratorFrameworkState;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.retry.BoundedExponentialBackoffRetry;
@@ -59,6 +60,10 @@ public final class ZooKeeperRuleSource implements RuleSource {
     private long retryMillis;
     private volatile AgentAnnouncement announcement;
     private final AtomicBoolean announceFailureLogged = new AtomicBoolean();
+    // The console's client, kept for its polls until close.
+    private final Object lookupLock = new Object();
+    private CuratorFramework lookups;
+    private String lookupsLocation;
 
     /** The source ServiceLoader creates. */
     public ZooKeeperRuleSource() {
@@ -290,6 +295,7 @@ public final class ZooKeeperRuleSource implements RuleSource {
     @Override
     public void close() {
         closed = true;
+        closeLookups();
         ScheduledExecutorService ex;
         CuratorFramework c;
         synchronized (this) {
@@ -346,11 +352,12 @@ public final class ZooKeeperRuleSource implements RuleSource {
         }
     }
 
+    /** The announced agents, through one client kept open (Curator reconnects it) until {@link #close()}. */
     @Override
     public List<AgentAnnouncement> announced(String location, long timeoutMillis) throws Exception {
         Target t = Target.of(location, null);
-        CuratorFramework c = connected(t, timeoutMillis);
-        try {
+        synchronized (lookupLock) {
+            CuratorFramework c = lookups(location, t, timeoutMillis);
             List<AgentAnnouncement> out = new ArrayList<AgentAnnouncement>();
             List<String> children;
             try {
@@ -369,8 +376,37 @@ public final class ZooKeeperRuleSource implements RuleSource {
                 }
             }
             return out;
-        } finally {
-            c.close();
+        }
+    }
+
+    /** The console's client: started at the first look-up, waited for while it is not connected. */
+    private CuratorFramework lookups(String location, Target t, long timeoutMillis) throws InterruptedException {
+        if (closed) {
+            throw new IllegalStateException("the zookeeper rule source was closed");
+        }
+        if (lookups != null && (!location.equals(lookupsLocation)
+                || lookups.getState() != CuratorFrameworkState.STARTED)) {
+            closeLookups();
+        }
+        if (lookups == null) {
+            lookups = t.client(threads("lanes-console-zookeeper"));
+            lookups.start();
+            lookupsLocation = location;
+        }
+        if (!lookups.getZookeeperClient().isConnected()
+                && !lookups.blockUntilConnected((int) timeoutMillis, TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("cannot connect to ZooKeeper at " + t.hosts + " within " + timeoutMillis
+                    + " ms");
+        }
+        return lookups;
+    }
+
+    private void closeLookups() {
+        synchronized (lookupLock) {
+            if (lookups != null) {
+                lookups.close();
+                lookups = null;
+            }
         }
     }
 

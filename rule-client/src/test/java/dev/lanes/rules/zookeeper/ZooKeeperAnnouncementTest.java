@@ -1,6 +1,7 @@
 package dev.lanes.rules.zookeeper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanes.core.rules.RuleStore;
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Announcements through a real ZooKeeper server: an ephemeral node under {@code /<parent>/agents},
- * listed by the console's read, gone when the source closes, and back after the session was lost.
+ * listed by the console's read, gone when the source closes, and back after the session was lost;
+ * the console's look-ups share one connection, which outlives a ZooKeeper restart.
  */
 class ZooKeeperAnnouncementTest {
 
@@ -25,13 +27,23 @@ class ZooKeeperAnnouncementTest {
 
     @AfterAll
     static void stopZooKeeper() throws Exception {
+        CONSOLE.close();
         if (zk != null) {
             zk.close();
         }
     }
 
+    /** The console's source: one client for every look-up of the class, as the console keeps it. */
+    private static final ZooKeeperRuleSource CONSOLE = new ZooKeeperRuleSource();
+
     private static List<AgentAnnouncement> announced(String location) throws Exception {
-        return new ZooKeeperRuleSource().announced(location, 10_000L);
+        return CONSOLE.announced(location, 10_000L);
+    }
+
+    /** ZooKeeper client connections of this JVM: one send thread each. */
+    private static long connections() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().contains("-SendThread(")).count();
     }
 
     private static List<AgentAnnouncement> awaitAnnounced(String location, int count) throws Exception {
@@ -64,6 +76,24 @@ class ZooKeeperAnnouncementTest {
             source.close();
         }
         assertEquals(List.of(), announced(location), "deleted at close");
+    }
+
+    @Test
+    void theConsoleKeepsOneConnectionForItsLookUpsAndClosesItAtClose() throws Exception {
+        String location = "//" + zk.connectString() + "/polls/rules";
+        ZooKeeperRuleSource console = new ZooKeeperRuleSource();
+        long before = connections();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(List.of(), console.announced(location, 10_000L));
+        }
+        assertEquals(before + 1, connections(), "one connection for five look-ups");
+        console.close();
+        long deadline = System.nanoTime() + ZooKeeperRuleSourceTest.DEADLINE_MILLIS * 1_000_000L;
+        while (connections() > before && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(before, connections(), "closed with the source");
+        assertThrows(IllegalStateException.class, () -> console.announced(location, 1_000L));
     }
 
     @Test

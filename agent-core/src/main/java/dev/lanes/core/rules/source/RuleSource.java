@@ -80,7 +80,9 @@ public interface RuleSource extends AutoCloseable {
     }
 
     /**
-     * The agents announced at {@code location} now, for the console. Nothing is started.
+     * The agents announced at {@code location} now, for the console. A rule center keeps the
+     * client of the first call for the next ones (the console asks every few seconds) until
+     * {@link #close()}; nothing else is started.
      *
      * @throws UnsupportedOperationException when this source keeps no announcements
      * @throws Exception                     when the source cannot be reached within {@code timeoutMillis}
@@ -89,7 +91,10 @@ public interface RuleSource extends AutoCloseable {
         throw new UnsupportedOperationException("the " + scheme() + " source keeps no agent announcements");
     }
 
-    /** Stops watching, and withdraws the announcement; no delivery happens after it returns. Never throws. */
+    /**
+     * Stops watching, withdraws the announcement and closes the client {@link #announced} kept; no
+     * delivery happens after it returns. Never throws.
+     */
     @Override
     void close();
 }

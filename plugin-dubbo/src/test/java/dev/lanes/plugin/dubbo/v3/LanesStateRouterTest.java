@@ -70,7 +70,9 @@ class LanesStateRouterTest {
                 Dubbo3Extensions.activated(StateRouterFactory.class, null, List.of("x")));
         assertEquals(List.of(LanesMetadataParamsFilter.INSTANCE),
                 Dubbo3Extensions.activated(MetadataParamsFilter.class, null, List.of()));
-        assertEquals(3, Dubbo3Extensions.activated(org.apache.dubbo.rpc.Filter.class, "provider", List.of("a", "b")).size());
+        assertEquals(List.of(dev.lanes.plugin.dubbo.common.ProviderFilter.INSTANCE, "a", "b",
+                        dev.lanes.plugin.dubbo.common.ProviderSpanFilter.INSTANCE),
+                Dubbo3Extensions.activated(org.apache.dubbo.rpc.Filter.class, "provider", List.of("a", "b")));
         assertEquals(List.of("x"), Dubbo3Extensions.activated(String.class, null, List.of("x")));
         assertEquals(List.of("x"), Dubbo3Extensions.activated(null, null, List.of("x")));
         assertEquals(List.of(Filters.FILTER_TYPE), List.of(org.apache.dubbo.rpc.Filter.class.getName()));

@@ -164,6 +164,18 @@ public interface Routing {
     }
 
     /**
+     * The reactive form of {@link #laneInTraceBaggage}, for a request proxied by a Reactor
+     * pipeline (a WebFlux gateway): returns {@code publisher} (a {@code reactor.core.publisher.Mono})
+     * set to run with the OpenTelemetry Java agent's context whose baggage says {@code tag} (null
+     * removes the member), when that baggage carried another {@code lanes.tag}; otherwise
+     * {@code publisher} itself. The agent's HTTP client takes its baggage from that context, so
+     * a lane the gateway dropped or replaced does not travel on in the {@code baggage} header.
+     */
+    default Object laneInReactiveTraceBaggage(Object publisher, String tag) {
+        return publisher;
+    }
+
+    /**
      * For a server span that starts after {@link #inbound} decided (see
      * {@link RequestView#laneForLaterSpan}), called once that span is current: puts the attributes
      * {@code lanes.tag} and {@code lanes.dyed_by} on it (when {@code dyedBy} is not null), and

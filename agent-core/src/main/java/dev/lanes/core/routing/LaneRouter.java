@@ -321,6 +321,12 @@ public final class LaneRouter implements Routing {
     }
 
     @Override
+    public Object laneInReactiveTraceBaggage(Object publisher, String tag) {
+        OpenTelemetryLane traceLane = openTelemetry;
+        return traceLane == null ? publisher : traceLane.laneInReactiveBaggage(publisher, tag);
+    }
+
+    @Override
     public AutoCloseable laneOnServerSpan(String tag, String dyedBy, RequestView request) {
         OpenTelemetryLane traceLane = openTelemetry;
         if (traceLane == null) {

@@ -124,6 +124,65 @@ public final class OpenTelemetryLane {
         }
     }
 
+    /** The OpenTelemetry Java agent's Reactor context operator, a helper it injects into Reactor's class loader. */
+    static final String REACTOR_OPERATOR =
+            "io.opentelemetry.javaagent.shaded.instrumentation.reactor.v3_1.ContextPropagationOperator";
+
+    /** Per Mono class: its loader's {@code ContextPropagationOperator.runWithContext(Mono, Context)}, or null. */
+    private final ClassValue<MethodHandle> runWithContext = new ClassValue<MethodHandle>() {
+        @Override
+        protected MethodHandle computeValue(Class<?> monoClass) {
+            ClassLoader loader = monoClass.getClassLoader();
+            try {
+                Class<?> operator = Class.forName(REACTOR_OPERATOR, false, loader);
+                Class<?> mono = Class.forName("reactor.core.publisher.Mono", false, loader);
+                Class<?> context = Class.forName(BaggageAccess.SHADED + "context.Context", false, null);
+                return MethodHandles.publicLookup().findStatic(operator, "runWithContext",
+                                MethodType.methodType(mono, mono, context))
+                        .asType(MethodType.methodType(Object.class, Object.class, Object.class));
+            } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
+                AgentLog.warn("OpenTelemetry: the Java agent's Reactor support was not found beside "
+                        + monoClass.getName() + " (" + e + "); a gateway's proxied requests may carry the lanes.tag"
+                        + " baggage member the client sent, x-lanes-tag is not affected");
+                return null;
+            }
+        }
+    };
+
+    /**
+     * The reactive form of {@link #laneInBaggage}, for a request a Reactor pipeline proxies (a
+     * WebFlux gateway): {@code mono} set to run with the current context, its baggage saying
+     * {@code tag} (null: member removed), when that baggage carried another {@code lanes.tag};
+     * else {@code mono} itself. Only a context that carries the member is changed: it is then the
+     * request's own, so that nothing else of it (the trace) is lost. Never throws.
+     */
+    public Object laneInReactiveBaggage(Object mono, String tag) {
+        if (baggageFailed || mono == null) {
+            return mono;
+        }
+        try {
+            BaggageAccess access = agentBaggage;
+            if (access == null) {
+                access = BaggageAccess.find();
+                agentBaggage = access;
+            }
+            if (access == BaggageAccess.ABSENT) {
+                return mono;
+            }
+            Object aligned = access.alignedIfCarried(tag);
+            if (aligned == null) {
+                return mono;
+            }
+            MethodHandle run = runWithContext.get(mono.getClass());
+            return run == null ? mono : (Object) run.invokeExact(mono, aligned);
+        } catch (Throwable t) {
+            baggageFailed = true;
+            AgentLog.warn("OpenTelemetry: could not put the lane in the agent's baggage (" + t + "); its baggage"
+                    + " header may not carry lanes.tag, routing here is not affected", t);
+            return mono;
+        }
+    }
+
     /** {@code Span.current()} and {@code Span#setAttribute(String, String)} of one copy of the API. */
     static final class SpanAccess {
 
@@ -242,6 +301,24 @@ public final class OpenTelemetryLane {
                         + "); its baggage header may not carry lanes.tag, routing here is not affected");
                 return ABSENT;
             }
+        }
+
+        /**
+         * The current context with its baggage saying {@code tag}, when it carries a different
+         * {@code lanes.tag}; null when it carries none or the same.
+         */
+        Object alignedIfCarried(String tag) throws Throwable {
+            Object context = (Object) currentContext.invokeExact();
+            Object current = (Object) fromContext.invokeExact(context);
+            String key = dev.lanes.bridge.TrafficContext.BAGGAGE_KEY;
+            String carried = (String) entryValue.invokeExact(current, key);
+            if (carried == null || carried.equals(tag)) {
+                return null;
+            }
+            Object builder = (Object) toBuilder.invokeExact(current);
+            builder = tag == null ? (Object) remove.invokeExact(builder, key) : (Object) put.invokeExact(builder, key, tag);
+            Object changed = (Object) build.invokeExact(builder);
+            return (Object) storeInContext.invokeExact(changed, context);
         }
 
         AutoCloseable align(String tag) throws Throwable {

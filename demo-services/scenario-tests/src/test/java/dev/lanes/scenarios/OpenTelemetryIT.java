@@ -43,7 +43,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * OpenTelemetry propagates). The one choice is B's Dubbo consumer's, between c-base and c-gray,
  * so B must find the lane in the W3C baggage that crossed O; C's server spans are Dubbo spans. Each request sends its own {@code traceparent}, so the spans the agents log
  * ({@code otel.traces.exporter=logging}) are found by trace id, and every hop's server span must
- * belong to that trace.
+ * belong to that trace. In front of A, a Spring Cloud Gateway (WebFlux, 4.3) with both agents,
+ * an entry that trusts no client: a lane a client forges in its baggage must not pass it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenTelemetryIT {
@@ -59,6 +60,8 @@ class OpenTelemetryIT {
                     + " .*AttributesMap\\{data=\\{(.*)\\}, capacity=");
 
     private Topology topology;
+    /** Spring Cloud Gateway 4.3 (WebFlux) in front of A, OpenTelemetry then Lanes. */
+    private ServiceProcess gateway;
     private final ChainClient http = new ChainClient();
     private final Map<String, String> orderOf = new LinkedHashMap<>();
 
@@ -108,11 +111,38 @@ class OpenTelemetryIT {
                         .withAppArgs(InstanceSpec.DUBBO_PROVIDER_ARG))
                 .startTimeout(Duration.ofSeconds(240))
                 .start();
+        Path gatewayJar = DemoLine.repositoryRoot().resolve("demo-services/gateway-app/boot35/target/gateway-app.jar");
+        assumeTrue(Files.isRegularFile(gatewayJar), "build demo-services/gateway-app first: " + gatewayJar);
+        InstanceSpec gw = both("gw-base", "gateway", "", null, OTEL_FIRST, otel, lanes, "-Dlanes.rules=file:" + rules);
+        gateway = ServiceProcess.start(topology.launch().withAppJar(gatewayJar), new InstanceSpec(gw.name(),
+                gw.service(), gw.next(), null, gw.jvmArgs(), List.of("--demo.direct-uri=" + topology.url("a-base"))),
+                topology.registry(), work);
         // Spring Cloud discovery is ready; B's Dubbo consumer learns both providers of C on its own.
         awaitDubboProvider(Map.of(), "c-base");
         awaitDubboProvider(Map.of("x-lanes-tag", "gray"), "c-gray");
-        ScenarioReport.line("OpenTelemetryIT: 5 JVMs with the OpenTelemetry Java agent " + otelVersion()
+        awaitGateway();
+        ScenarioReport.line("OpenTelemetryIT: 6 JVMs with the OpenTelemetry Java agent " + otelVersion()
                 + " started in " + LaneScenarios.seconds(System.nanoTime() - began) + " s");
+    }
+
+    /** Until the gateway proxies a request through the whole chain (it listens before it routes). */
+    private void awaitGateway() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        String last = "no answer";
+        while (true) {
+            assertTrue(gateway.isAlive(), "the gateway exited: " + gateway.logText());
+            try {
+                ChainResponse r = http.get(gateway.baseUrl(), Map.of());
+                if (r.ok() && r.hops().size() == 4) {
+                    return;
+                }
+                last = r.status() + " " + r.body();
+            } catch (IllegalStateException notListening) {
+                last = notListening.getMessage();
+            }
+            assertTrue(System.nanoTime() < deadline, "the gateway did not route within 120 s: " + last);
+            RulesFile.sleep(300);
+        }
     }
 
     private void awaitDubboProvider(Map<String, String> headers, String provider) {
@@ -153,7 +183,10 @@ class OpenTelemetryIT {
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws InterruptedException {
+        if (gateway != null) {
+            ServiceProcess.stopAll(List.of(gateway));
+        }
         if (topology != null) {
             topology.close();
         }
@@ -263,6 +296,29 @@ class OpenTelemetryIT {
             assertEquals(List.of("c-gray"), served.path(), served.body());
             served.assertOneTrace();
             served.assertLane("c-gray", "gray", "node");
+        }
+    }
+
+    @Test
+    void aLaneForgedInBaggageDoesNotPassAGatewayThatRunsBothAgents() {
+        for (int i = 0; i < REQUESTS; i++) {
+            // The gateway trusts no client: the member is dropped from the proxied request, and
+            // the OpenTelemetry agent's client must not write it back from its own baggage.
+            String traceId = hex(32);
+            ChainResponse r = http.get(gateway.baseUrl(), Map.of("baggage", "lanes.tag=gray,user=7",
+                    "traceparent", "00-" + traceId + "-" + hex(16) + "-01"));
+            assertTrue(r.ok(), r.body());
+            assertEquals(List.of("a-base", "o-base", "b-base", "c-base"), r.hops().stream().map(Hop::instance).toList(),
+                    r.body());
+            Hop a = r.hops().get(0);
+            assertEquals(null, a.seenTag(), r.body());
+            assertEquals(List.of("user=7"), a.seenBaggage(), "A got the client's other member, not the lane");
+        }
+        String log = gateway.logText();
+        assertTrue(log.contains("opentelemetry-javaagent - version: " + otelVersion()), "the gateway runs OpenTelemetry");
+        for (String line : log.split("\n")) {
+            assertFalse(line.contains("[lanes] ERROR") || line.contains("[lanes]") && line.contains("fault"),
+                    "gateway: " + line);
         }
     }
 

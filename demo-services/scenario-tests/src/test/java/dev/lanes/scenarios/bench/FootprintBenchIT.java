@@ -37,7 +37,7 @@ class FootprintBenchIT {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(new TestOutput.Tee(captured, System.out), true, StandardCharsets.UTF_8);
         String[] args = {"--rounds", "1", "--agent", agent.toString(), "--warmup", "2", "--duration", "3",
-                "--rate-duration", "3", "--connections", "8", "--workers", "16", "--quiet-wait", "5",
+                "--rate-duration", "3", "--connections", "8", "--workers", "16", "--quiet-idle", "0",
                 "--start-timeout", "120", "--work-dir", workDir.toString()};
         int exit = FootprintBench.run(args, out);
         String output = captured.toString(StandardCharsets.UTF_8);

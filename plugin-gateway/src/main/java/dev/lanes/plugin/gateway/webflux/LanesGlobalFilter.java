@@ -32,14 +32,30 @@ public final class LanesGlobalFilter implements GlobalFilter, Ordered {
     public static final int ORDER = -100;
 
     @Override
+    @SuppressWarnings("unchecked")
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         ServerWebExchange proxied = exchange;
+        Object state = null;
+        boolean decided = false;
         try {
-            proxied = prepare(exchange);
+            state = state(exchange);
+            decided = true;
+            proxied = prepare(exchange, state);
         } catch (Throwable t) {
             AgentFaults.report("gateway:filter", t);
         }
-        return chain.filter(proxied);
+        Mono<Void> forwarded = chain.filter(proxied);
+        if (!decided) {
+            return forwarded;
+        }
+        try {
+            // With the OpenTelemetry Java agent, its client writes the baggage header from its own
+            // context: that must say the lane decided here too, not the one the client sent.
+            return (Mono<Void>) Lanes.routing().laneInReactiveTraceBaggage(forwarded, TrafficContext.tagOf(state));
+        } catch (Throwable t) {
+            AgentFaults.report("gateway:filter", t);
+            return forwarded;
+        }
     }
 
     @Override
@@ -47,18 +63,21 @@ public final class LanesGlobalFilter implements GlobalFilter, Ordered {
         return ORDER;
     }
 
-    static ServerWebExchange prepare(ServerWebExchange exchange) {
-        ServerHttpRequest request = exchange.getRequest();
+    /** The traffic state decided for the exchange (its tag and carried headers). */
+    static Object state(ServerWebExchange exchange) {
         Object marked = exchange.getAttributes().get(InboundTags.KEY);
-        ServerHttpRequestView view = new ServerHttpRequestView(request);
-        Object state;
         if (marked != null) {
-            state = InboundTags.unmark(marked);
-        } else {
-            // The WebFlux inbound side did not run (the springweb plugin is off): decide here.
-            state = InboundTags.decide(InboundTags.carried(request.getHeaders().getFirst(TrafficContext.HEADER),
-                    null), view, null);
+            return InboundTags.unmark(marked);
         }
+        // The WebFlux inbound side did not run (the springweb plugin is off): decide here.
+        ServerHttpRequest request = exchange.getRequest();
+        return InboundTags.decide(InboundTags.carried(request.getHeaders().getFirst(TrafficContext.HEADER), null),
+                new ServerHttpRequestView(request), null);
+    }
+
+    static ServerWebExchange prepare(ServerWebExchange exchange, Object state) {
+        ServerHttpRequest request = exchange.getRequest();
+        ServerHttpRequestView view = new ServerHttpRequestView(request);
         ProxiedHeaders edit = new ProxiedHeaders(TrafficContext.tagOf(state), TrafficContext.headersOf(state),
                 Lanes.routing().trusted(view), Lanes.routing().trustHeader());
         if (!edit.changes(request.getHeaders())) {

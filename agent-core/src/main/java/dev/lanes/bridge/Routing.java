@@ -104,6 +104,14 @@ public interface Routing {
     }
 
     /**
+     * Tells the engine this application provides {@code service} under that name (a Dubbo
+     * interface it exports), for the admin endpoint: the console draws calls to the service into
+     * this application.
+     */
+    default void serviceProvided(String service) {
+    }
+
+    /**
      * Holds the caller while the agent is starting its rule source, at most
      * {@code lanes.rules.startup.wait}; returns at once ever after. Called before an instance
      * is registered, so that it takes traffic with its rules in force.

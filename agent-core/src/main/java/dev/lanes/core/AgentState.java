@@ -183,6 +183,7 @@ public final class AgentState implements AdminServer.StateSource {
         doc.put("lastError", error(rules.lastError()));
         doc.put("lanes", metrics.snapshot());
         doc.put("calledServices", router == null ? java.util.Collections.emptyMap() : router.calledServices());
+        doc.put("provides", router == null ? java.util.Collections.emptyList() : router.providedServices());
         Map<String, Object> losses = new LinkedHashMap<String, Object>();
         losses.put("byVia", TagLoss.byVia());
         losses.put("bySite", TagLoss.bySite());

@@ -21,6 +21,12 @@ final class TrafficGraph {
     private final Map<String, Edge> edges = new TreeMap<String, Edge>();
     private final Map<String, Map<String, Object>> rules = new LinkedHashMap<String, Map<String, Object>>();
     private final List<Map<String, Object>> agents = new ArrayList<Map<String, Object>>();
+    /**
+     * Services that an application provides under another name (a Dubbo interface), by that
+     * name: calls to them are drawn into the application. A name two applications claim keeps
+     * its own node.
+     */
+    private final Map<String, String> providedBy = new TreeMap<String, String>();
 
     private TrafficGraph() {
     }
@@ -32,9 +38,34 @@ final class TrafficGraph {
     static Map<String, Object> build(Collection<AgentSample> now, Map<String, AgentSample> before) {
         TrafficGraph g = new TrafficGraph();
         for (AgentSample s : now) {
+            g.provides(s);
+        }
+        for (AgentSample s : now) {
             g.add(s, before.get(s.target));
         }
         return g.toMap();
+    }
+
+    private static final String CLAIMED_TWICE = "";
+
+    private void provides(AgentSample s) {
+        if (!s.reachable() || s.application() == null || !(s.state.get("provides") instanceof List)) {
+            return;
+        }
+        for (Object service : (List<?>) s.state.get("provides")) {
+            String name = String.valueOf(service);
+            if (name.equals(s.application())) {
+                continue;
+            }
+            String known = providedBy.get(name);
+            providedBy.put(name, known == null || known.equals(s.application()) ? s.application() : CLAIMED_TWICE);
+        }
+    }
+
+    /** The node that calls to {@code service} are drawn into: its provider's when one application claims it. */
+    private String nodeOf(String service) {
+        String app = providedBy.get(service);
+        return app == null || app.equals(CLAIMED_TWICE) ? service : app;
     }
 
     private void add(AgentSample s, AgentSample previous) {
@@ -65,10 +96,10 @@ final class TrafficGraph {
         for (Map.Entry<?, ?> called : map(s.state.get("calledServices")).entrySet()) {
             String service = String.valueOf(called.getKey());
             edge(app, service);
-            Node target = node(service);
+            Node target = node(nodeOf(service));
             if (called.getValue() instanceof List) {
                 for (Object row : (List<?>) called.getValue()) {
-                    target.instance(map(row), app);
+                    target.instance(map(row), app, service);
                 }
             }
         }
@@ -138,13 +169,18 @@ final class TrafficGraph {
         return n;
     }
 
-    private Edge edge(String from, String to) {
+    /** The edge from {@code from} to the node of {@code service}, noting the service's name when it differs. */
+    private Edge edge(String from, String service) {
+        String to = nodeOf(service);
         node(to);
         String key = from + "->" + to;
         Edge e = edges.get(key);
         if (e == null) {
             e = new Edge(from, to);
             edges.put(key, e);
+        }
+        if (!service.equals(to)) {
+            e.services.add(service);
         }
         return e;
     }
@@ -186,20 +222,25 @@ final class TrafficGraph {
             this.name = name;
         }
 
-        /** Merges a caller's row: ejected or closing when any caller leaves it out; the lowest warm-up. */
+        /**
+         * Merges a caller's row: ejected or closing when any caller leaves it out; the lowest
+         * warm-up. {@code service} is the name the caller calls it by, kept when not the node's.
+         */
         @SuppressWarnings("unchecked")
-        void instance(Map<?, ?> row, String caller) {
+        void instance(Map<?, ?> row, String caller, String service) {
             String address = String.valueOf(row.get("address"));
-            Map<String, Object> i = instances.get(address);
+            String key = service.equals(name) ? address : service + " " + address;
+            Map<String, Object> i = instances.get(key);
             if (i == null) {
                 i = new LinkedHashMap<String, Object>();
                 i.put("address", address);
+                i.put("service", service.equals(name) ? null : service);
                 i.put("tag", row.get("tag"));
                 i.put("warmupPercent", null);
                 i.put("ejected", false);
                 i.put("closing", false);
                 i.put("seenBy", new ArrayList<String>());
-                instances.put(address, i);
+                instances.put(key, i);
             }
             Object warmup = row.get("warmupWeightPercent");
             if (warmup instanceof Number && (i.get("warmupPercent") == null
@@ -234,6 +275,8 @@ final class TrafficGraph {
         final String from;
         final String to;
         final Map<String, Lane> lanes = new TreeMap<String, Lane>();
+        /** The names the caller calls the node by, when not the node's own (Dubbo interfaces). */
+        final java.util.Set<String> services = new java.util.TreeSet<String>();
 
         Edge(String from, String to) {
             this.from = from;
@@ -266,6 +309,7 @@ final class TrafficGraph {
             m.put("id", from + "->" + to);
             m.put("from", from);
             m.put("to", to);
+            m.put("services", new ArrayList<String>(services));
             m.put("requestsPerSecond", round(requests));
             m.put("errorsPerSecond", round(errors));
             m.put("fallbacksPerSecond", round(fallbacks));

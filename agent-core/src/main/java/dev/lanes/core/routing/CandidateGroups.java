@@ -17,9 +17,11 @@ import java.util.concurrent.ConcurrentMap;
  * number of instances.
  *
  * <p>A grouping is keyed by the identity of the candidate list. That rests on how the frameworks
- * hand out candidates: Dubbo's directory gives its routers a new {@code BitList} when the
- * provider set changes, and a Spring Cloud {@code ServiceInstanceListSupplier} emits a new
- * {@code List} per refresh; neither edits a list it has handed out. A caller that does reuse and
+ * hand out candidates: Dubbo 3's directory makes a new list of providers when the provider set
+ * changes (the Dubbo plugin passes that list, found under the {@code BitList} clone each call
+ * gets), and a Spring Cloud {@code ServiceInstanceListSupplier} emits a new {@code List} per
+ * refresh of its cache; neither edits a list it has handed out. A caller that hands a new list
+ * to every call is routed by a scan (see {@link #SEEN_REFRESH_MILLIS} for what it lists). A caller that does reuse and
  * edit one list is caught when the size or the identity of the first, middle or last element
  * changed, and the router checks the tag of the instance it picked against the grouping; an edit
  * that keeps all of those (swapping the tag of an instance that is never picked, in the middle of
@@ -40,6 +42,12 @@ final class CandidateGroups {
      * edge of its window): a weight may lag its curve by up to this long, one or two percent.
      */
     static final long WEIGHT_REFRESH_MILLIS = 1_000L;
+    /**
+     * A service whose candidates come in a new list per call (a Spring Cloud balancer without its
+     * instance cache, a Dubbo 3 router chain) is never grouped; what the admin endpoint lists and
+     * explains over is then copied from a call at most this often.
+     */
+    static final long SEEN_REFRESH_MILLIS = 1_000L;
 
     private final ConcurrentMap<String, Slot> slots = new ConcurrentHashMap<String, Slot>();
 
@@ -55,11 +63,80 @@ final class CandidateGroups {
          */
         volatile int pendingIdentity;
         volatile int pendingSize = -1;
+        /** The instances last seen, as the admin endpoint lists them; null before the first call. */
+        volatile Seen seen;
 
         Slot(long firstRouted) {
             this.firstRouted = firstRouted;
         }
     }
+
+    /**
+     * The instances of one candidate list as values: address, tag as published, start time. Kept
+     * instead of the list so that the admin endpoint can list and explain a service whose lists
+     * the framework dropped, without holding a framework instance (a Dubbo invoker) alive.
+     */
+    static final class Seen {
+        final long at;
+        final String[] addresses;
+        final String[] rawTags;
+        final long[] starts;
+
+        Seen(long at, String[] addresses, String[] rawTags, long[] starts) {
+            this.at = at;
+            this.addresses = addresses;
+            this.rawTags = rawTags;
+            this.starts = starts;
+        }
+
+        static <T> Seen of(String service, List<T> candidates, int n, InstanceView<T> view, LaneRouter reader,
+                           long now) {
+            String[] addresses = new String[n];
+            String[] rawTags = new String[n];
+            long[] starts = new long[n];
+            for (int i = 0; i < n; i++) {
+                T instance = candidates.get(i);
+                addresses[i] = view.address(instance);
+                rawTags[i] = view.tag(instance);
+                starts[i] = reader.startOf(service, instance, view, now);
+            }
+            return new Seen(now, addresses, rawTags, starts);
+        }
+    }
+
+    /** One instance of a {@link Seen} list: its index, read through {@link #SEEN_VIEW}. */
+    static final class SeenInstance {
+        final Seen seen;
+        final int index;
+
+        SeenInstance(Seen seen, int index) {
+            this.seen = seen;
+            this.index = index;
+        }
+
+        @Override
+        public String toString() {
+            return String.valueOf(seen.addresses[index]);
+        }
+    }
+
+    static final InstanceView<SeenInstance> SEEN_VIEW = new InstanceView<SeenInstance>() {
+        @Override
+        public String tag(SeenInstance i) {
+            return i.seen.rawTags[i.index];
+        }
+
+        @Override
+        public long startMillis(SeenInstance i) {
+            long start = i.seen.starts[i.index];
+            return start > 0L ? start : -1L;
+        }
+
+        @Override
+        public String address(SeenInstance i) {
+            return i.seen.addresses[i.index];
+        }
+    };
 
     /** The candidates of one group (a tag, base, or all), as indexes into the list. */
     static final class Group {
@@ -114,6 +191,8 @@ final class CandidateGroups {
         final String[] rawTags;
         /** Per candidate: its start time, for warm-up. */
         final long[] starts;
+        /** Per candidate: its address, for the admin endpoint. */
+        final String[] addresses;
         /** Candidate index by address, to find the few ejected instances without a scan. */
         final Map<String, Integer> indexOfAddress;
         /** Two candidates share an address: ejection then falls back to the per-candidate scan. */
@@ -122,7 +201,7 @@ final class CandidateGroups {
 
         Grouping(List<?> list, int size, InstanceView<?> view, RuleSnapshot rules, Map<String, Group> byTag,
                  Group base, Group all, Group[] groups, int[] groupOf, String[] rawTags, long[] starts,
-                 Map<String, Integer> indexOfAddress, boolean sharedAddresses, Weights weights) {
+                 String[] addresses, Map<String, Integer> indexOfAddress, boolean sharedAddresses, Weights weights) {
             this.list = new WeakReference<List<?>>(list);
             this.size = size;
             this.firstHash = System.identityHashCode(list.get(0));
@@ -137,6 +216,7 @@ final class CandidateGroups {
             this.groupOf = groupOf;
             this.rawTags = rawTags;
             this.starts = starts;
+            this.addresses = addresses;
             this.indexOfAddress = indexOfAddress;
             this.sharedAddresses = sharedAddresses;
             this.weights = weights;
@@ -157,6 +237,7 @@ final class CandidateGroups {
             this.groupOf = g.groupOf;
             this.rawTags = g.rawTags;
             this.starts = g.starts;
+            this.addresses = g.addresses;
             this.indexOfAddress = g.indexOfAddress;
             this.sharedAddresses = g.sharedAddresses;
             this.weights = weights;
@@ -214,18 +295,23 @@ final class CandidateGroups {
             if (slot.pendingIdentity != identity || slot.pendingSize != n) {
                 slot.pendingIdentity = identity;
                 slot.pendingSize = n;
+                Seen seen = slot.seen;
+                if (seen == null || now - seen.at >= SEEN_REFRESH_MILLIS || now < seen.at) {
+                    slot.seen = Seen.of(service, candidates, n, view, reader, now);
+                }
                 return null;
             }
         }
         g = build(service, candidates, n, view, rules, reader, now);
         slot.grouping = g;
+        slot.seen = new Seen(now, g.addresses, g.rawTags, g.starts);
         slot.pendingSize = -1;
         return g;
     }
 
     /**
      * For the admin endpoint and the Prometheus page: per service (sorted), the instances last
-     * grouped, each as
+     * seen (see {@link Seen}), each as
      * {address, tag as published, start time}; at most {@code max} instances in all.
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -233,15 +319,13 @@ final class CandidateGroups {
         Map<String, List<Object[]>> out = new java.util.TreeMap<String, List<Object[]>>();
         int listed = 0;
         for (Map.Entry<String, Slot> e : new java.util.TreeMap<String, Slot>(slots).entrySet()) {
-            Grouping g = e.getValue().grouping;
-            List list = g == null ? null : g.list.get();
-            if (list == null) {
+            Seen seen = e.getValue().seen;
+            if (seen == null) {
                 continue;
             }
             List<Object[]> rows = new java.util.ArrayList<Object[]>();
-            InstanceView view = g.view;
-            for (int i = 0; i < g.size && i < list.size() && listed < max; i++, listed++) {
-                rows.add(new Object[] {view.address(list.get(i)), g.rawTags[i], Long.valueOf(g.starts[i])});
+            for (int i = 0; i < seen.addresses.length && listed < max; i++, listed++) {
+                rows.add(new Object[] {seen.addresses[i], seen.rawTags[i], Long.valueOf(seen.starts[i])});
             }
             out.put(e.getKey(), rows);
             if (listed >= max) {
@@ -252,14 +336,20 @@ final class CandidateGroups {
     }
 
     /**
-     * The last candidate list grouped for {@code service}, with its view, while the framework
-     * still holds the list; null otherwise. For explaining a decision over live candidates.
+     * The instances last seen for {@code service}, as a list read through {@link #SEEN_VIEW};
+     * null before its first call. For explaining a decision over them.
      */
-    Object[] lastSeen(String service) {
+    List<SeenInstance> lastSeen(String service) {
         Slot slot = service == null ? null : slots.get(service);
-        Grouping g = slot == null ? null : slot.grouping;
-        List<?> list = g == null ? null : g.list.get();
-        return list == null ? null : new Object[] {list, g.view};
+        Seen seen = slot == null ? null : slot.seen;
+        if (seen == null) {
+            return null;
+        }
+        List<SeenInstance> out = new java.util.ArrayList<SeenInstance>(seen.addresses.length);
+        for (int i = 0; i < seen.addresses.length; i++) {
+            out.add(new SeenInstance(seen, i));
+        }
+        return out;
     }
 
     /** When a call to {@code service} was first routed here; {@code now} when none was yet. */
@@ -296,6 +386,7 @@ final class CandidateGroups {
         String[] rawTags = new String[n];
         String[] tags = new String[n];
         long[] starts = new long[n];
+        String[] addresses = new String[n];
         int[] groupOf = new int[n];
         Map<String, Integer> ids = new HashMap<String, Integer>();
         Map<String, Integer> indexOfAddress = new HashMap<String, Integer>();
@@ -309,6 +400,7 @@ final class CandidateGroups {
             tags[i] = tag;
             starts[i] = reader.startOf(service, instance, view, now);
             String address = view.address(instance);
+            addresses[i] = address;
             if (address != null && indexOfAddress.put(address, Integer.valueOf(i)) != null) {
                 sharedAddresses = true;
             }
@@ -350,7 +442,7 @@ final class CandidateGroups {
             byTag.put(e.getKey(), groups[e.getValue().intValue()]);
         }
         return new Grouping(candidates, n, view, rules, byTag, groups[0], groups[1], groups, groupOf, rawTags,
-                starts, indexOfAddress, sharedAddresses, null);
+                starts, addresses, indexOfAddress, sharedAddresses, null);
     }
 
     private static Weights computeWeights(Grouping g, WarmupSettings settings, long now) {

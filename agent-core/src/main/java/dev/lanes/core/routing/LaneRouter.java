@@ -50,6 +50,8 @@ public final class LaneRouter implements Routing {
     private static final int MAX_REDRAWS = 16;
 
     private volatile String applicationName;
+    /** The services this application provides by another name than its own (Dubbo interfaces). */
+    private final java.util.Set<String> provided = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Set once a gateway's filter chain is built here: this application is an entry by its nature. */
     private volatile boolean gateway;
     private volatile Function<String, String> nameListener;
@@ -244,6 +246,23 @@ public final class LaneRouter implements Routing {
         }
         AgentLog.info("application name '" + learnt + "' learnt from the framework (set lanes.app to fix it)"
                 + (more == null ? "" : "; " + more));
+    }
+
+    /** Most services listed under {@code provides} on {@code GET /lanes}. */
+    static final int MAX_PROVIDED_LISTED = 256;
+
+    @Override
+    public void serviceProvided(String service) {
+        if (service != null && !service.trim().isEmpty() && provided.size() < MAX_PROVIDED_LISTED) {
+            provided.add(service.trim());
+        }
+    }
+
+    /** For {@code GET /lanes}: the services {@link #serviceProvided} named, sorted. */
+    public java.util.List<String> providedServices() {
+        java.util.List<String> out = new ArrayList<String>(provided);
+        java.util.Collections.sort(out);
+        return out;
     }
 
     /**
@@ -483,16 +502,16 @@ public final class LaneRouter implements Routing {
     }
 
     /**
-     * {@link #explain} over the candidates the engine last saw for {@code service} (the list a
-     * framework handed it, while the framework still holds it); null when it has seen none.
+     * {@link #explain} over the instances the engine last saw for {@code service} (their
+     * addresses, tags and start times as of the last list grouped, or of a call within the last
+     * second when the framework hands a new list to every call); null when it has seen none.
      */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public RouteDecision<?> explainLastSeen(String service, String tag, CarriedHeaders carried, RequestView request) {
-        Object[] seen = groups.lastSeen(service);
+        List<CandidateGroups.SeenInstance> seen = groups.lastSeen(service);
         if (seen == null) {
             return null;
         }
-        return explain(service, (List) seen[0], (InstanceView) seen[1], tag, carried, request, -1);
+        return explain(service, seen, CandidateGroups.SEEN_VIEW, tag, carried, request, -1);
     }
 
 

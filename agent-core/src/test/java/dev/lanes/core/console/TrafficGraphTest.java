@@ -145,6 +145,62 @@ class TrafficGraphTest {
         assertTrue(((List<?>) state.get("edges")).isEmpty());
     }
 
+    private static final String IFACE = "org.apache.dubbo.samples.api.GreetingsService";
+
+    private static AgentSample dubboCaller(long atMillis, long baseCalls, long grayCalls) {
+        String called = "{\"" + IFACE + "\": [\n"
+                + "  {\"address\": \"127.0.0.1:20880\", \"tag\": \"base\", \"ejectedUntil\": null},\n"
+                + "  {\"address\": \"127.0.0.1:20881\", \"tag\": \"gray\", \"ejectedUntil\": null}],\n"
+                + " \"service-d\": [{\"address\": \"127.0.0.1:8084\", \"tag\": \"base\", \"ejectedUntil\": null}]}";
+        String metrics = "lanes_calls_total{service=\"" + IFACE + "\",lane=\"base\",instance_tag=\"base\","
+                + "result=\"success\"} " + baseCalls + "\n"
+                + "lanes_calls_total{service=\"service-d\",lane=\"gray\",instance_tag=\"base\",result=\"success\"} "
+                + grayCalls + "\n";
+        return AgentSample.answered("127.0.0.1:9001", null, atMillis, lanesDocument("service-b", null, called),
+                PrometheusText.parse(metrics));
+    }
+
+    private static AgentSample provider(String target, String app, String tag, String... provides) {
+        Map<String, Object> doc = lanesDocument(app, tag, "{}");
+        doc.put("provides", List.of(provides));
+        return AgentSample.answered(target, null, 10_000, doc, List.of());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void callsToAnInterfaceAreDrawnIntoTheApplicationThatProvidesIt() {
+        AgentSample before = dubboCaller(10_000, 0, 0);
+        AgentSample now = dubboCaller(12_000, 30, 10);
+        Map<String, Object> state = TrafficGraph.build(List.of(now,
+                provider("127.0.0.1:9002", "service-d", null, IFACE),
+                provider("127.0.0.1:9003", "service-d", "gray", IFACE, "service-d")), Map.of(before.target, before));
+
+        Map<String, Object> edge = edge(state, "service-b->service-d");
+        assertEquals(20.0, edge.get("requestsPerSecond"), "the interface's and the application's calls: 40 in 2 s");
+        assertEquals(15.0, lane(edge, "base").get("requestsPerSecond"));
+        assertEquals(List.of(IFACE), edge.get("services"));
+        for (Object n : (List<Object>) state.get("nodes")) {
+            assertFalse(((Map<String, Object>) n).get("name").equals(IFACE), "no node of its own: " + n);
+        }
+        List<Map<String, Object>> instances = (List<Map<String, Object>>) node(state, "service-d").get("instances");
+        assertEquals(3, instances.size(), String.valueOf(instances));
+        assertNull(instances.get(0).get("service"), "called by the application's own name");
+        assertEquals("127.0.0.1:8084", instances.get(0).get("address"));
+        assertEquals(IFACE, instances.get(1).get("service"));
+        assertEquals("127.0.0.1:20880", instances.get(1).get("address"));
+        assertEquals("gray", instances.get(2).get("tag"));
+        assertEquals(2, ((List<?>) node(state, "service-d").get("agents")).size());
+    }
+
+    @Test
+    void anInterfaceTwoApplicationsProvideKeepsItsOwnNode() {
+        Map<String, Object> state = TrafficGraph.build(List.of(dubboCaller(10_000, 0, 0),
+                provider("127.0.0.1:9002", "service-d", null, IFACE),
+                provider("127.0.0.1:9003", "service-e", null, IFACE)), Map.of());
+        assertEquals(List.of(), edge(state, "service-b->" + IFACE).get("services"));
+        assertEquals(2, ((List<?>) node(state, IFACE).get("instances")).size());
+    }
+
     @Test
     void prometheusLabelsWithEscapesAreRead() {
         PrometheusText.Sample s = PrometheusText.parse(

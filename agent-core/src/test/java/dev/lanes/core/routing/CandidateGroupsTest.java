@@ -321,4 +321,49 @@ class CandidateGroupsTest {
         h.router.writePrometheus(later);
         assertTrue(!later.toString().contains("10.3.0.1:80"), "warm at the end of its window: " + later);
     }
+
+    @Test
+    void aServiceWhoseCallerHandsANewListToEveryCallIsListedAndExplained() {
+        // A Spring Cloud balancer without its instance cache, a Dubbo 3 router chain: never grouped.
+        Harness h = new Harness().with(rules().lanes(lane("gray", Fallback.BASE)));
+        Inst b1 = base("10.0.0.1:80");
+        Inst g1 = tagged("10.0.0.2:80", "gray");
+        for (int i = 0; i < 10; i++) {
+            h.router.eligible("order", new ArrayList<>(list(b1, g1)), VIEW, "gray", null, DescribedRequest.of());
+        }
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) h.router.calledServices().get("order");
+        assertNotNull(rows, "listed although never grouped: " + h.router.calledServices());
+        assertEquals(2, rows.size());
+        assertEquals("10.0.0.1:80", rows.get(0).get("address"));
+        assertEquals("base", rows.get(0).get("tag"));
+        assertEquals("gray", rows.get(1).get("tag"));
+
+        RouteDecision<?> d = h.router.explainLastSeen("order", "gray", null, DescribedRequest.of());
+        assertNotNull(d);
+        assertEquals(RouteDecision.Outcome.ROUTED, d.outcome());
+        assertEquals(List.of("10.0.0.2:80"), d.eligible().stream().map(String::valueOf).toList());
+
+        // The copy is refreshed from a call at most once a second: the gray instance left.
+        Inst b2 = base("10.0.0.3:80");
+        h.router.eligible("order", new ArrayList<>(list(b1, b2)), VIEW, "gray", null, DescribedRequest.of());
+        assertEquals(2, ((List<?>) h.router.calledServices().get("order")).size());
+        assertEquals(RouteDecision.Outcome.ROUTED,
+                h.router.explainLastSeen("order", "gray", null, DescribedRequest.of()).outcome(), "not yet refreshed");
+        h.clock.addAndGet(CandidateGroups.SEEN_REFRESH_MILLIS);
+        h.router.eligible("order", new ArrayList<>(list(b1, b2)), VIEW, "gray", null, DescribedRequest.of());
+        assertEquals(RouteDecision.Outcome.FALLBACK_BASE,
+                h.router.explainLastSeen("order", "gray", null, DescribedRequest.of()).outcome());
+    }
+
+    @Test
+    void aGroupedListIsListedAfterTheFrameworkDroppedIt() {
+        Harness h = new Harness().with(rules().lanes(lane("gray", Fallback.BASE)));
+        List<Inst> candidates = list(base("10.0.0.1:80"), tagged("10.0.0.2:80", "gray"));
+        warm(h, candidates);
+        candidates = null;
+        System.gc();
+        assertEquals(2, ((List<?>) h.router.calledServices().get("order")).size());
+        assertNotNull(h.router.explainLastSeen("order", null, null, DescribedRequest.of()));
+    }
 }

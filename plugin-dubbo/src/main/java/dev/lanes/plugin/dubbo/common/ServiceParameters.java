@@ -34,6 +34,10 @@ public final class ServiceParameters {
     public static void beforeExport(Object config) {
         try {
             if (config instanceof AbstractMethodConfig) {
+                String service = interfaceName((AbstractMethodConfig) config);
+                if (service != null && !ServiceNames.isDubboInternal(service)) {
+                    Lanes.routing().serviceProvided(service);
+                }
                 Lanes.routing().awaitRules();
                 publish((AbstractMethodConfig) config, Lanes.routing().instanceTag(), System.currentTimeMillis(),
                         Lanes.routing().warmupWindowMillis());
@@ -116,11 +120,17 @@ public final class ServiceParameters {
 
     /** The interface name: {@code getInterface()} of ServiceConfig, by name since AbstractMethodConfig lacks it. */
     private static String describe(AbstractMethodConfig config) {
+        String name = interfaceName(config);
+        return name == null ? config.getClass().getName() : name;
+    }
+
+    /** The interface a service config exports, the name consumers route by; null when it has none. */
+    private static String interfaceName(AbstractMethodConfig config) {
         try {
             Object name = config.getClass().getMethod("getInterface").invoke(config);
-            return name == null ? config.getClass().getName() : name.toString();
+            return name == null || name.toString().isEmpty() ? null : name.toString();
         } catch (Exception | LinkageError e) {
-            return config.getClass().getName();
+            return null;
         }
     }
 }

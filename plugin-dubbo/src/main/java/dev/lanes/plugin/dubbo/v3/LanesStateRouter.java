@@ -46,8 +46,7 @@ public final class LanesStateRouter<T> implements StateRouter<T> {
         if (invokers == null || invokers.isEmpty()) {
             return invokers;
         }
-        // A plain list: the engine reads candidates by index, which a BitList does in linear time.
-        List<Invoker<T>> candidates = new ArrayList<Invoker<T>>(invokers);
+        List<Invoker<T>> candidates = candidates(invokers);
         List<Invoker<T>> kept = DubboRouting.route(candidates, url, invocation);
         if (kept == candidates || kept.size() == candidates.size()) {
             return invokers;
@@ -59,6 +58,22 @@ public final class LanesStateRouter<T> implements StateRouter<T> {
             }
         }
         return narrowed;
+    }
+
+    /**
+     * The providers as a list the engine reads by index. Dubbo's router chain hands every call a
+     * clone of its directory's {@link BitList}; while no router before this one left a provider
+     * out, that is the directory's own list of providers, the same object from call to call until
+     * the provider set changes, which lets the engine group it once instead of reading every
+     * provider's tag per call. Otherwise a copy (a BitList reads by index in linear time).
+     */
+    static <T> List<Invoker<T>> candidates(BitList<Invoker<T>> invokers) {
+        List<Invoker<T>> origin = invokers.getOriginList();
+        if (origin instanceof java.util.RandomAccess && !(origin instanceof BitList)
+                && origin.size() == invokers.size() && invokers.getTailList() == null) {
+            return origin;
+        }
+        return new ArrayList<Invoker<T>>(invokers);
     }
 
     private static <T> boolean containsSame(List<Invoker<T>> list, Invoker<T> invoker) {

@@ -84,4 +84,22 @@ class ServiceParametersTest {
         assertNull(internal.getParameters());
         ServiceParameters.beforeExport("not a service config");
     }
+
+    @Test
+    void anExportedInterfaceIsListedAsProvidedAndDubbosOwnServicesAreNot() throws Exception {
+        dev.lanes.core.routing.LaneRouter router = dev.lanes.plugin.dubbo.Fixtures.install(null, null, null);
+        try {
+            ServiceConfig<Greeting> config = new ServiceConfig<>();
+            config.setInterface(Greeting.class);
+            ServiceParameters.beforeExport(config);
+            ServiceConfig<Object> metadata = new ServiceConfig<>();
+            metadata.setInterface("org.apache.dubbo.metadata.MetadataService");
+            ServiceParameters.beforeExport(metadata);
+            ServiceParameters.beforeExport(config);
+
+            assertEquals(java.util.List.of(Greeting.class.getName()), router.providedServices());
+        } finally {
+            dev.lanes.plugin.dubbo.Fixtures.reset();
+        }
+    }
 }

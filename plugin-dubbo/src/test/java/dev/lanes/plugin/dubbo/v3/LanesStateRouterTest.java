@@ -32,11 +32,15 @@ class LanesStateRouterTest {
         Fixtures.reset();
     }
 
+    /** A directory's providers: base, gray, base. */
+    private static List<Invoker<Object>> baseGrayBase() {
+        return new ArrayList<>(List.of(provider(20880, ""), provider(20881, "lanes.tag=gray"), provider(20882, "")));
+    }
+
     @Test
     void narrowsTheBitListAndHandsTheRestToTheNextRouter() throws Exception {
         Fixtures.install(null, null, null);
-        List<Invoker<Object>> providers = new ArrayList<>(List.of(provider(20880, ""),
-                provider(20881, "lanes.tag=gray"), provider(20882, "")));
+        List<Invoker<Object>> providers = baseGrayBase();
         BitList<Invoker<Object>> all = new BitList<>(providers);
         StateRouter<Object> router = LanesStateRouterFactory.INSTANCE.getRouter(Object.class, consumerUrl());
         List<BitList<Invoker<Object>>> handedOn = new ArrayList<>();
@@ -62,6 +66,42 @@ class LanesStateRouterTest {
         BitList<Invoker<Object>> all = new BitList<>(new ArrayList<>(List.of(provider(20880, ""), provider(20881, ""))));
         StateRouter<Object> router = LanesStateRouterFactory.INSTANCE.getRouter(Object.class, consumerUrl());
         assertSame(all, router.route(all, consumerUrl(), invocation("sayHello"), false, null));
+    }
+
+    @Test
+    void theEngineGetsTheDirectorysOwnListWhileNoRouterLeftAProviderOut() throws Exception {
+        List<Invoker<Object>> providers = baseGrayBase();
+        BitList<Invoker<Object>> directory = new BitList<>(providers);
+        // Dubbo's router chain hands each call a clone: the same providers list underneath.
+        assertSame(providers, LanesStateRouter.candidates(directory.clone()));
+        assertSame(providers, LanesStateRouter.candidates(directory.clone()));
+
+        BitList<Invoker<Object>> narrowed = directory.clone();
+        narrowed.remove(providers.get(0));
+        List<Invoker<Object>> copy = LanesStateRouter.candidates(narrowed);
+        assertEquals(List.of(providers.get(1), providers.get(2)), copy, "a router before left one out: a copy");
+
+        BitList<Invoker<Object>> withTail = directory.clone();
+        withTail.addToTailList(provider(20883, ""));
+        assertEquals(4, LanesStateRouter.candidates(withTail).size());
+    }
+
+    @Test
+    void routingOverTheDirectorysListStillNarrowsEachCallsClone() throws Exception {
+        Fixtures.install(null, null, null);
+        List<Invoker<Object>> providers = baseGrayBase();
+        BitList<Invoker<Object>> directory = new BitList<>(providers);
+        StateRouter<Object> router = LanesStateRouterFactory.INSTANCE.getRouter(Object.class, consumerUrl());
+        for (int i = 0; i < 3; i++) {   // grouped from the second call on
+            TrafficContext.attach("gray");
+            assertEquals(List.of(providers.get(1)), new ArrayList<>(
+                    router.route(directory.clone(), consumerUrl(), invocation("sayHello"), false, null)));
+            TrafficContext.attach(null);
+            assertEquals(List.of(providers.get(0), providers.get(2)), new ArrayList<>(
+                    router.route(directory.clone(), consumerUrl(), invocation("sayHello"), false, null)));
+        }
+        assertEquals(3, directory.size(), "the directory's list is not changed");
+        assertEquals(3, providers.size());
     }
 
     @Test

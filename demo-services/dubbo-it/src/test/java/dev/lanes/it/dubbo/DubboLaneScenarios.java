@@ -40,7 +40,9 @@ import dev.lanes.demo.runner.ChainResponse;
 import dev.lanes.demo.runner.DemoLine;
 import dev.lanes.demo.runner.Hop;
 import dev.lanes.demo.runner.InstanceSpec;
+import dev.lanes.demo.runner.Json;
 import dev.lanes.demo.runner.OwnWorkRun;
+import dev.lanes.demo.runner.Ports;
 import dev.lanes.demo.runner.ServiceProcess;
 import dev.lanes.demo.runner.Topology;
 
@@ -86,6 +88,10 @@ abstract class DubboLaneScenarios {
 
     private Topology topology;
     private Path rules;
+    /** The admin endpoints of B and of a provider of D, for what the console reads. */
+    private final Map<String, Integer> adminPorts = new java.util.LinkedHashMap<>();
+    /** The interface of the Dubbo hop B => D. */
+    static final String DUBBO_SERVICE = "dev.lanes.demo.dubbo.ChainService";
     private final ChainClient client = new ChainClient(Duration.ofSeconds(30));
 
     @RegisterExtension
@@ -128,6 +134,10 @@ abstract class DubboLaneScenarios {
                 .jvmArgs("-Dlanes.rules=file:" + rules);
         for (String name : List.of("a-base", "a-gray", "b-base", "d-base", "d-gray", "d-dev1", "c-base", "c-gray")) {
             InstanceSpec spec = InstanceSpec.ofDubboChain(name);
+            if (name.equals("b-base") || name.equals("d-base")) {
+                adminPorts.put(name, Ports.free());
+                spec = spec.withJvmArgs("-Dlanes.admin.port=" + adminPorts.get(name));
+            }
             if (name.startsWith("b-")) {
                 spec = spec.withAppArgs(args("--demo.dubbo.discovery=" + discovery(), OWN_WORK_ARGS)
                         .toArray(new String[0]));
@@ -216,6 +226,46 @@ abstract class DubboLaneScenarios {
 
     @Test
     @Order(4)
+    @SuppressWarnings("unchecked")
+    void theAdminEndpointsShowTheProvidersBRoutesAmongAndTheInterfaceDExports() {
+        // What the console draws: B's instances of D's interface (Dubbo hands its routers a new
+        // list per call), and D's agent saying it provides that interface.
+        ServiceProcess b = topology.instance("b-base");
+        Map<String, Object> state = (Map<String, Object>) Json.parse(admin("b-base", "/lanes"));
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) ((Map<String, Object>) state
+                .get("calledServices")).get(DUBBO_SERVICE);
+        assertTrue(rows != null, "B lists the providers of " + DUBBO_SERVICE + ": " + state.get("calledServices"));
+        Map<String, String> tagByPort = new java.util.TreeMap<>();
+        for (Map<String, Object> row : rows) {
+            String address = String.valueOf(row.get("address"));
+            tagByPort.put(address.substring(address.lastIndexOf(':') + 1), String.valueOf(row.get("tag")));
+        }
+        assertEquals(new java.util.TreeMap<>(Map.of(
+                        String.valueOf(topology.instance("d-base").dubboPort()), "base",
+                        String.valueOf(topology.instance("d-gray").dubboPort()), "gray",
+                        String.valueOf(topology.instance("d-dev1").dubboPort()), "dev1")), tagByPort,
+                "B's instances of D by Dubbo port: " + rows);
+
+        Map<String, Object> d = (Map<String, Object>) Json.parse(admin("d-base", "/lanes"));
+        assertEquals(List.of(DUBBO_SERVICE), d.get("provides"));
+
+        Map<String, Object> explained = (Map<String, Object>) Json.parse(admin("b-base",
+                "/lanes/explain?service=" + DUBBO_SERVICE + "&tag=gray"));
+        Map<String, Object> outbound = (Map<String, Object>) explained.get("outbound");
+        assertEquals("routed", outbound.get("outcome"), String.valueOf(explained));
+        List<String> eligible = new ArrayList<>();
+        for (Map<String, Object> c : (List<Map<String, Object>>) outbound.get("candidates")) {
+            if (Boolean.TRUE.equals(c.get("eligible"))) {
+                eligible.add(String.valueOf(c.get("address")));
+            }
+        }
+        assertEquals(1, eligible.size(), String.valueOf(outbound));
+        assertTrue(eligible.get(0).endsWith(":" + topology.instance("d-gray").dubboPort()), String.valueOf(outbound));
+        assertTrue(b.isAlive());
+    }
+
+    @Test
+    @Order(5)
     void aDubboServiceIsTheEntryWithNoHttpGateway() {
         ServiceProcess dBase = topology.instance("d-base");
         // REQUESTS of each kind: a 50/50 stray passes them all with 2^-20 ≈ 9.5e-7.
@@ -238,7 +288,7 @@ abstract class DubboLaneScenarios {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void customRoutesByMethodAndArgumentTakeEffectWhenTheRulesFileIsEdited() throws IOException {
         // B passes its query parameter arg on as the argument of its Dubbo call, where routes apply.
         // By interface name, method and argument.
@@ -286,7 +336,7 @@ abstract class DubboLaneScenarios {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aStrictLaneFailsFastNamingTheServiceAndTheLane() throws IOException {
         writeRules(GRAY_LANE + String.join("\n",
                 "  - name: blue",
@@ -317,7 +367,7 @@ abstract class DubboLaneScenarios {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void providersPublishTagAndStartTimeInTheRegistry() throws Exception {
         int gray = topology.instance("d-gray").dubboPort();
         int base = topology.instance("d-base").dubboPort();
@@ -346,7 +396,7 @@ abstract class DubboLaneScenarios {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void workADubboConsumerStartsItselfCarriesTheInstanceTag() {
         // w-gray's consumer learns the providers on its own; a request through it shows when it knows d-gray.
         awaitPath("w-gray's Dubbo consumer sees d-gray", () -> get("w-gray", Map.of()),
@@ -366,7 +416,7 @@ abstract class DubboLaneScenarios {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aHeaderListedUnderPropagateIsRoutedAtTheDubboHopAndTheHttpHopAfterIt() throws IOException {
         String routes = String.join("\n",
                 "routes:",
@@ -440,7 +490,7 @@ abstract class DubboLaneScenarios {
      * share of its hop is printed beside the share the warm-up curve predicts, every 5 s.
      */
     @Test
-    @Order(10)
+    @Order(11)
     void newInstancesTakeTheShareTheirWarmupCurvePredicts() throws Exception {
         assumeTrue(runsWarmupCurve(), line().id() + " leaves the warm-up curve to another line");
         long window = 30_000L;
@@ -562,6 +612,13 @@ abstract class DubboLaneScenarios {
 
     private ChainResponse get(String instance, String pathAndQuery, Map<String, String> headers) {
         return client.get(topology.url(instance), pathAndQuery, headers);
+    }
+
+    /** The body of the admin endpoint of {@code instance} at {@code path}. */
+    private String admin(String instance, String path) {
+        ChainResponse r = client.get("http://127.0.0.1:" + adminPorts.get(instance), path, Map.of());
+        assertEquals(200, r.status(), r.body());
+        return r.body();
     }
 
     private ChainResponse dubboCall(ServiceProcess provider, String tag, String argument) {

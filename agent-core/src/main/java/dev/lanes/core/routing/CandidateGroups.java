@@ -191,8 +191,8 @@ final class CandidateGroups {
         final String[] rawTags;
         /** Per candidate: its start time, for warm-up. */
         final long[] starts;
-        /** Per candidate: its address, for the admin endpoint. */
-        final String[] addresses;
+        /** The candidates as values (rawTags and starts are its arrays), for the admin endpoint. */
+        final Seen seen;
         /** Candidate index by address, to find the few ejected instances without a scan. */
         final Map<String, Integer> indexOfAddress;
         /** Two candidates share an address: ejection then falls back to the per-candidate scan. */
@@ -200,8 +200,8 @@ final class CandidateGroups {
         final Weights weights;
 
         Grouping(List<?> list, int size, InstanceView<?> view, RuleSnapshot rules, Map<String, Group> byTag,
-                 Group base, Group all, Group[] groups, int[] groupOf, String[] rawTags, long[] starts,
-                 String[] addresses, Map<String, Integer> indexOfAddress, boolean sharedAddresses, Weights weights) {
+                 Group base, Group all, Group[] groups, int[] groupOf, Seen seen,
+                 Map<String, Integer> indexOfAddress, boolean sharedAddresses, Weights weights) {
             this.list = new WeakReference<List<?>>(list);
             this.size = size;
             this.firstHash = System.identityHashCode(list.get(0));
@@ -214,9 +214,9 @@ final class CandidateGroups {
             this.all = all;
             this.groups = groups;
             this.groupOf = groupOf;
-            this.rawTags = rawTags;
-            this.starts = starts;
-            this.addresses = addresses;
+            this.rawTags = seen.rawTags;
+            this.starts = seen.starts;
+            this.seen = seen;
             this.indexOfAddress = indexOfAddress;
             this.sharedAddresses = sharedAddresses;
             this.weights = weights;
@@ -237,7 +237,7 @@ final class CandidateGroups {
             this.groupOf = g.groupOf;
             this.rawTags = g.rawTags;
             this.starts = g.starts;
-            this.addresses = g.addresses;
+            this.seen = g.seen;
             this.indexOfAddress = g.indexOfAddress;
             this.sharedAddresses = g.sharedAddresses;
             this.weights = weights;
@@ -304,7 +304,7 @@ final class CandidateGroups {
         }
         g = build(service, candidates, n, view, rules, reader, now);
         slot.grouping = g;
-        slot.seen = new Seen(now, g.addresses, g.rawTags, g.starts);
+        slot.seen = g.seen;
         slot.pendingSize = -1;
         return g;
     }
@@ -383,10 +383,7 @@ final class CandidateGroups {
 
     private static <T> Grouping build(String service, List<T> candidates, int n, InstanceView<T> view,
                                       RuleSnapshot rules, LaneRouter reader, long now) {
-        String[] rawTags = new String[n];
-        String[] tags = new String[n];
-        long[] starts = new long[n];
-        String[] addresses = new String[n];
+        Seen seen = Seen.of(service, candidates, n, view, reader, now);
         int[] groupOf = new int[n];
         Map<String, Integer> ids = new HashMap<String, Integer>();
         Map<String, Integer> indexOfAddress = new HashMap<String, Integer>();
@@ -394,13 +391,8 @@ final class CandidateGroups {
         int[] counts = new int[n + 2];
         int groupCount = 2;
         for (int i = 0; i < n; i++) {
-            T instance = candidates.get(i);
-            rawTags[i] = view.tag(instance);
-            String tag = reader.tagOf(service, instance, view);
-            tags[i] = tag;
-            starts[i] = reader.startOf(service, instance, view, now);
-            String address = view.address(instance);
-            addresses[i] = address;
+            String tag = reader.tagOf(service, candidates.get(i), view);
+            String address = seen.addresses[i];
             if (address != null && indexOfAddress.put(address, Integer.valueOf(i)) != null) {
                 sharedAddresses = true;
             }
@@ -441,8 +433,8 @@ final class CandidateGroups {
         for (Map.Entry<String, Integer> e : ids.entrySet()) {
             byTag.put(e.getKey(), groups[e.getValue().intValue()]);
         }
-        return new Grouping(candidates, n, view, rules, byTag, groups[0], groups[1], groups, groupOf, rawTags,
-                starts, addresses, indexOfAddress, sharedAddresses, null);
+        return new Grouping(candidates, n, view, rules, byTag, groups[0], groups[1], groups, groupOf, seen,
+                indexOfAddress, sharedAddresses, null);
     }
 
     private static Weights computeWeights(Grouping g, WarmupSettings settings, long now) {
